@@ -1,0 +1,60 @@
+"""One error hierarchy for the whole library.
+
+Every error subclasses :class:`HelpdeskError` and the builtin it resembles, so a
+caller may catch either. Messages name the offending thing and the bad value;
+the CLI prints them as one line and maps the class to an exit code.
+"""
+
+from __future__ import annotations
+
+
+class HelpdeskError(Exception):
+    """Root of every error raised on purpose by helpdesk-core."""
+
+    exit_code = 2
+
+
+class ValidationError(HelpdeskError, ValueError):
+    """A value cannot exist: a missing subject, a naive datetime, a bad id."""
+
+
+class ConfigError(ValidationError):
+    """The configuration file is malformed; the message names the place in it."""
+
+
+class TransitionError(ValidationError):
+    """A status move that the transition graph does not allow."""
+
+
+class HistoryError(ValidationError):
+    """A ticket history that cannot have happened (checked by replay)."""
+
+
+class NotFound(HelpdeskError, LookupError):
+    """A ticket, contact, calendar or other thing that does not exist."""
+
+    exit_code = 3
+
+
+class ConflictError(HelpdeskError):
+    """A save based on a stale version: somebody else saved first."""
+
+    exit_code = 4
+
+
+class StorageUnavailable(HelpdeskError, OSError):
+    """The store cannot be opened or reached."""
+
+    exit_code = 5
+
+
+__all__ = [
+    "ConfigError",
+    "ConflictError",
+    "HelpdeskError",
+    "HistoryError",
+    "NotFound",
+    "StorageUnavailable",
+    "TransitionError",
+    "ValidationError",
+]
