@@ -1,0 +1,224 @@
+"""The one cattrs converter: every value crosses the edge (JSON, JSONL, TOML,
+storage rows) through it, so the model classes know nothing of formats.
+
+Ticket histories follow the ticket-history JSONL of FORMATS.md: the ticket's
+fields as registered at the top, ``events`` tagged by ``kind``, unknown keys
+kept (in ``extra``) and written back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from helpdesk_core.errors import ValidationError
+from helpdesk_core.model.checks import require_aware
+from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, Event, Ticket
+
+T = TypeVar("T")
+EVENT_CLASSES = tuple(EVENT_KINDS.values())
+
+_TICKET_RENAMES = {
+    "initial_status": "status",
+    "initial_type": "type",
+    "initial_priority": "priority",
+    "initial_assignee": "assignee",
+}
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if isinstance(value, datetime):
+        instant = value
+    elif isinstance(value, str):
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                f"{value!r} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
+            ) from None
+    else:
+        raise ValidationError(f"{value!r} is not an ISO-8601 date-time")
+    require_aware(instant, "date-time")
+    return instant
+
+
+def _structure_date(value: object, _: type) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError(f"{value!r} is not an ISO-8601 date (e.g. 2026-03-02)")
+
+
+def _structure_assignee(value: object, _: type) -> Assignee:
+    if isinstance(value, str):
+        return Assignee(id=value)
+    if isinstance(value, Mapping) and "id" in value:
+        return Assignee(id=value["id"], group=bool(value.get("group", False)))
+    raise ValidationError(
+        f"assignee: expected an employee id or {{\"id\": ..., \"group\": true}}, got {value!r}"
+    )
+
+
+def _unstructure_assignee(value: Assignee) -> object:
+    return {"id": value.id, "group": True} if value.group else value.id
+
+
+def _keeping_unknown_keys(
+    converter: cattrs.Converter, cls: type[T], renames: Mapping[str, str] | None = None
+) -> None:
+    """Register hooks for an attrs class with an ``extra`` field: unknown keys go
+    into ``extra`` on the way in and come back out at the top level."""
+    renames = renames or {}
+    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
+    structure = make_dict_structure_fn(cls, converter, **overrides)
+    unstructure = make_dict_unstructure_fn(
+        cls, converter, _cattrs_omit_if_default=True, **overrides
+    )
+    known = {renames.get(a.name, a.name) for a in attrs.fields(cls)} - {"extra"}  # type: ignore[arg-type]
+    tag = getattr(cls, "kind", None)
+
+    def structure_hook(data: Mapping[str, Any], _: type) -> T:
+        if not isinstance(data, Mapping):
+            raise ValidationError(f"expected a JSON object, got {data!r}")
+        fields = {k: v for k, v in data.items() if k in known}
+        extra = {k: v for k, v in data.items() if k not in known and k != "kind"}
+        if extra:
+            fields["extra"] = extra
+        return structure(fields, cls)
+
+    def unstructure_hook(value: T) -> dict[str, Any]:
+        out = unstructure(value)
+        extra = out.pop("extra", None) or {}
+        if tag is not None:
+            out = {"kind": tag, **out}
+        for key, item in extra.items():
+            out.setdefault(key, item)
+        return out
+
+    converter.register_structure_hook(cls, structure_hook)
+    converter.register_unstructure_hook(cls, unstructure_hook)
+
+
+def make_converter() -> cattrs.Converter:
+    """Build the converter; call :data:`converter` instead of building another."""
+    conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_structure_hook(date, _structure_date)
+    conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_unstructure_hook(frozenset, lambda s: sorted(s))
+    conv.register_structure_hook(Assignee, _structure_assignee)
+    conv.register_unstructure_hook(Assignee, _unstructure_assignee)
+    for event_class in EVENT_KINDS.values():
+        _keeping_unknown_keys(conv, event_class)
+
+    def event_from(data: Mapping[str, Any], _: type) -> Event:
+        if isinstance(data, EVENT_CLASSES):
+            return data
+        kind = data.get("kind") if isinstance(data, Mapping) else None
+        if not isinstance(kind, str) or kind not in EVENT_KINDS:
+            known = ", ".join(EVENT_KINDS)
+            raise ValidationError(f"event kind {kind!r} is not one of: {known}")
+        event: Event = conv.structure(data, EVENT_KINDS[kind])
+        return event
+
+    conv.register_structure_hook(Event, event_from)
+    _keeping_unknown_keys(conv, Ticket, _TICKET_RENAMES)
+    return conv
+
+
+converter = make_converter()
+"""The one converter of the library."""
+
+
+def _ticket_label(data: object) -> str:
+    if isinstance(data, Mapping) and isinstance(data.get("id"), str):
+        return f"ticket {data['id']}"
+    return "ticket"
+
+
+def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
+    """A ticket from one line of ticket-history JSONL (or its parsed object).
+
+    Raises :class:`ValidationError` naming the ticket and what is wrong.
+    """
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as error:
+            raise ValidationError(f"malformed JSON: {error.msg} at column {error.colno}") from None
+    if not isinstance(data, Mapping):
+        raise ValidationError(f"expected a JSON object per line, got {type(data).__name__}")
+    label = _ticket_label(data)
+    events = data.get("events", [])
+    if not isinstance(events, list):
+        raise ValidationError(f"{label}: events must be a JSON array")
+    structured: list[Event] = []
+    for index, event in enumerate(events):
+        try:
+            structured.append(converter.structure(event, Event))  # type: ignore[arg-type]
+        except (ValidationError, TypeError, KeyError, ValueError) as error:
+            raise ValidationError(f"{label}: events[{index}]: {_reason(error)}") from None
+    created_at = data.get("created_at")
+    if not isinstance(created_at, str | datetime):
+        raise ValidationError(f"{label}: created_at: missing or not a date-time: {created_at!r}")
+    try:
+        _structure_datetime(created_at, datetime)
+    except ValidationError as error:
+        raise ValidationError(f"{label}: created_at: {error}") from None
+    try:
+        return converter.structure({**data, "events": structured}, Ticket)
+    except (ValidationError, TypeError, KeyError, ValueError) as error:
+        raise ValidationError(f"{label}: {_reason(error)}") from None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"missing required field {error.args[0]!r}"
+    if isinstance(error, TypeError) and "missing" in str(error):
+        missing = str(error).split("argument:")[-1].strip().strip("'")
+        return f"missing required field {missing!r}"
+    return str(error)
+
+
+def ticket_to_json(ticket: Ticket) -> dict[str, Any]:
+    """The ticket-history JSON object of ``ticket`` (defaults omitted)."""
+    out: dict[str, Any] = converter.unstructure(ticket, Ticket)
+    out["events"] = [converter.unstructure(e, type(e)) for e in ticket.events]
+    return out
+
+
+def ticket_to_json_line(ticket: Ticket) -> str:
+    """One line of ticket-history JSONL, UTF-8 text without a trailing newline."""
+    return json.dumps(ticket_to_json(ticket), ensure_ascii=False, separators=(",", ":"))
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Structure ``data`` into ``cls`` with the one converter."""
+    return converter.structure(data, cls)
+
+
+def unstructure(value: object) -> Any:
+    """Unstructure ``value`` with the one converter."""
+    return converter.unstructure(value)
+
+
+__all__ = [
+    "converter",
+    "make_converter",
+    "structure",
+    "ticket_from_json",
+    "ticket_to_json",
+    "ticket_to_json_line",
+    "unstructure",
+]
