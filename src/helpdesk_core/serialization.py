@@ -59,6 +59,10 @@ def _structure_date(value: object, _: type) -> date:
     raise ValidationError(f"{value!r} is not an ISO-8601 date (e.g. 2026-03-02)")
 
 
+def _is_frozenset(cls: object) -> bool:
+    return cls is frozenset or getattr(cls, "__origin__", None) is frozenset
+
+
 def _structure_assignee(value: object, _: type) -> Assignee:
     if isinstance(value, str):
         return Assignee(id=value)
@@ -116,7 +120,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)
-    conv.register_unstructure_hook(frozenset, lambda s: sorted(s))
+    conv.register_unstructure_hook_func(_is_frozenset, lambda members: sorted(members))
     conv.register_structure_hook(Assignee, _structure_assignee)
     conv.register_unstructure_hook(Assignee, _unstructure_assignee)
     for event_class in EVENT_KINDS.values():

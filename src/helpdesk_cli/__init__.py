@@ -1,0 +1,1 @@
+"""The ``helpdesk`` command: a thin click shell over helpdesk_core."""

@@ -1,0 +1,44 @@
+"""Settings and lazily opened services shared by every command.
+
+Built once per invocation from ``--db``/``--config`` (or ``HELPDESK_DB`` /
+``HELPDESK_CONFIG``); tests pass their own through ``CliRunner.invoke(obj=...)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from helpdesk_core.config import Configuration, load_configuration
+from helpdesk_core.storage import TicketStore, open_store
+
+DEFAULT_DB = "./helpdesk.sqlite3"
+
+
+@attrs.define
+class AppContext:
+    """What a command needs: the store URL, the configuration file, and both
+    opened on first use so that ``--help`` never touches the disk."""
+
+    db_url: str = DEFAULT_DB
+    config_path: Path | None = None
+    _store: TicketStore | None = None
+    _config: Configuration | None = None
+
+    @property
+    def store(self) -> TicketStore:
+        if self._store is None:
+            self._store = open_store(self.db_url)
+        return self._store
+
+    @property
+    def config(self) -> Configuration:
+        if self._config is None:
+            self._config = load_configuration(self.config_path)
+        return self._config
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

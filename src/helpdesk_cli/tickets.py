@@ -1,0 +1,130 @@
+"""``helpdesk import tickets``, ``helpdesk ticket show`` and ``helpdesk ticket list``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from helpdesk_cli.context import AppContext
+from helpdesk_core.desk import import_ticket_histories
+from helpdesk_core.model.ticket import Comment, Event, Ticket
+from helpdesk_core.serialization import ticket_to_json
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data files into the store."""
+
+
+@import_group.command("tickets")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and count, store nothing.")
+@pass_app
+def import_tickets(app: AppContext, file: Path, dry_run: bool) -> None:
+    """Import ticket histories from a JSON Lines FILE, all or nothing.
+
+    Every history is replayed through the status workflow; a history that could
+    not have happened is refused with its line number, and nothing is stored.
+    """
+    config = app.config
+    summary = import_ticket_histories(
+        file,
+        store=app.store,
+        graph=config.graph,
+        policy=config.automation,
+        catalogs=config.catalogs,
+        dry_run=dry_run,
+    )
+    verb = "would import" if dry_run else "imported"
+    click.echo(
+        f"{verb} {file}: {summary.created} created, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged"
+    )
+
+
+@click.group("ticket")
+def ticket_group() -> None:
+    """Look at tickets."""
+
+
+def _when(instant: datetime | None) -> str:
+    return "" if instant is None else instant.isoformat(timespec="minutes")
+
+
+def _describe(event: Event) -> str:
+    if isinstance(event, Comment):
+        visibility = "public" if event.public else "private"
+        return f"{visibility} comment by {event.author} {event.by or ''}: {event.body}".replace("  ", " ")
+    details = {k: v for k, v in ticket_to_json_event(event).items() if k not in ("kind", "at", "by")}
+    text = " ".join(f"{k}={v}" for k, v in details.items())
+    return f"{event.kind} {text}" + (f" (by {event.by})" if event.by else "")
+
+
+def ticket_to_json_event(event: Event) -> dict[str, object]:
+    from helpdesk_core.serialization import converter
+
+    out: dict[str, object] = converter.unstructure(event, type(event))
+    return out
+
+
+@ticket_group.command("show")
+@click.argument("ticket_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def show(app: AppContext, ticket_id: str, fmt: str) -> None:
+    """Show one ticket with its whole history."""
+    ticket = app.store.get_ticket(ticket_id)
+    if fmt == "json":
+        click.echo(json.dumps(ticket_to_json(ticket), ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    console.print(f"[bold]{ticket.id}[/bold]  {ticket.subject}")
+    for label, value in _facts(ticket):
+        console.print(f"  {label:<10} {value}", highlight=False)
+    table = Table("at", "event", box=None, show_header=False)
+    table.add_row(_when(ticket.created_at), "registered")
+    for event in ticket.events:
+        table.add_row(_when(event.at), _describe(event))
+    console.print(table)
+
+
+def _facts(ticket: Ticket) -> list[tuple[str, str]]:
+    assignee = ticket.assignee
+    return [
+        ("status", ticket.status),
+        ("type", ticket.type or "-"),
+        ("priority", ticket.priority or "-"),
+        ("channel", ticket.channel or "-"),
+        ("company", ticket.company or "-"),
+        ("contact", ticket.contact or "-"),
+        ("assignee", "-" if assignee is None else f"{assignee.id}{' (group)' if assignee.group else ''}"),
+    ]
+
+
+@ticket_group.command("list")
+@click.option("--status", default=None, help="Only tickets now in this status id.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@pass_app
+def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
+    """List tickets with their current status, oldest first."""
+    tickets = app.store.iter_tickets(status=status)
+    if fmt == "jsonl":
+        for ticket in tickets:
+            row = {"id": ticket.id, "status": ticket.status, "priority": ticket.priority,
+                   "subject": ticket.subject, "created_at": ticket.created_at.isoformat()}
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table("ticket", "created", "status", "priority", "subject")
+    count = 0
+    for ticket in tickets:
+        count += 1
+        table.add_row(ticket.id, _when(ticket.created_at), ticket.status, ticket.priority or "-", ticket.subject)
+    Console().print(table)
+    click.echo(f"{count} tickets")

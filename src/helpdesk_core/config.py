@@ -1,0 +1,236 @@
+"""The admin-authored configuration: one TOML file, ``helpdesk.toml``.
+
+Sections (all optional; no file at all is a valid setup):
+
+* ``[[calendars]]`` — working calendars (the calendar JSON of FORMATS.md as TOML);
+* ``[workflow]`` — ``preset``, or ``statuses`` + ``transitions`` + ``initial``;
+  ``[workflow.automation]`` — auto-close, reopen window and the like;
+* ``[catalog]`` — ticket types, priorities, client categories, custom attributes;
+  a missing list accepts any id, a present one refuses unknown ids;
+* ``[sla]`` with ``[[sla.rules]]`` — the first-match SLA rule table.
+
+Every error is a :class:`ConfigError` naming the file, the place in it and the
+bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from helpdesk_core.errors import ConfigError, ValidationError
+from helpdesk_core.model.catalog import (
+    AttributeDefinition,
+    Catalogs,
+    ClientCategory,
+    Priority,
+    TicketType,
+)
+from helpdesk_core.serialization import converter
+from helpdesk_core.sla import SlaPolicy
+from helpdesk_core.sla.durations import parse_duration
+from helpdesk_core.workflow import (
+    DEFAULT_GRAPH,
+    DEFAULT_POLICY,
+    USERESPONSE_GRAPH,
+    USERESPONSE_POLICY,
+    AutomationPolicy,
+    TransitionGraph,
+)
+from helpdesk_core.worktime import WorkingCalendar
+
+T = TypeVar("T")
+
+PRESETS: Mapping[str, tuple[TransitionGraph, AutomationPolicy]] = {
+    "default": (DEFAULT_GRAPH, DEFAULT_POLICY),
+    "useresponse": (USERESPONSE_GRAPH, USERESPONSE_POLICY),
+}
+"""Status graphs, with their automation defaults, that ``workflow.preset`` names."""
+
+_SECTIONS = ("calendars", "workflow", "catalog", "sla")
+_WORKFLOW_KEYS = ("preset", "statuses", "transitions", "initial", "automation")
+_AUTOMATION_DURATIONS = ("auto_close_after", "reopen_window")
+_AUTOMATION_KEYS = (*_AUTOMATION_DURATIONS, "reopen_to", "return_to", "reply_reopens", "close_to")
+_CATALOG_SECTIONS: Mapping[str, type[Any]] = {
+    "ticket_types": TicketType,
+    "priorities": Priority,
+    "client_categories": ClientCategory,
+    "attributes": AttributeDefinition,
+}
+
+
+@attrs.frozen(kw_only=True)
+class Configuration:
+    """Everything the admin decided, validated as a whole."""
+
+    calendars: Mapping[str, WorkingCalendar] = attrs.field(factory=dict)
+    graph: TransitionGraph = DEFAULT_GRAPH
+    automation: AutomationPolicy = DEFAULT_POLICY
+    catalogs: Catalogs = attrs.field(factory=Catalogs)
+    sla: SlaPolicy | None = None
+    source: str = "defaults"
+
+
+def load_configuration(path: Path | str | None) -> Configuration:
+    """Read ``path``; ``None`` gives the defaults (default graph, no SLA rules)."""
+    if path is None:
+        return Configuration()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the configuration: {error}") from None
+    return parse_configuration(text, source=str(path))
+
+
+def parse_configuration(text: str, *, source: str = "helpdesk.toml") -> Configuration:
+    """The configuration written as TOML ``text``; errors are prefixed by ``source``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    try:
+        return configuration_from_mapping(data, source=source)
+    except ConfigError as error:
+        raise ConfigError(f"{source}: {error}") from None
+
+
+def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpdesk.toml") -> Configuration:
+    """The configuration from already parsed TOML (or JSON) data."""
+    refuse_unknown_keys(data, _SECTIONS, "")
+    calendars = _calendars(data.get("calendars", []))
+    workflow = _table(data.get("workflow", {}), "workflow")
+    graph, preset_policy = _graph(workflow)
+    automation = _automation(_table(workflow.get("automation", {}), "workflow.automation"), preset_policy, graph)
+    catalogs = _catalogs(_table(data.get("catalog", {}), "catalog"))
+    sla = None
+    if "sla" in data:
+        sla = SlaPolicy.from_config(_table(data["sla"], "sla"), calendars=calendars, path="sla")
+    return Configuration(
+        calendars=calendars, graph=graph, automation=automation, catalogs=catalogs, sla=sla, source=source
+    )
+
+
+def refuse_unknown_keys(table: Mapping[str, Any], known: Sequence[str], path: str) -> None:
+    """Refuse a key not in ``known``, suggesting the closest one: a typo in a
+    configuration must never be silently ignored."""
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            place = f"{path}.{key}" if path else str(key)
+            raise ConfigError(f"{place}: unknown key (expected one of: {', '.join(known)}){hint}")
+
+
+def _table(value: object, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{path}: expected a table, got {value!r}")
+    return value
+
+
+def _list(value: object, path: str) -> Sequence[Any]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{path}: expected a list (an array of tables), got {value!r}")
+    return value
+
+
+def _calendars(raw: object) -> dict[str, WorkingCalendar]:
+    calendars: dict[str, WorkingCalendar] = {}
+    for index, entry in enumerate(_list(raw, "calendars")):
+        place = f"calendars[{index}]"
+        calendar = WorkingCalendar.from_dict(dict(_table(entry, place)), path=place)
+        if not calendar.name:
+            raise ConfigError(f"{place}.name: a configured calendar needs a name for rules to refer to")
+        if calendar.name in calendars:
+            raise ConfigError(f"{place}.name: calendar {calendar.name!r} is defined twice")
+        calendars[calendar.name] = calendar
+    return calendars
+
+
+def _graph(section: Mapping[str, Any]) -> tuple[TransitionGraph, AutomationPolicy]:
+    """The graph and the automation it comes with (a custom graph starts from
+    no automation at all: nothing happens by itself unless configured)."""
+    refuse_unknown_keys(section, _WORKFLOW_KEYS, "workflow")
+    preset = section.get("preset")
+    custom = [key for key in ("statuses", "transitions", "initial") if key in section]
+    if preset is not None and custom:
+        raise ConfigError(f"workflow.{custom[0]}: give either workflow.preset or your own statuses, not both")
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(f"workflow.preset: {preset!r} is not one of: {', '.join(PRESETS)}")
+        return PRESETS[preset]
+    if not custom:
+        return PRESETS["default"]
+    for key in ("statuses", "transitions"):
+        if key not in section:
+            raise ConfigError(f"workflow.{key}: required when the statuses are defined by hand")
+    graph = TransitionGraph.build(
+        _list(section["statuses"], "workflow.statuses"),
+        _table(section["transitions"], "workflow.transitions"),
+        section.get("initial", "open"),
+        path="workflow",
+    )
+    return graph, AutomationPolicy(reply_reopens=frozenset())
+
+
+def _automation(
+    section: Mapping[str, Any], base: AutomationPolicy, graph: TransitionGraph
+) -> AutomationPolicy:
+    """``base`` with the keys the admin wrote changed."""
+    refuse_unknown_keys(section, _AUTOMATION_KEYS, "workflow.automation")
+    fields: dict[str, Any] = dict(section)
+    for key in _AUTOMATION_DURATIONS:
+        if key in fields:
+            fields[key] = parse_duration(fields[key], path=f"workflow.automation.{key}")
+    if "reply_reopens" in fields:
+        fields["reply_reopens"] = frozenset(_list(fields["reply_reopens"], "workflow.automation.reply_reopens"))
+    try:
+        policy = attrs.evolve(base, **fields)
+    except ValidationError as error:
+        raise ConfigError(f"workflow.automation: {error}") from None
+    policy.check(graph, path="workflow.automation")
+    return policy
+
+
+def _catalogs(section: Mapping[str, Any]) -> Catalogs:
+    refuse_unknown_keys(section, tuple(_CATALOG_SECTIONS), "catalog")
+    lists: dict[str, tuple[Any, ...]] = {}
+    for key, kind in _CATALOG_SECTIONS.items():
+        if key in section:
+            entries = _list(section[key], f"catalog.{key}")
+            lists[key] = tuple(_entry(entry, kind, f"catalog.{key}[{i}]") for i, entry in enumerate(entries))
+    try:
+        return Catalogs(**lists)
+    except ValidationError as error:
+        raise ConfigError(f"catalog: {error}") from None
+
+
+def _entry(raw: object, kind: type[T], place: str) -> T:
+    table = _table(raw, place)
+    names = tuple(a.name for a in attrs.fields(kind))  # type: ignore[arg-type]
+    refuse_unknown_keys(table, names, place)
+    try:
+        return converter.structure(dict(table), kind)
+    except ValidationError as error:
+        raise ConfigError(f"{place}: {error}") from None
+    except (KeyError, TypeError) as error:
+        missing = [n for n in names if n not in table]
+        detail = f"missing key {missing[0]!r}" if missing else str(error)
+        raise ConfigError(f"{place}: {detail}") from None
+
+
+__all__ = [
+    "PRESETS",
+    "Configuration",
+    "configuration_from_mapping",
+    "load_configuration",
+    "parse_configuration",
+    "refuse_unknown_keys",
+]

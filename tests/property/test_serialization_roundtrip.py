@@ -1,0 +1,110 @@
+"""Any ticket history survives a trip through the ticket-history JSONL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpdesk_core.model.ticket import (
+    Assignee,
+    Assignment,
+    Attachment,
+    Comment,
+    Event,
+    PriorityChange,
+    SlaOverride,
+    StatusChange,
+    Ticket,
+    TypeChange,
+)
+from helpdesk_core.serialization import ticket_from_json, ticket_to_json_line
+
+ids = st.from_regex(r"[A-Z]{1,3}-[0-9]{1,5}", fullmatch=True)
+zones = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))])
+texts = st.text(max_size=40)
+json_scalars = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=10)
+extras = st.dictionaries(st.from_regex(r"x_[a-z]{1,6}", fullmatch=True), json_scalars, max_size=2)
+
+
+@st.composite
+def instants(draw: st.DrawFn) -> datetime:
+    naive = draw(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)))
+    return naive.replace(tzinfo=draw(zones))
+
+
+def event_at(at: datetime) -> st.SearchStrategy[Event]:
+    later = st.builds(lambda m: at + timedelta(minutes=m), st.integers(0, 10_000))
+    attachment = st.builds(
+        Attachment,
+        name=st.from_regex(r"[a-z]{1,8}\.pdf", fullmatch=True),
+        size=st.integers(0, 10**9),
+        sha256=st.none() | st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+    )
+    return st.one_of(
+        st.builds(StatusChange, at=st.just(at), to=ids, until=st.none() | later, by=st.none() | ids, extra=extras),
+        st.builds(
+            Comment,
+            at=st.just(at),
+            author=st.sampled_from(["employee", "contact"]),
+            public=st.booleans(),
+            body=texts,
+            by=st.none() | ids,
+            mentions=st.lists(ids, max_size=2).map(tuple),
+            attachments=st.lists(attachment, max_size=2).map(tuple),
+            headers=st.dictionaries(st.sampled_from(["From", "To", "Cc"]), texts, max_size=2),
+            extra=extras,
+        ),
+        st.builds(PriorityChange, at=st.just(at), to=ids, by=st.none() | ids),
+        st.builds(TypeChange, at=st.just(at), to=ids),
+        st.builds(Assignment, at=st.just(at), to=st.none() | ids, group=st.booleans()),
+        st.builds(SlaOverride, at=st.just(at), resolution_due=st.none() | later, rule=st.none() | texts),
+    )
+
+
+@st.composite
+def tickets(draw: st.DrawFn) -> Ticket:
+    created = draw(instants())
+    events: list[Event] = []
+    at = created
+    for _ in range(draw(st.integers(0, 6))):
+        at = at + timedelta(seconds=draw(st.integers(0, 10**6)), microseconds=draw(st.integers(0, 999_999)))
+        events.append(draw(event_at(at)))
+    return Ticket(
+        id=draw(ids),
+        subject=draw(st.text(min_size=1, max_size=30).filter(str.strip)),
+        created_at=created,
+        description=draw(texts),
+        initial_status=draw(st.sampled_from(["open", "new"])),
+        initial_type=draw(st.none() | ids),
+        initial_priority=draw(st.none() | ids),
+        initial_assignee=draw(st.none() | st.builds(Assignee, id=ids, group=st.booleans())),
+        channel=draw(st.none() | st.sampled_from(["email", "phone", "web"])),
+        company=draw(st.none() | ids),
+        contact=draw(st.none() | ids),
+        observer_employees=draw(st.frozensets(ids, max_size=3)),
+        observer_groups=draw(st.frozensets(ids, max_size=2)),
+        attributes=draw(st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), json_scalars, max_size=3)),
+        events=tuple(events),
+        extra=draw(extras),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(tickets())
+def test_ticket_history_round_trips_through_jsonl(ticket: Ticket) -> None:
+    line = ticket_to_json_line(ticket)
+    assert "\n" not in line
+    assert ticket_from_json(line) == ticket
+
+
+@settings(max_examples=100, deadline=None)
+@given(tickets())
+def test_written_line_uses_the_fixed_keys(ticket: Ticket) -> None:
+    data = json.loads(ticket_to_json_line(ticket))
+    assert data["id"] == ticket.id and data["created_at"] == ticket.created_at.isoformat()
+    assert [e["kind"] for e in data["events"]] == [e.kind for e in ticket.events]
+    if ticket.initial_priority is not None:
+        assert data["priority"] == ticket.initial_priority

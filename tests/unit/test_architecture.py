@@ -1,0 +1,58 @@
+"""The functional core stays pure: no database driver, no click, no hidden clock."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "helpdesk_core"
+SHELL = {"desk.py", "storage"}
+FORBIDDEN_IMPORTS = ("sqlite3", "psycopg", "psycopg_pool", "click", "rich", "helpdesk_cli",
+                     "helpdesk_core.desk", "helpdesk_core.storage")
+CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+               ("time", "time"), ("time", "monotonic")}
+
+
+def pure_modules() -> list[Path]:
+    return sorted(
+        path for path in SRC.rglob("*.py")
+        if path.relative_to(SRC).parts[0] not in SHELL
+    )
+
+
+def offences(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_IMPORTS):
+                found.append(f"line {node.lineno}: imports {name}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
+            if (owner_name, node.func.attr) in CLOCK_CALLS:
+                found.append(f"line {node.lineno}: calls {owner_name}.{node.func.attr}()")
+    return found
+
+
+def test_the_walk_sees_the_pure_packages() -> None:
+    parts = {p.relative_to(SRC).parts[0] for p in pure_modules()}
+    assert {"model", "workflow", "worktime", "rules", "sla"} <= parts
+
+
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_pure_module_has_no_io_driver_cli_or_clock(path: Path) -> None:
+    assert offences(path) == []
+
+
+def test_the_check_catches_an_offender(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import sqlite3\nfrom datetime import datetime\nx = datetime.now()\n", encoding="utf-8")
+    assert offences(bad) == ["line 1: imports sqlite3", "line 3: calls datetime.now()"]
