@@ -1,5 +1,26 @@
-"""The help desk's things: tickets and their events, parties, contracts, staff, catalogs."""
+"""The help desk's things: tickets and their events, parties, contracts, assets,
+staff and catalogs — frozen values that are valid from construction on."""
 
+from helpdesk_core.model.assets import Equipment, ServiceObject
+from helpdesk_core.model.catalog import (
+    DEFAULT_CLIENT_CATEGORIES,
+    AttributeDefinition,
+    AttributeKind,
+    Catalogs,
+    ClientCategory,
+    Priority,
+    TicketType,
+)
+from helpdesk_core.model.contracts import Contract, ServicePeriod
+from helpdesk_core.model.parties import (
+    Company,
+    Contact,
+    CustomerGroup,
+    PortalAccess,
+    group_members,
+    groups_by_priority,
+)
+from helpdesk_core.model.staff import Employee, EmployeeGroup, Role, membership_conflicts
 from helpdesk_core.model.ticket import (
     EVENT_KINDS,
     SYSTEM,
@@ -17,17 +38,38 @@ from helpdesk_core.model.ticket import (
 )
 
 __all__ = [
+    "DEFAULT_CLIENT_CATEGORIES",
     "EVENT_KINDS",
     "SYSTEM",
     "Assignee",
     "Assignment",
     "Attachment",
+    "AttributeDefinition",
+    "AttributeKind",
     "AuthorKind",
+    "Catalogs",
+    "ClientCategory",
     "Comment",
+    "Company",
+    "Contact",
+    "Contract",
+    "CustomerGroup",
+    "Employee",
+    "EmployeeGroup",
+    "Equipment",
     "Event",
+    "PortalAccess",
+    "Priority",
     "PriorityChange",
+    "Role",
+    "ServiceObject",
+    "ServicePeriod",
     "SlaOverride",
     "StatusChange",
     "Ticket",
+    "TicketType",
     "TypeChange",
+    "group_members",
+    "groups_by_priority",
+    "membership_conflicts",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 import re
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 import attrs
 
@@ -65,3 +67,165 @@ def non_negative(instance: Any, attribute: attrs.Attribute[Any], value: object) 
             f"{type(instance).__name__}.{attribute.name}: expected a whole number >= 0, "
             f"got {value!r}"
         )
+
+
+def required(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A field that must be given: pair it with ``identifier``, which lets None through."""
+    if value is None:
+        raise ValidationError(f"{type(instance).__name__}.{attribute.name}: is required, got None")
+
+
+def text(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A free text (may be empty); None is left to the field's type to allow."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}: expected a text, got {value!r}"
+        )
+
+
+def flag(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A yes/no field holds a real bool: ``"no"`` and ``0`` are refused, not guessed."""
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}: expected true or false, got {value!r}"
+        )
+
+
+def calendar_date(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A calendar day (``datetime.date``); None passes. A datetime is refused:
+    a day carries no time of day and no offset, so one cannot stand for the other."""
+    if value is None:
+        return
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}: expected a date (a day without "
+            f"time), got {value!r}"
+        )
+
+
+def _domain_problem(domain: str) -> str | None:
+    if "." not in domain:
+        return "the domain has no dot"
+    if any(not label for label in domain.split(".")):
+        return "the domain has an empty part"
+    return None
+
+
+def email_problem(value: object) -> str | None:
+    """Why ``value`` is not an e-mail address, or None when it looks like one.
+
+    Deliberately simple: one ``@``, something before it, a dot inside the domain,
+    no white space. Deliverability is the mail server's business, not ours.
+    """
+    if not isinstance(value, str):
+        return "not a text"
+    if any(c.isspace() for c in value):
+        return "contains white space"
+    if value.count("@") != 1:
+        return "expected exactly one '@'"
+    local, domain = value.split("@")
+    if not local:
+        return "nothing before '@'"
+    return _domain_problem(domain)
+
+
+def email_address(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An e-mail address (see :func:`email_problem`); None passes."""
+    if value is None:
+        return
+    problem = email_problem(value)
+    if problem is not None:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}: {value!r} is not an e-mail address "
+            f"({problem})"
+        )
+
+
+def domain_problem(value: object) -> str | None:
+    """Why ``value`` is not a lower-case mail domain such as ``example.com``, or None."""
+    if not isinstance(value, str):
+        return "not a text"
+    if not value or any(c.isspace() for c in value) or "@" in value:
+        return "expected a domain without '@' or white space"
+    if value != value.lower():
+        return "expected lower case"
+    return _domain_problem(value)
+
+
+def domain_names(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Every member of a collection is a mail domain (see :func:`domain_problem`)."""
+    for member in sorted(value, key=str):  # type: ignore[call-overload]
+        problem = domain_problem(member)
+        if problem is not None:
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name}: {member!r} is not a domain "
+                f"({problem})"
+            )
+
+
+def id_set(value: Iterable[str]) -> frozenset[str]:
+    """Converter to a frozenset of ids. A lone string is kept as it is, so that
+    :func:`identifier_set` refuses it instead of splitting ``"G-1"`` into letters."""
+    if isinstance(value, str):
+        return value  # type: ignore[return-value]
+    return frozenset(value)
+
+
+def identifier_set(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A frozenset of valid ids (use with the :func:`id_set` converter)."""
+    if not isinstance(value, frozenset):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}: expected a collection of ids, "
+            f"got {value!r}"
+        )
+    for member in sorted(value, key=str):
+        if member is None:
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name}: None is not a valid id"
+            )
+        identifier(instance, attribute, member)
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def enum_member(enum_class: type[_E], value: object) -> _E:
+    """Converter body: ``value`` as a member of ``enum_class`` when it is one or
+    names one by value; anything else is passed through unchanged so that the
+    :func:`member_of` validator can refuse it naming the class and field."""
+    if isinstance(value, enum_class):
+        return value
+    try:
+        return enum_class(value)
+    except ValueError:
+        return value  # type: ignore[return-value]
+
+
+def member_of(enum_class: type[enum.Enum]) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """Validator: the value is a member of ``enum_class``."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, enum_class):
+            allowed = ", ".join(str(m.value) for m in enum_class)
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name}: expected one of {allowed}, "
+                f"got {value!r}"
+            )
+
+    return check
+
+
+def instance_or_none(
+    kind: type[Any], expected: str
+) -> Callable[[Any, attrs.Attribute[Any], object], None]:
+    """Validator: the value is a ``kind`` or None; ``expected`` words the message,
+    e.g. ``"an Assignee (an employee or a group)"``."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise ValidationError(
+                f"{type(instance).__name__}.{attribute.name}: expected {expected} or None, "
+                f"got {value!r}"
+            )
+
+    return check
