@@ -11,17 +11,21 @@ Sections (all optional; no file at all is a valid setup):
 
 Every error is a :class:`ConfigError` naming the file, the place in it and the
 bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``.
+
+The file is read with ``tomli`` (the parser the standard library's ``tomllib`` comes
+from) because it reads TOML 1.1, whose inline tables may span lines — the way
+FORMATS.md writes a calendar's ``week``.
 """
 
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
+import tomli
 
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.model.catalog import (
@@ -93,8 +97,8 @@ def load_configuration(path: Path | str | None) -> Configuration:
 def parse_configuration(text: str, *, source: str = "helpdesk.toml") -> Configuration:
     """The configuration written as TOML ``text``; errors are prefixed by ``source``."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
     try:
         return configuration_from_mapping(data, source=source)
@@ -177,7 +181,10 @@ def _graph(section: Mapping[str, Any]) -> tuple[TransitionGraph, AutomationPolic
         section.get("initial", "open"),
         path="workflow",
     )
-    return graph, AutomationPolicy(reply_reopens=frozenset())
+    nothing_automatic = AutomationPolicy(
+        reply_reopens=frozenset(), reopen_to=graph.initial, return_to=graph.initial
+    )
+    return graph, nothing_automatic
 
 
 def _automation(
@@ -190,7 +197,8 @@ def _automation(
         if key in fields:
             fields[key] = parse_duration(fields[key], path=f"workflow.automation.{key}")
     if "reply_reopens" in fields:
-        fields["reply_reopens"] = frozenset(_list(fields["reply_reopens"], "workflow.automation.reply_reopens"))
+        listed = _list(fields["reply_reopens"], "workflow.automation.reply_reopens")
+        fields["reply_reopens"] = frozenset(listed)
     try:
         policy = attrs.evolve(base, **fields)
     except ValidationError as error:

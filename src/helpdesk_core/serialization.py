@@ -158,7 +158,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
     """
     if isinstance(data, str):
         try:
-            data = json.loads(data)
+            data = json.loads(data.rstrip("\r\n"))
         except json.JSONDecodeError as error:
             raise ValidationError(f"malformed JSON: {error.msg} at column {error.colno}") from None
     if not isinstance(data, Mapping):

@@ -22,7 +22,7 @@ from helpdesk_core.model.ticket import (
 )
 from helpdesk_core.serialization import ticket_from_json, ticket_to_json_line
 
-ids = st.from_regex(r"[A-Z]{1,3}-[0-9]{1,5}", fullmatch=True)
+ids: st.SearchStrategy[str] = st.from_regex(r"[A-Z]{1,3}-[0-9]{1,5}", fullmatch=True)
 zones = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))])
 texts = st.text(max_size=40)
 json_scalars = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=10)
@@ -84,8 +84,8 @@ def tickets(draw: st.DrawFn) -> Ticket:
         channel=draw(st.none() | st.sampled_from(["email", "phone", "web"])),
         company=draw(st.none() | ids),
         contact=draw(st.none() | ids),
-        observer_employees=draw(st.frozensets(ids, max_size=3)),
-        observer_groups=draw(st.frozensets(ids, max_size=2)),
+        observer_employees=frozenset(draw(st.lists(ids, max_size=3))),
+        observer_groups=frozenset(draw(st.lists(ids, max_size=2))),
         attributes=draw(st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), json_scalars, max_size=3)),
         events=tuple(events),
         extra=draw(extras),

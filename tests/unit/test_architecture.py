@@ -26,6 +26,7 @@ def offences(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
     for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -33,12 +34,12 @@ def offences(path: Path) -> list[str]:
             names = [node.module]
         for name in names:
             if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_IMPORTS):
-                found.append(f"line {node.lineno}: imports {name}")
+                found.append(f"line {line}: imports {name}")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             owner = node.func.value
             owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
             if (owner_name, node.func.attr) in CLOCK_CALLS:
-                found.append(f"line {node.lineno}: calls {owner_name}.{node.func.attr}()")
+                found.append(f"line {line}: calls {owner_name}.{node.func.attr}()")
     return found
 
 
