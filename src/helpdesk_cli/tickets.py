@@ -125,6 +125,7 @@ def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
     count = 0
     for ticket in tickets:
         count += 1
-        table.add_row(ticket.id, _when(ticket.created_at), ticket.status, ticket.priority or "-", ticket.subject)
+        priority = ticket.priority or "-"
+        table.add_row(ticket.id, _when(ticket.created_at), ticket.status, priority, ticket.subject)
     Console().print(table)
     click.echo(f"{count} tickets")

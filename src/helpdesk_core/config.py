@@ -112,7 +112,8 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
     calendars = _calendars(data.get("calendars", []))
     workflow = _table(data.get("workflow", {}), "workflow")
     graph, preset_policy = _graph(workflow)
-    automation = _automation(_table(workflow.get("automation", {}), "workflow.automation"), preset_policy, graph)
+    automation_section = _table(workflow.get("automation", {}), "workflow.automation")
+    automation = _automation(automation_section, preset_policy, graph)
     catalogs = _catalogs(_table(data.get("catalog", {}), "catalog"))
     sla = None
     if "sla" in data:

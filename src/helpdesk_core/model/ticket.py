@@ -34,6 +34,18 @@ def _sha256(instance: Any, attribute: attrs.Attribute[Any], value: object) -> No
         )
 
 
+def _id_set(ids: Iterable[str]) -> frozenset[str]:
+    return frozenset(ids)
+
+
+def _id_tuple(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(ids)
+
+
+def _attachment_tuple(attachments: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    return tuple(attachments)
+
+
 def _author_kind(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if value not in ("employee", "contact"):
         raise ValidationError(
@@ -87,8 +99,8 @@ class Comment:
     body: str = ""
     by: str | None = attrs.field(default=None, validator=identifier)
     channel: str | None = None
-    mentions: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=identifiers)
-    attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=tuple)
+    mentions: tuple[str, ...] = attrs.field(default=(), converter=_id_tuple, validator=identifiers)
+    attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachment_tuple)
     headers: Mapping[str, str] = attrs.field(factory=dict)
     extra: Mapping[str, Any] = attrs.field(factory=dict)
 
@@ -159,6 +171,7 @@ def _event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
     return tuple(events)
 
 
+
 def _chronological(
     instance: Ticket, attribute: attrs.Attribute[Any], events: tuple[Event, ...]
 ) -> None:
@@ -195,10 +208,10 @@ class Ticket:
     equipment: str | None = attrs.field(default=None, validator=identifier)
     contract: str | None = attrs.field(default=None, validator=identifier)
     observer_employees: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset, validator=identifiers
+        default=frozenset(), converter=_id_set, validator=identifiers
     )
     observer_groups: frozenset[str] = attrs.field(
-        default=frozenset(), converter=frozenset, validator=identifiers
+        default=frozenset(), converter=_id_set, validator=identifiers
     )
     attributes: Mapping[str, Any] = attrs.field(factory=dict)
     events: tuple[Event, ...] = attrs.field(
