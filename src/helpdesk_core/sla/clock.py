@@ -1,0 +1,490 @@
+"""The SLA clock: a pure fold over a ticket's history, up to an instant.
+
+``replay`` walks the events once and records what the clock needs: the
+stretches in which the resolution clock counted, paused or stood still
+(resolved/closed), the rule in force at every moment (a *regime*), when the
+targets were achieved and what was set by hand. ``evaluate`` turns that into an
+:class:`~helpdesk_core.sla.row.SlaRow`; ``explain`` into a timeline. The
+semantics are written out in ``docs/sla.md``.
+
+A due instant is the *latest* instant at which the counted working time since
+registration reaches the target (the ``add`` convention of ``FORMATS.md``), so
+time that is not counted — paused, resolved or closed — moves the deadline by
+exactly the working time it covered, and nothing that happens after the
+deadline can move it back.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple, Protocol
+
+from helpdesk_core.errors import ValidationError
+from helpdesk_core.model.checks import require_aware
+from helpdesk_core.model.ticket import (
+    Comment,
+    Event,
+    PriorityChange,
+    SlaOverride,
+    StatusChange,
+    Ticket,
+    TypeChange,
+)
+from helpdesk_core.sla.policy import SlaPolicy
+from helpdesk_core.sla.row import Clock, SlaRow, SlaState
+from helpdesk_core.sla.selection import NO_CUSTOMER, CustomerFacts, Selection, ticket_facts
+from helpdesk_core.sla.terms import OnChange
+from helpdesk_core.workflow.statuses import Status
+from helpdesk_core.worktime import WorkingCalendar
+
+_ZERO = timedelta(0)
+
+
+class KnowsStatuses(Protocol):
+    """The part of :class:`~helpdesk_core.workflow.graph.TransitionGraph` the clock uses."""
+
+    def status(self, id: str, /) -> Status: ...
+
+
+class SegmentKind(enum.StrEnum):
+    """What the resolution clock does during a stretch of the history."""
+
+    COUNTED = "counted"
+    """Working time here counts toward the resolution target."""
+    PAUSED = "paused"
+    """A status that pauses the SLA: the deadline moves by the working time lost."""
+    DONE = "done"
+    """Resolved or closed: the target is achieved; a reopen resumes the clock."""
+
+
+def status_kind(graph: KnowsStatuses, status: str) -> SegmentKind:
+    """How a status affects the resolution clock (done wins over pausing)."""
+    definition = graph.status(status)
+    if definition.category.is_done:
+        return SegmentKind.DONE
+    return SegmentKind.PAUSED if definition.pauses_sla else SegmentKind.COUNTED
+
+
+_KINDS: dict[int, tuple[KnowsStatuses, dict[str, SegmentKind]]] = {}
+
+
+def _kinds_of(graph: KnowsStatuses) -> dict[str, SegmentKind]:
+    """A per-graph memo of :func:`status_kind` (graphs are immutable values);
+    the graph itself is kept beside its id so that a recycled id cannot match."""
+    entry = _KINDS.get(id(graph))
+    if entry is None or entry[0] is not graph:
+        if len(_KINDS) > 64:
+            _KINDS.clear()
+        entry = (graph, {})
+        _KINDS[id(graph)] = entry
+    return entry[1]
+
+
+Span = tuple[datetime, datetime | None, WorkingCalendar]
+"""``[start, end)`` measured on a calendar; ``end=None`` runs on for ever."""
+Piece = tuple[datetime, datetime | None]
+"""A stretch in which a target's clock counts; ``None`` ends an open one."""
+
+
+class Regime(NamedTuple):
+    """A rule in force from ``start`` on, with how the clock measures time.
+
+    Under ``reselect`` the rule measures from registration (``start`` is the
+    registration, ``carry`` empty). Under ``keep_elapsed`` ``carry`` holds the
+    earlier stretches, each measured on the calendar of the rule then in force.
+    """
+
+    selection: Selection
+    start: datetime
+    carry: tuple[Span, ...]
+
+    def spans(self) -> tuple[Span, ...]:
+        applied = self.selection.applied
+        if applied is None:
+            return ()
+        return (*self.carry, (self.start, None, applied.calendar))
+
+
+class Segment(NamedTuple):
+    """A stretch ``[start, end)`` of the history spent in one status."""
+
+    start: datetime
+    end: datetime
+    kind: SegmentKind
+    status: str
+
+
+class RegimeChange(NamedTuple):
+    """The rule in force changed at ``at`` because of ``event``."""
+
+    at: datetime
+    before: Regime
+    after: Regime
+    event: Event
+
+
+class HandSetDue(NamedTuple):
+    """A deadline set by hand by an ``sla`` event."""
+
+    due: datetime
+    at: datetime
+    by: str | None
+
+
+class Replay(NamedTuple):
+    """Everything the fold learned about one ticket up to ``as_of``."""
+
+    ticket: Ticket
+    as_of: datetime
+    segments: tuple[Segment, ...]
+    counted: tuple[tuple[datetime, datetime], ...]
+    """Closed stretches in which the resolution clock counted, oldest first."""
+    kind: SegmentKind
+    """What the resolution clock does at ``as_of``."""
+    regime: Regime
+    reaction_regime: Regime
+    """The regime that judges the reaction (in force when it was achieved)."""
+    resolution_regime: Regime
+    """The regime that judges the resolution (in force when it was achieved)."""
+    reacted_at: datetime | None
+    resolved_at: datetime | None
+    hand_reaction: HandSetDue | None
+    hand_resolution: HandSetDue | None
+    changes: tuple[RegimeChange, ...]
+    facts: Callable[[], Mapping[str, object]]
+    """The facts of the ticket at ``as_of``, as the rule table saw them
+    (a function: only explanations need them)."""
+
+    def resolution_pieces(self) -> tuple[Piece, ...]:
+        """The counted stretches, ended by the open stretch the clock would count
+        from now on: since the last resume if counting, from ``as_of`` if paused,
+        from the resolution if done."""
+        if self.kind is SegmentKind.COUNTED:
+            return (*self.counted[:-1], (self.counted[-1][0], None))
+        start = self.as_of if self.kind is SegmentKind.PAUSED else self.resolved_at
+        assert start is not None
+        return (*self.counted, (start, None))
+
+    def reaction_pieces(self) -> tuple[Piece, ...]:
+        """The reaction clock never pauses: it counts from registration."""
+        return ((self.ticket.created_at, None),)
+
+
+def replay(
+    ticket: Ticket,
+    *,
+    policy: SlaPolicy,
+    graph: KnowsStatuses,
+    as_of: datetime,
+    customer: CustomerFacts | None = None,
+) -> Replay:
+    """Fold the history of ``ticket`` up to ``as_of`` (events after it are ignored)."""
+    require_aware(as_of, "as_of")
+    created = ticket.created_at
+    if as_of < created:
+        raise ValidationError(
+            f"ticket {ticket.id}: as_of {as_of.isoformat()} is before its registration "
+            f"at {created.isoformat()}"
+        )
+    customer = NO_CUSTOMER if customer is None else customer
+    kinds = _kinds_of(graph)
+    status = ticket.initial_status
+    kind = kinds.get(status) or kinds.setdefault(status, status_kind(graph, status))
+    priority, type_ = ticket.initial_priority, ticket.initial_type
+    manual: str | None = None
+    note = ""
+    reselect_on_status = policy.tests_status
+
+    def facts() -> dict[str, object]:
+        return ticket_facts(
+            type=type_,
+            priority=priority,
+            status=status,
+            channel=ticket.channel,
+            company=ticket.company,
+            attributes=ticket.attributes,
+            registered_at=created,
+            customer=customer,
+        )
+
+    def select(at: datetime) -> Selection:
+        return policy.select(facts(), customer=customer, manual=manual, manual_note=note)
+
+    regime = Regime(select(created), created, ())
+    changes: list[RegimeChange] = []
+
+    def reselect(at: datetime, event: Event) -> Regime:
+        selection = select(at)
+        if selection.applied is regime.selection.applied:
+            return regime._replace(selection=selection)
+        applied = selection.applied
+        if (
+            applied is not None
+            and applied.terms.on_change is OnChange.KEEP_ELAPSED
+            and regime.selection.applied is not None
+        ):
+            carry = regime.carry
+            if at > regime.start:
+                carry = (*carry, (regime.start, at, regime.selection.applied.calendar))
+            after = Regime(selection, at, carry)
+        else:
+            after = Regime(selection, created, ())
+        changes.append(RegimeChange(at, regime, after, event))
+        return after
+
+    segments: list[Segment] = []
+    counted: list[tuple[datetime, datetime]] = []
+    seg_start = count_start = created
+    reacted_at: datetime | None = None
+    resolved_at = created if kind is SegmentKind.DONE else None
+    reaction_regime: Regime | None = None
+    resolution_regime = regime if kind is SegmentKind.DONE else None
+    hand_reaction: HandSetDue | None = None
+    hand_resolution: HandSetDue | None = None
+
+    for event in ticket.events:
+        at = event.at
+        if at > as_of:
+            break
+        if isinstance(event, StatusChange):
+            if event.to == status:
+                continue
+            if reacted_at is None and event.to != ticket.initial_status:
+                reacted_at, reaction_regime = at, regime
+            new_kind = kinds.get(event.to) or kinds.setdefault(
+                event.to, status_kind(graph, event.to)
+            )
+            if at > seg_start:
+                segments.append(Segment(seg_start, at, kind, status))
+            if new_kind is not kind:
+                if kind is SegmentKind.COUNTED and at > count_start:
+                    counted.append((count_start, at))
+                if new_kind is SegmentKind.COUNTED:
+                    count_start = at
+                elif new_kind is SegmentKind.DONE:
+                    resolved_at, resolution_regime = at, regime
+                if kind is SegmentKind.DONE:
+                    resolved_at = resolution_regime = None
+            seg_start, status, kind = at, event.to, new_kind
+            if reselect_on_status:
+                regime = reselect(at, event)
+        elif isinstance(event, Comment):
+            if reacted_at is None and event.public and event.author == "employee":
+                reacted_at, reaction_regime = at, regime
+        elif isinstance(event, PriorityChange):
+            if event.to != priority:
+                priority = event.to
+                regime = reselect(at, event)
+        elif isinstance(event, TypeChange):
+            if event.to != type_:
+                type_ = event.to
+                regime = reselect(at, event)
+        elif isinstance(event, SlaOverride):
+            if event.resolution_due is not None:
+                hand_resolution = HandSetDue(event.resolution_due, at, event.by)
+            if event.reaction_due is not None:
+                hand_reaction = HandSetDue(event.reaction_due, at, event.by)
+            if event.rule is not None:
+                manual = event.rule
+                by = f" by {event.by}" if event.by else ""
+                note = f"{by} at {at.isoformat()}"
+                regime = reselect(at, event)
+
+    if as_of > seg_start or not segments:
+        segments.append(Segment(seg_start, as_of, kind, status))
+    if kind is SegmentKind.COUNTED:
+        counted.append((count_start, as_of))
+    return Replay(
+        ticket=ticket,
+        as_of=as_of,
+        segments=tuple(segments),
+        counted=tuple(counted),
+        kind=kind,
+        regime=regime,
+        reaction_regime=regime if reaction_regime is None else reaction_regime,
+        resolution_regime=regime if resolution_regime is None else resolution_regime,
+        reacted_at=reacted_at,
+        resolved_at=resolved_at,
+        hand_reaction=hand_reaction,
+        hand_resolution=hand_resolution,
+        changes=tuple(changes),
+        facts=facts,
+    )
+
+
+def due_instant(spans: Sequence[Span], pieces: Sequence[Piece], target: timedelta) -> datetime:
+    """The latest instant at which the working time counted in ``pieces``
+    (each part measured on the calendar of the span it falls in) reaches
+    ``target``. ``spans`` and ``pieces`` both end with an open stretch."""
+    remaining = target
+    for low, high, calendar in spans:
+        for start, end in pieces:
+            lo = start if start > low else low
+            if end is None:
+                hi = high
+            elif high is None or end < high:
+                hi = end
+            else:
+                hi = high
+            if hi is None:
+                return calendar.add(lo, remaining)
+            if hi <= lo:
+                continue
+            worked = calendar.between(lo, hi)
+            if worked > remaining:
+                return calendar.add(lo, remaining)
+            remaining -= worked
+    raise AssertionError("the last span and the last piece are open")  # pragma: no cover
+
+
+def measured(
+    spans: Sequence[Span], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, WorkingCalendar, timedelta]]:
+    """``[start, end)`` cut at the span boundaries, each part with its working time."""
+    parts = []
+    for low, high, calendar in spans:
+        lo = start if start > low else low
+        hi = end if high is None or end < high else high
+        if hi > lo:
+            parts.append((lo, hi, calendar, calendar.between(lo, hi)))
+    return parts
+
+
+def _wall_seconds(start: datetime, end: datetime) -> float:
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds()
+
+
+def paused_minutes(segments: Sequence[Segment]) -> int:
+    """Wall-clock minutes (real elapsed time, floored) spent in pausing statuses."""
+    seconds = sum(_wall_seconds(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED)
+    return int(seconds // 60)
+
+
+def _breached(achieved: datetime | None, due: datetime | None, as_of: datetime) -> bool:
+    if due is None:
+        return False
+    return (achieved if achieved is not None else as_of) > due
+
+
+def row_of(trace: Replay, *, at_risk_share: float) -> SlaRow:
+    """The SLA report row of a replayed history."""
+    as_of = trace.as_of
+    rule = trace.regime.selection.applied
+
+    reaction_judge = trace.reaction_regime.selection.applied
+    reaction_due: datetime | None = None
+    if trace.hand_reaction is not None:
+        reaction_due = trace.hand_reaction.due
+    elif reaction_judge is not None:
+        reaction_due = due_instant(
+            trace.reaction_regime.spans(), trace.reaction_pieces(), reaction_judge.terms.reaction
+        )
+
+    done = trace.kind is SegmentKind.DONE
+    resolution_judge = trace.resolution_regime.selection.applied
+    resolution_due: datetime | None = None
+    if trace.hand_resolution is not None:
+        resolution_due = trace.hand_resolution.due
+    elif resolution_judge is not None:
+        resolution_due = due_instant(
+            trace.resolution_regime.spans(),
+            trace.resolution_pieces(),
+            resolution_judge.terms.resolution,
+        )
+
+    reaction_breached = _breached(trace.reacted_at, reaction_due, as_of)
+    resolved_at = trace.resolved_at if done else None
+    resolution_breached = _breached(resolved_at, resolution_due, as_of)
+
+    if rule is None and reaction_due is None and resolution_due is None:
+        state = SlaState.NO_SLA
+    elif reaction_breached or resolution_breached:
+        state = SlaState.BREACHED
+    elif done:
+        state = SlaState.MET
+    elif rule is not None and _at_risk(trace, reaction_due, resolution_due, at_risk_share):
+        state = SlaState.AT_RISK
+    else:
+        state = SlaState.RUNNING
+
+    return SlaRow(
+        ticket=trace.ticket.id,
+        rule=None if rule is None else rule.name,
+        calendar=None if rule is None else rule.terms.calendar,
+        reaction_due=reaction_due,
+        reacted_at=trace.reacted_at,
+        reaction_breached=reaction_breached,
+        resolution_due=resolution_due,
+        resolved_at=resolved_at,
+        resolution_breached=resolution_breached,
+        paused_minutes=paused_minutes(trace.segments),
+        state=state,
+        as_of=as_of,
+        reaction_due_set_by_hand=trace.hand_reaction is not None,
+        resolution_due_set_by_hand=trace.hand_resolution is not None,
+        reaction_rule=None if reaction_judge is None else reaction_judge.name,
+        resolution_rule=None if resolution_judge is None else resolution_judge.name,
+        rule_reason=trace.regime.selection.reason,
+        clock=_CLOCKS[trace.kind],
+    )
+
+
+_CLOCKS = {
+    SegmentKind.COUNTED: Clock.COUNTING,
+    SegmentKind.PAUSED: Clock.PAUSED,
+    SegmentKind.DONE: Clock.STOPPED,
+}
+
+
+def _at_risk(
+    trace: Replay,
+    reaction_due: datetime | None,
+    resolution_due: datetime | None,
+    share: float,
+) -> bool:
+    """Whether less than ``share`` of a running target remains, as working
+    time on the current rule's calendar (the reaction counts only while it is
+    still awaited)."""
+    rule = trace.regime.selection.applied
+    assert rule is not None
+    calendar = rule.calendar
+    targets: list[tuple[datetime | None, timedelta]] = [(resolution_due, rule.terms.resolution)]
+    if trace.reacted_at is None:
+        targets.append((reaction_due, rule.terms.reaction))
+    for due, target in targets:
+        if due is not None and calendar.between(trace.as_of, due) < target * share:
+            return True
+    return False
+
+
+def evaluate(
+    ticket: Ticket,
+    *,
+    policy: SlaPolicy,
+    graph: KnowsStatuses,
+    as_of: datetime,
+    customer: CustomerFacts | None = None,
+) -> SlaRow:
+    """The SLA of ``ticket`` as of ``as_of`` (aware; later events are ignored).
+
+    ``graph`` tells which statuses pause the clock and which are resolved or
+    closed; ``customer`` carries the client category and customer groups the
+    caller looked up (None: none known).
+    """
+    trace = replay(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
+    return row_of(trace, at_risk_share=policy.at_risk_share)
+
+
+__all__ = [
+    "KnowsStatuses",
+    "Regime",
+    "RegimeChange",
+    "Replay",
+    "Segment",
+    "SegmentKind",
+    "evaluate",
+    "replay",
+    "status_kind",
+]

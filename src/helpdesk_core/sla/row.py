@@ -1,0 +1,125 @@
+"""One line of the SLA report: the columns fixed by ``FORMATS.md`` plus a few
+extensions that say where a number came from."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from helpdesk_core.errors import ValidationError
+from helpdesk_core.model.checks import aware
+
+
+class SlaState(enum.StrEnum):
+    """The one-word verdict of a row, in order of precedence:
+    ``no_sla`` › ``breached`` › ``met`` › ``at_risk`` › ``running``."""
+
+    NO_SLA = "no_sla"
+    """No rule applies and no deadline was set by hand: nothing to judge."""
+    BREACHED = "breached"
+    """A target (reaction or resolution) was or is missed."""
+    MET = "met"
+    """Resolved (or closed) with both targets in time."""
+    AT_RISK = "at_risk"
+    """Still running, and less than the policy's ``at_risk_share`` of a target remains."""
+    RUNNING = "running"
+    """Still running, with time to spare (the clock may be paused)."""
+
+
+class Clock(enum.StrEnum):
+    """What the resolution clock does at ``as_of``."""
+
+    COUNTING = "counting"
+    PAUSED = "paused"
+    """The ticket is in a status that pauses the SLA (e.g. *postponed*)."""
+    STOPPED = "stopped"
+    """The ticket is resolved or closed."""
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValidationError(f"SlaRow.{attribute.name}: expected whole minutes >= 0, got {value!r}")
+
+
+def _instant(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@attrs.frozen(kw_only=True)
+class SlaRow:
+    """The SLA of one ticket as of one instant.
+
+    Due instants are in the rule calendar's zone (or as set by hand);
+    ``paused_minutes`` is *wall-clock* (real elapsed) minutes spent in statuses
+    that pause the clock, floored, counting a running pause up to ``as_of``.
+
+    Extensions beyond ``FORMATS.md``: ``as_of``; ``*_due_set_by_hand`` (the
+    deadline comes from an ``sla`` event); ``reaction_rule`` / ``resolution_rule``
+    (the rule that judged each target: an achieved target is judged by the rule
+    in force when it was achieved); ``rule_reason`` (why ``rule`` is in force);
+    ``clock`` (counting, paused or stopped).
+    """
+
+    ticket: str
+    rule: str | None
+    calendar: str | None
+    reaction_due: datetime | None = attrs.field(validator=aware)
+    reacted_at: datetime | None = attrs.field(validator=aware)
+    reaction_breached: bool
+    resolution_due: datetime | None = attrs.field(validator=aware)
+    resolved_at: datetime | None = attrs.field(validator=aware)
+    resolution_breached: bool
+    paused_minutes: int = attrs.field(validator=_non_negative)
+    state: SlaState = attrs.field(converter=SlaState)
+    as_of: datetime = attrs.field(validator=aware)
+    reaction_due_set_by_hand: bool = False
+    resolution_due_set_by_hand: bool = False
+    reaction_rule: str | None = None
+    resolution_rule: str | None = None
+    rule_reason: str = ""
+    clock: Clock = attrs.field(default=Clock.COUNTING, converter=Clock)
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as the JSON object of ``FORMATS.md`` (fixed columns first,
+        ISO-8601 instants with their offset, ``null`` for what is not known)."""
+        return {
+            "ticket": self.ticket,
+            "rule": self.rule,
+            "calendar": self.calendar,
+            "reaction_due": _instant(self.reaction_due),
+            "reacted_at": _instant(self.reacted_at),
+            "reaction_breached": self.reaction_breached,
+            "resolution_due": _instant(self.resolution_due),
+            "resolved_at": _instant(self.resolved_at),
+            "resolution_breached": self.resolution_breached,
+            "paused_minutes": self.paused_minutes,
+            "state": self.state.value,
+            "as_of": self.as_of.isoformat(),
+            "reaction_due_set_by_hand": self.reaction_due_set_by_hand,
+            "resolution_due_set_by_hand": self.resolution_due_set_by_hand,
+            "reaction_rule": self.reaction_rule,
+            "resolution_rule": self.resolution_rule,
+            "rule_reason": self.rule_reason,
+            "clock": self.clock.value,
+        }
+
+
+REPORT_COLUMNS = (
+    "ticket",
+    "rule",
+    "calendar",
+    "reaction_due",
+    "reacted_at",
+    "reaction_breached",
+    "resolution_due",
+    "resolved_at",
+    "resolution_breached",
+    "paused_minutes",
+    "state",
+)
+"""The fixed columns of the SLA report (``FORMATS.md``), in order."""
+
+__all__ = ["REPORT_COLUMNS", "Clock", "SlaRow", "SlaState"]
