@@ -14,8 +14,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+DEMO := $(BIN)/helpdesk --db demo.sqlite3 --config examples/helpdesk.toml
+DEMO_AS_OF := 2026-03-10T12:00:00+01:00
+
 demo: $(STAMP)
-	$(BIN)/helpdesk demo
+	rm -f demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm
+	$(DEMO) import tickets examples/tickets.jsonl
+	$(DEMO) ticket list
+	$(DEMO) sla report --as-of $(DEMO_AS_OF)
+	$(DEMO) sla explain T-1001 --as-of $(DEMO_AS_OF)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
