@@ -43,16 +43,12 @@ def _category(value: object) -> StatusCategory:
         return StatusCategory(value)
     except ValueError:
         allowed = ", ".join(c.value for c in StatusCategory)
-        raise ValidationError(
-            f"status category {value!r} is not one of: {allowed}"
-        ) from None
+        raise ValidationError(f"status category {value!r} is not one of: {allowed}") from None
 
 
 def _closed_never_counts(instance: Status, attribute: attrs.Attribute[Any], value: bool) -> None:
     if value and instance.category is StatusCategory.CLOSED:
-        raise ValidationError(
-            f"status {instance.id!r}: a closed-category status never counts toward load"
-        )
+        raise ValidationError(f"status {instance.id!r}: a closed-category status never counts toward load")
 
 
 @attrs.frozen(kw_only=True)
