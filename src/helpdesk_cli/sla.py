@@ -12,7 +12,7 @@ from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import FORMATS, write_rows
 from helpdesk_core.errors import ConfigError
 from helpdesk_core.reports import SlaTally, sla_rows
-from helpdesk_core.rules.lint import lint
+from helpdesk_core.rules import lint
 from helpdesk_core.sla import REPORT_COLUMNS, SlaPolicy, SlaState, explain
 
 pass_app = click.make_pass_decorator(AppContext)
