@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.strategies import configure_tagged_union
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, Event, Ticket
+from helpdesk_core.rules import Condition, condition_kind
 
 T = TypeVar("T")
 EVENT_CLASSES = tuple(EVENT_KINDS.values())
@@ -120,6 +122,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_structure_hook(time, lambda value, _: time.fromisoformat(value))
+    conv.register_unstructure_hook(time, lambda value: value.strftime("%H:%M"))
+    configure_tagged_union(Condition, conv, tag_name="kind", tag_generator=condition_kind)
     conv.register_unstructure_hook_func(_is_frozenset, lambda members: sorted(members))
     conv.register_structure_hook(Assignee, _structure_assignee)
     conv.register_unstructure_hook(Assignee, _unstructure_assignee)

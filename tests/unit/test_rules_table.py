@@ -7,9 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import attrs
-import cattrs
 import pytest
-from cattrs.strategies import configure_tagged_union
 
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.rules import (
@@ -23,7 +21,6 @@ from helpdesk_core.rules import (
     InWorkingHours,
     Rule,
     RuleTable,
-    condition_kind,
     conditions_from_when,
     describe,
 )
@@ -494,10 +491,8 @@ def test_routing_may_allow_more_fields_in_when() -> None:
 
 
 def test_conditions_round_trip_through_a_cattrs_tagged_union_on_their_kind() -> None:
-    converter = cattrs.Converter()
-    converter.register_unstructure_hook(time, lambda t: t.strftime("%H:%M"))
-    converter.register_structure_hook(time, lambda s, _: time.fromisoformat(s))
-    configure_tagged_union(Condition, converter, tag_name="kind", tag_generator=condition_kind)
+    from helpdesk_core.serialization import converter
+
     assert len({cls.kind for cls in CONDITION_TYPES}) == len(CONDITION_TYPES)
     conditions = _one_of_each()
     raw = converter.unstructure(conditions, list[Condition])
