@@ -11,7 +11,7 @@ from pathlib import Path
 import attrs
 
 from helpdesk_core.config import Configuration, load_configuration
-from helpdesk_core.storage import TicketStore, open_store
+from helpdesk_core.storage import Store, open_store
 
 DEFAULT_DB = "./helpdesk.sqlite3"
 
@@ -23,11 +23,11 @@ class AppContext:
 
     db_url: str = DEFAULT_DB
     config_path: Path | None = None
-    _store: TicketStore | None = None
+    _store: Store | None = None
     _config: Configuration | None = None
 
     @property
-    def store(self) -> TicketStore:
+    def store(self) -> Store:
         if self._store is None:
             self._store = open_store(self.db_url)
         return self._store

@@ -14,7 +14,7 @@ from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.catalog import Catalogs
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.serialization import ticket_from_json
-from helpdesk_core.storage.protocols import SaveSummary, TicketStore
+from helpdesk_core.storage.protocols import SaveSummary, Store, save_all
 from helpdesk_core.workflow import AutomationPolicy, TransitionGraph, check_history
 
 
@@ -58,7 +58,7 @@ def read_ticket_histories(
 def import_ticket_histories(
     path: Path | str,
     *,
-    store: TicketStore,
+    store: Store,
     graph: TransitionGraph,
     policy: AutomationPolicy | None = None,
     catalogs: Catalogs | None = None,
@@ -76,7 +76,11 @@ def import_ticket_histories(
         raise ImportRefused(f"{path}: no such file") from None
     except UnicodeDecodeError as error:
         raise ImportRefused(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    return store.save_tickets(tickets, dry_run=dry_run)
+    with store.unit_of_work() as uow:
+        summary = save_all(uow.tickets, tickets)
+        if not dry_run:
+            uow.commit()
+    return summary
 
 
 __all__ = ["ImportRefused", "import_ticket_histories", "read_ticket_histories"]

@@ -1,147 +1,233 @@
-"""The embedded default store: one SQLite file (stdlib ``sqlite3``).
+"""The embedded default store: one SQLite file through the stdlib ``sqlite3``.
 
-A ticket is kept as its ticket-history JSON document plus the columns a query
-needs (status, creation instant as UTC microseconds). WAL mode, foreign keys
-on and a busy timeout, so a second process waits instead of failing.
+Every connection runs in WAL mode (readers never wait for the writer), with
+foreign keys on and a busy timeout, so a second writer waits its turn instead
+of failing. A unit of work is one ``BEGIN IMMEDIATE`` transaction on its own
+connection, begun at its first statement: writers are serialised by SQLite,
+and a version check inside the transaction therefore sees the latest commit.
+Reads outside a unit of work run in a short read transaction each (a consistent
+snapshot per call, per batch while streaming).
+
+Connections are kept in a small idle list and reused; they may move between
+threads, but only one thread uses a connection at a time.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from helpdesk_core.errors import NotFound, StorageUnavailable
-from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.serialization import ticket_from_json, ticket_to_json_line
-from helpdesk_core.storage.protocols import SaveSummary
+from helpdesk_core.errors import ConflictError, StorageUnavailable
+from helpdesk_core.model.assets import Equipment, ServiceObject
+from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.parties import Company, Contact, CustomerGroup
+from helpdesk_core.model.staff import Employee, EmployeeGroup
+from helpdesk_core.storage import migrations
+from helpdesk_core.storage.documents import by_name
+from helpdesk_core.storage.protocols import TicketShortcuts
+from helpdesk_core.storage.sql import (
+    Borrow,
+    Row,
+    Session,
+    SqlReader,
+    SqlRepository,
+    SqlTicketReader,
+    SqlTicketRepository,
+)
 
-SCHEMA_VERSION = 1
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE tickets (
-        id TEXT PRIMARY KEY,
-        created_us INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        document TEXT NOT NULL
-    );
-    CREATE INDEX tickets_by_creation ON tickets (created_us, id);
-    CREATE INDEX tickets_by_status ON tickets (status);
-    """,
-}
-
-
-def _utc_microseconds(instant: datetime) -> int:
-    delta = instant - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+BACKEND = "sqlite"
+BUSY_TIMEOUT = 30.0
+"""Seconds a connection waits for another writer before giving up."""
+_IDLE_CONNECTIONS = 4
+"""Connections kept open for reuse; more are opened when threads need them."""
 
 
-class SqliteStore:
-    """Tickets in an SQLite file; every batch save is one transaction."""
+class SqliteSession:
+    """Runs statements on one connection, translating ``sqlite3`` errors."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, db: sqlite3.Connection, where: str) -> None:
+        self._db = db
+        self._where = where
+
+    def _execute(self, sql: str, params: Sequence[object]) -> sqlite3.Cursor:
         try:
-            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=30000")
-            self._migrate()
+            return self._db.execute(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise ConflictError(f"{self._where}: {error}") from error
         except sqlite3.Error as error:
-            raise StorageUnavailable(f"cannot open SQLite store {str(self.path)!r}: {error}") from error
+            raise StorageUnavailable(f"SQLite store {self._where}: {error}") from error
 
-    def _migrate(self) -> None:
-        self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = self._db.execute("SELECT max(version) FROM schema_version").fetchone()
-        current = row[0] or 0
-        if current > SCHEMA_VERSION:
-            raise StorageUnavailable(
-                f"the store {str(self.path)!r} has schema version {current}, newer than this "
-                f"helpdesk-core understands ({SCHEMA_VERSION}); upgrade helpdesk-core"
-            )
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return self._execute(sql, params).fetchall()
 
-    def save_tickets(self, tickets: Iterable[Ticket], *, dry_run: bool = False) -> SaveSummary:
-        created = updated = unchanged = 0
-        self._db.execute("BEGIN IMMEDIATE")
+    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        row: Row | None = self._execute(sql, params).fetchone()
+        return row
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        return self._execute(sql, params).rowcount
+
+    def run_many(self, sql: str, params: Iterable[Sequence[object]]) -> None:
         try:
-            for ticket in tickets:
-                document = ticket_to_json_line(ticket)
-                row = self._db.execute(
-                    "SELECT document, version FROM tickets WHERE id = ?", (ticket.id,)
-                ).fetchone()
-                if row is None:
-                    created += 1
-                    self._db.execute(
-                        "INSERT INTO tickets (id, created_us, status, version, document) "
-                        "VALUES (?, ?, ?, 1, ?)",
-                        (ticket.id, _utc_microseconds(ticket.created_at), ticket.status, document),
-                    )
-                elif json.loads(row[0]) == json.loads(document):
-                    unchanged += 1
-                else:
-                    updated += 1
-                    self._db.execute(
-                        "UPDATE tickets SET created_us = ?, status = ?, version = ?, document = ? "
-                        "WHERE id = ?",
-                        (
-                            _utc_microseconds(ticket.created_at),
-                            ticket.status,
-                            row[1] + 1,
-                            document,
-                            ticket.id,
-                        ),
-                    )
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("ROLLBACK" if dry_run else "COMMIT")
-        return SaveSummary(created, updated, unchanged)
+            self._db.executemany(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise ConflictError(f"{self._where}: {error}") from error
+        except sqlite3.Error as error:
+            raise StorageUnavailable(f"SQLite store {self._where}: {error}") from error
 
-    def get_ticket(self, ticket_id: str) -> Ticket:
-        row = self._db.execute("SELECT document FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"ticket {ticket_id!r} not found")
-        return ticket_from_json(row[0])
 
-    def iter_tickets(self, *, status: str | None = None, batch_size: int = 1000) -> Iterator[Ticket]:
-        """Keyset pagination over (created_us, id): each batch is a fresh query,
-        so memory stays flat and no cursor is held open between batches."""
-        after: tuple[int, str] = (-(2**62), "")
-        where = "" if status is None else " AND status = ?"
-        while True:
-            params: tuple[object, ...] = (after[0], after[0], after[1])
-            if status is not None:
-                params = (*params, status)
-            rows = self._db.execute(
-                "SELECT created_us, id, document FROM tickets "
-                "WHERE (created_us > ? OR (created_us = ? AND id > ?))" + where +
-                " ORDER BY created_us, id LIMIT ?",
-                (*params, batch_size),
-            ).fetchall()
-            if not rows:
-                return
-            for _, _, document in rows:
-                yield ticket_from_json(document)
-            after = (rows[-1][0], rows[-1][1])
+class _WriteSession(SqliteSession):
+    """A unit of work's session: ``BEGIN IMMEDIATE`` before its first statement
+    and again after each commit or rollback."""
 
-    def count_tickets(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM tickets").fetchone()[0])
+    def _execute(self, sql: str, params: Sequence[object]) -> sqlite3.Cursor:
+        self.begin()
+        return super()._execute(sql, params)
+
+    def run_many(self, sql: str, params: Iterable[Sequence[object]]) -> None:
+        self.begin()
+        super().run_many(sql, params)
+
+    def begin(self) -> None:
+        if not self._db.in_transaction:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StorageUnavailable(f"SQLite store {self._where}: cannot begin: {error}") from error
+
+    def end(self, statement: str) -> None:
+        if self._db.in_transaction:
+            try:
+                self._db.execute(statement)
+            except sqlite3.Error as error:
+                raise StorageUnavailable(f"SQLite store {self._where}: {statement}: {error}") from error
+
+
+def _lend(session: Session) -> Borrow:
+    @contextmanager
+    def borrow() -> Iterator[Session]:
+        yield session
+
+    return borrow
+
+
+class SqliteUnitOfWork:
+    """One ``BEGIN IMMEDIATE`` transaction; rolled back unless committed."""
+
+    def __init__(self, session: _WriteSession) -> None:
+        self._session = session
+        borrow = _lend(session)
+        kinds = by_name()
+        self.tickets = SqlTicketRepository(borrow)
+        self.companies: SqlRepository[Company] = SqlRepository(kinds["companies"], borrow)
+        self.contacts: SqlRepository[Contact] = SqlRepository(kinds["contacts"], borrow)
+        self.customer_groups: SqlRepository[CustomerGroup] = SqlRepository(kinds["customer_groups"], borrow)
+        self.contracts: SqlRepository[Contract] = SqlRepository(kinds["contracts"], borrow)
+        self.service_objects: SqlRepository[ServiceObject] = SqlRepository(kinds["service_objects"], borrow)
+        self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
+        self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
+        self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
+
+    def commit(self) -> None:
+        self._session.end("COMMIT")
+
+    def rollback(self) -> None:
+        self._session.end("ROLLBACK")
+
+
+class SqliteStore(TicketShortcuts):
+    """Aggregates in an SQLite file: ``sqlite:///relative/path`` or
+    ``sqlite:////absolute/path`` (or a plain path)."""
+
+    def __init__(
+        self, path: str | Path, *, url: str | None = None, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
+        self.path = Path(path)
+        self.url = url or f"sqlite:///{self.path}"
+        self._where = repr(str(self.path))
+        self._busy_timeout = busy_timeout
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        with self._connection() as db:
+            session = _WriteSession(db, self._where)
+            try:
+                self._version = migrations.apply_pending(session, BACKEND, self._where)
+                session.end("COMMIT")
+            finally:
+                session.end("ROLLBACK")
+        borrow = self._reading
+        kinds = by_name()
+        self.tickets = SqlTicketReader(borrow)
+        self.companies: SqlReader[Company] = SqlReader(kinds["companies"], borrow)
+        self.contacts: SqlReader[Contact] = SqlReader(kinds["contacts"], borrow)
+        self.customer_groups: SqlReader[CustomerGroup] = SqlReader(kinds["customer_groups"], borrow)
+        self.contracts: SqlReader[Contract] = SqlReader(kinds["contracts"], borrow)
+        self.service_objects: SqlReader[ServiceObject] = SqlReader(kinds["service_objects"], borrow)
+        self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
+        self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
+        self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(
+                self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
+        except sqlite3.Error as error:
+            raise StorageUnavailable(f"cannot open SQLite store {self._where}: {error}") from error
+        return db
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        if self._closed:
+            raise StorageUnavailable(f"SQLite store {self._where} is closed")
+        with self._lock:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = self._connect()
+        try:
+            yield db
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            with self._lock:
+                keep = not self._closed and len(self._idle) < _IDLE_CONNECTIONS
+                if keep:
+                    self._idle.append(db)
+            if not keep:
+                db.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._connection() as db:
+            db.execute("BEGIN")
+            yield SqliteSession(db, self._where)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqliteUnitOfWork]:
+        with self._connection() as db:
+            session = _WriteSession(db, self._where)
+            uow = SqliteUnitOfWork(session)
+            try:
+                yield uow
+            finally:
+                session.end("ROLLBACK")
+
+    def schema_version(self) -> int:
+        return self._version
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for db in idle:
+            db.close()
+
+
+__all__ = ["SqliteStore", "SqliteUnitOfWork"]

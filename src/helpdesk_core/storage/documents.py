@@ -1,0 +1,144 @@
+"""How aggregates become the JSON texts a backend keeps, and back.
+
+Every aggregate is stored as one JSON document made by the one converter of
+:mod:`helpdesk_core.serialization`. A ticket is split into its *header* (the
+ticket-history JSON object without ``events``) and one document per event, so
+that appending an event writes one small row instead of the whole history.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from helpdesk_core.errors import HistoryError
+from helpdesk_core.model.assets import Equipment, ServiceObject
+from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.parties import Company, Contact, CustomerGroup
+from helpdesk_core.model.staff import Employee, EmployeeGroup
+from helpdesk_core.model.ticket import Event, StatusChange, Ticket
+from helpdesk_core.serialization import converter, ticket_from_json, ticket_to_json
+
+T = TypeVar("T")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@attrs.frozen
+class Kind(Generic[T]):
+    """One kind of aggregate other than tickets: ``name`` is the attribute of
+    the store and the unit of work, and the table name of SQL backends."""
+
+    name: str
+    cls: type[T]
+    label: str
+
+    def encode(self, value: T) -> str:
+        """The JSON text stored for ``value``."""
+        return _dumps(converter.unstructure(value, self.cls))
+
+    def decode(self, document: str) -> T:
+        """The value back from its stored JSON text."""
+        return converter.structure(json.loads(document), self.cls)
+
+
+KINDS: tuple[Kind[Any], ...] = (
+    Kind("companies", Company, "company"),
+    Kind("contacts", Contact, "contact"),
+    Kind("customer_groups", CustomerGroup, "customer group"),
+    Kind("contracts", Contract, "contract"),
+    Kind("service_objects", ServiceObject, "service object"),
+    Kind("equipment", Equipment, "equipment"),
+    Kind("employees", Employee, "employee"),
+    Kind("employee_groups", EmployeeGroup, "employee group"),
+)
+"""The aggregates kept besides tickets, in the order of the unit of work."""
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def utc_microseconds(instant: datetime) -> int:
+    """``instant`` as whole microseconds since 1970-01-01T00:00Z: the sortable
+    column behind the streaming order."""
+    delta = instant - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def ticket_header(ticket: Ticket) -> str:
+    """The ticket-history JSON object of ``ticket`` without its events, as text."""
+    data = ticket_to_json(ticket)
+    data.pop("events", None)
+    return _dumps(data)
+
+
+def event_document(event: Event) -> str:
+    """One event as the JSON text of its ticket-history JSONL form."""
+    return _dumps(converter.unstructure(event, type(event)))
+
+
+def event_documents(events: Iterable[Event]) -> list[str]:
+    """Each event as its JSON text, in order."""
+    return [event_document(e) for e in events]
+
+
+def ticket_from_documents(header: str, events: Sequence[str] | str | None) -> Ticket:
+    """A ticket from its header and its event documents (a list of texts, or
+    the texts already joined by commas, or None for no events)."""
+    data: dict[str, Any] = json.loads(header)
+    if events:
+        joined = events if isinstance(events, str) else ",".join(events)
+        data["events"] = json.loads(f"[{joined}]")
+    return ticket_from_json(data)
+
+
+@attrs.frozen
+class Appended:
+    """What appending events changes in the columns kept beside a ticket."""
+
+    status: str | None
+    """The status after the last appended status change, or None: unchanged."""
+    last_us: int
+    """The instant of the last appended event (UTC microseconds)."""
+
+
+def check_appended(ticket_id: str, last_us: int, events: Sequence[Event]) -> Appended:
+    """Refuse events earlier than the history's last instant ``last_us`` (or
+    than each other); returns what the append changes."""
+    previous = last_us
+    status: str | None = None
+    for index, event in enumerate(events):
+        at = utc_microseconds(event.at)
+        if at < previous:
+            raise HistoryError(
+                f"ticket {ticket_id}: appended events[{index}] ({event.kind}) at "
+                f"{event.at.isoformat()} is earlier than the history's last event; "
+                "a history only grows forward"
+            )
+        previous = at
+        if isinstance(event, StatusChange):
+            status = event.to
+    return Appended(status, previous)
+
+
+def by_name() -> Mapping[str, Kind[Any]]:
+    """The kinds by their ``name``."""
+    return {kind.name: kind for kind in KINDS}
+
+
+__all__ = [
+    "KINDS",
+    "Appended",
+    "Kind",
+    "check_appended",
+    "event_document",
+    "event_documents",
+    "ticket_from_documents",
+    "ticket_header",
+    "utc_microseconds",
+]

@@ -1,0 +1,296 @@
+"""A PostgreSQL store through psycopg 3: ``postgresql://USER@HOST:PORT/DB``.
+
+The tables are those of the SQLite store (see ``migrations/postgresql``) and
+the repositories are shared (:mod:`helpdesk_core.storage.sql`). A unit of work
+is one READ COMMITTED transaction on its own connection; versions are checked
+by ``UPDATE … WHERE version = ?``, whose row lock makes a second writer wait
+for the first and then find the version changed: :class:`ConflictError`.
+Reads outside a unit of work run in a short REPEATABLE READ, READ ONLY
+transaction each. Streaming tickets uses a server-side (named) cursor, so the
+whole stream is one snapshot and the client holds one batch at a time.
+
+Connections come from a ``psycopg_pool.ConnectionPool`` of ``pool_size``
+connections (a query parameter of the URL, default 4); ``pool_size=0`` opens a
+fresh connection for each operation instead. Other query parameters (e.g.
+``options=-csearch_path%3Dtenant``) go to libpq unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from helpdesk_core.errors import ConflictError, StorageUnavailable, ValidationError
+from helpdesk_core.model.assets import Equipment, ServiceObject
+from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.parties import Company, Contact, CustomerGroup
+from helpdesk_core.model.staff import Employee, EmployeeGroup
+from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.storage import migrations
+from helpdesk_core.storage.documents import by_name, ticket_from_documents, utc_microseconds
+from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, Stored, TicketPosition, TicketShortcuts
+from helpdesk_core.storage.sql import (
+    Borrow,
+    Row,
+    Session,
+    SqlReader,
+    SqlRepository,
+    SqlTicketReader,
+    SqlTicketRepository,
+    ticket_filter,
+)
+
+BACKEND = "postgresql"
+DEFAULT_POOL_SIZE = 4
+"""Connections in the pool unless the URL says ``pool_size=N``."""
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for the server (or a free pooled connection)."""
+_MIGRATION_LOCK = 0x48454C50
+"""Advisory lock key held while migrating, so two processes opening at once
+apply each migration once."""
+_CONFLICTS = (
+    pg_errors.IntegrityError,
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+)
+_cursor_names = itertools.count(1)
+
+
+def _placeholders(sql: str) -> str:
+    return sql.replace("?", "%s")
+
+
+class PostgresSession:
+    """Runs ``?``-style statements on one psycopg connection, translating errors."""
+
+    def __init__(self, conn: psycopg.Connection[Row], where: str) -> None:
+        self.conn = conn
+        self._where = where
+
+    def _execute(self, sql: str, params: Sequence[object]) -> psycopg.Cursor[Row]:
+        try:
+            return self.conn.execute(_placeholders(sql), params)
+        except _CONFLICTS as error:
+            raise ConflictError(f"{self._where}: {error}") from error
+        except psycopg.Error as error:
+            raise StorageUnavailable(f"PostgreSQL store {self._where}: {error}") from error
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        return self._execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        return self._execute(sql, params).fetchone()
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        return self._execute(sql, params).rowcount
+
+    def run_many(self, sql: str, params: Iterable[Sequence[object]]) -> None:
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(_placeholders(sql), params)
+        except _CONFLICTS as error:
+            raise ConflictError(f"{self._where}: {error}") from error
+        except psycopg.Error as error:
+            raise StorageUnavailable(f"PostgreSQL store {self._where}: {error}") from error
+
+    def finish(self, commit: bool) -> None:
+        """End the transaction: commit (a refused commit is a conflict) or roll back."""
+        try:
+            if commit:
+                self.conn.commit()
+            else:
+                self.conn.rollback()
+        except _CONFLICTS as error:
+            raise ConflictError(f"{self._where}: commit refused: {error}") from error
+        except psycopg.Error as error:
+            raise StorageUnavailable(f"PostgreSQL store {self._where}: {error}") from error
+
+
+class PostgresTicketReader(SqlTicketReader):
+    """Streams tickets through a server-side cursor: one snapshot, one batch in memory."""
+
+    def __init__(self, borrow: Borrow) -> None:
+        super().__init__(borrow)
+
+    def iter_tickets(
+        self,
+        *,
+        after: TicketPosition | None = None,
+        status: str | None = None,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[Stored[Ticket]]:
+        where, filters = ticket_filter(status, company)
+        params: tuple[object, ...] = filters
+        if after is not None:
+            where += " AND (t.created_us, t.id) > (?, ?)"
+            params = (*params, utc_microseconds(after[0]), after[1])
+        sql = (
+            "SELECT t.version, t.header, (SELECT string_agg(e.document, ',' ORDER BY e.seq) "
+            "FROM ticket_events e WHERE e.ticket_id = t.id) FROM tickets t WHERE true"
+            + where.replace(" status", " t.status").replace(" company", " t.company")
+            + " ORDER BY t.created_us, t.id"
+        )
+        with self._borrow() as session:
+            assert isinstance(session, PostgresSession)
+            name = f"helpdesk_tickets_{next(_cursor_names)}"
+            try:
+                with session.conn.cursor(name=name) as cursor:
+                    cursor.itersize = batch_size
+                    cursor.execute(_placeholders(sql), params)
+                    while True:
+                        rows = cursor.fetchmany(batch_size)
+                        for version, header, events in rows:
+                            yield Stored(ticket_from_documents(header, events), version)
+                        if len(rows) < batch_size:
+                            return
+            except psycopg.Error as error:
+                raise StorageUnavailable(f"PostgreSQL store: streaming tickets: {error}") from error
+
+
+class PostgresTicketRepository(SqlTicketRepository, PostgresTicketReader):
+    """Reads and writes tickets in a PostgreSQL unit of work."""
+
+
+class PostgresUnitOfWork:
+    """One transaction on one connection; rolled back unless committed."""
+
+    def __init__(self, session: PostgresSession) -> None:
+        self._session = session
+
+        @contextmanager
+        def borrow() -> Iterator[Session]:
+            yield session
+
+        kinds = by_name()
+        self.tickets = PostgresTicketRepository(borrow)
+        self.companies: SqlRepository[Company] = SqlRepository(kinds["companies"], borrow)
+        self.contacts: SqlRepository[Contact] = SqlRepository(kinds["contacts"], borrow)
+        self.customer_groups: SqlRepository[CustomerGroup] = SqlRepository(kinds["customer_groups"], borrow)
+        self.contracts: SqlRepository[Contract] = SqlRepository(kinds["contracts"], borrow)
+        self.service_objects: SqlRepository[ServiceObject] = SqlRepository(kinds["service_objects"], borrow)
+        self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
+        self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
+        self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
+
+    def commit(self) -> None:
+        self._session.finish(commit=True)
+
+    def rollback(self) -> None:
+        self._session.finish(commit=False)
+
+
+def _split_url(url: str) -> tuple[str, int, str]:
+    """The libpq URL without our own parameters, the pool size, and a label
+    for messages (without the password)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    ours = {k: v for k, v in query if k == "pool_size"}
+    rest = [(k, v) for k, v in query if k != "pool_size"]
+    try:
+        pool_size = int(ours.get("pool_size", DEFAULT_POOL_SIZE))
+    except ValueError:
+        raise ValidationError(
+            f"PostgreSQL URL: pool_size={ours['pool_size']!r} is not a whole number"
+        ) from None
+    conninfo = urlunsplit(parts._replace(query=urlencode(rest)))
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@")
+    label = urlunsplit(parts._replace(netloc=netloc, query=""))
+    return conninfo, pool_size, label
+
+
+class PostgresStore(TicketShortcuts):
+    """Aggregates in a PostgreSQL database; see the module docstring."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._conninfo, pool_size, self._where = _split_url(url)
+        self._pool = None
+        try:
+            if pool_size > 0:
+                from psycopg_pool import ConnectionPool
+
+                self._pool = ConnectionPool(
+                    self._conninfo,
+                    min_size=1,
+                    max_size=pool_size,
+                    timeout=CONNECT_TIMEOUT,
+                    open=True,
+                    kwargs={"connect_timeout": int(CONNECT_TIMEOUT)},
+                )
+                self._pool.wait(timeout=CONNECT_TIMEOUT)
+            with self._connection() as conn:
+                session = PostgresSession(conn, self._where)
+                session.run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+                self._version = migrations.apply_pending(session, BACKEND, self._where)
+                session.finish(commit=True)
+        except (psycopg.Error, OSError) as error:
+            if isinstance(error, StorageUnavailable):
+                self.close()
+                raise
+            self.close()
+            raise StorageUnavailable(f"cannot open PostgreSQL store {self._where}: {error}") from error
+        except BaseException:
+            self.close()
+            raise
+        borrow = self._reading
+        kinds = by_name()
+        self.tickets = PostgresTicketReader(borrow)
+        self.companies: SqlReader[Company] = SqlReader(kinds["companies"], borrow)
+        self.contacts: SqlReader[Contact] = SqlReader(kinds["contacts"], borrow)
+        self.customer_groups: SqlReader[CustomerGroup] = SqlReader(kinds["customer_groups"], borrow)
+        self.contracts: SqlReader[Contract] = SqlReader(kinds["contracts"], borrow)
+        self.service_objects: SqlReader[ServiceObject] = SqlReader(kinds["service_objects"], borrow)
+        self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
+        self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
+        self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Row]]:
+        """A connection with no transaction open; whatever is left open when it
+        comes back is rolled back."""
+        try:
+            if self._pool is not None:
+                with self._pool.connection() as conn:
+                    try:
+                        yield conn
+                    finally:
+                        conn.rollback()
+            else:
+                with psycopg.connect(self._conninfo, connect_timeout=int(CONNECT_TIMEOUT)) as conn:
+                    try:
+                        yield conn
+                    finally:
+                        conn.rollback()
+        except psycopg.OperationalError as error:
+            raise StorageUnavailable(f"PostgreSQL store {self._where}: {error}") from error
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._connection() as conn:
+            session = PostgresSession(conn, self._where)
+            session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield session
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[PostgresUnitOfWork]:
+        with self._connection() as conn:
+            yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+
+    def schema_version(self) -> int:
+        return self._version
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+
+__all__ = ["PostgresStore", "PostgresUnitOfWork"]

@@ -1,0 +1,344 @@
+"""Repositories over any SQL database reached through a small :class:`Session`.
+
+SQLite and PostgreSQL share the tables (see ``migrations/``) and these
+repositories; each backend supplies a session that runs ``?``-style SQL on one
+connection and translates its driver's errors into the storage-neutral ones.
+
+Versions are checked in the write itself (``UPDATE … WHERE id = ? AND version
+= ?``), so the row lock taken by the update — or SQLite's single writer —
+guarantees that of two writers based on the same version only one succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Generic, Protocol, TypeVar
+
+from helpdesk_core.errors import ConflictError, NotFound
+from helpdesk_core.model.ticket import Event, Ticket
+from helpdesk_core.storage.documents import (
+    Kind,
+    check_appended,
+    event_documents,
+    ticket_from_documents,
+    ticket_header,
+    utc_microseconds,
+)
+from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, Stored, TicketPosition
+
+T = TypeVar("T")
+
+Row = tuple[Any, ...]
+_FIRST = -(2**62)
+"""Below every stored instant (UTC microseconds): the start of keyset pagination."""
+
+
+class Session(Protocol):
+    """One connection, inside a transaction or not, speaking ``?`` placeholders.
+
+    Integrity violations come out as :class:`ConflictError`, an unreachable
+    or broken database as :class:`StorageUnavailable`.
+    """
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """Every row of a query."""
+        ...
+
+    def one(self, sql: str, params: Sequence[object] = ()) -> Row | None:
+        """The first row of a query, or None."""
+        ...
+
+    def run(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Execute a statement; returns how many rows it changed."""
+        ...
+
+    def run_many(self, sql: str, params: Iterable[Sequence[object]]) -> None:
+        """Execute a statement once per parameter row."""
+        ...
+
+
+Borrow = Callable[[], AbstractContextManager[Session]]
+"""Lends a session for one operation (a pooled connection, or the unit of work's)."""
+
+
+def _stale(label: str, id: str, expected: int | None, session: Session, table: str) -> ConflictError:
+    row = session.one(f"SELECT version FROM {table} WHERE id = ?", (id,))
+    if expected is None:
+        return ConflictError(f"{label} {id} already exists (version {row[0] if row else '?'})")
+    if row is None:
+        return ConflictError(f"{label} {id}: expected version {expected}, but it is gone")
+    return ConflictError(
+        f"{label} {id}: expected version {expected}, the store holds {row[0]}; somebody else saved it first"
+    )
+
+
+class SqlReader(Generic[T]):
+    """Reads one kind of aggregate from its table ``(id, external_id, version, document)``."""
+
+    def __init__(self, kind: Kind[T], borrow: Borrow) -> None:
+        self._kind = kind
+        self._borrow = borrow
+        self._table = kind.name
+
+    def get(self, id: str) -> Stored[T]:
+        found = self.find(id)
+        if found is None:
+            raise NotFound(f"{self._kind.label} {id!r} not found")
+        return found
+
+    def find(self, id: str) -> Stored[T] | None:
+        with self._borrow() as session:
+            row = session.one(f"SELECT version, document FROM {self._table} WHERE id = ?", (id,))
+        return None if row is None else Stored(self._kind.decode(row[1]), row[0])
+
+    def get_by_external_id(self, external_id: str) -> Stored[T] | None:
+        with self._borrow() as session:
+            row = session.one(
+                f"SELECT version, document FROM {self._table} WHERE external_id = ?", (external_id,)
+            )
+        return None if row is None else Stored(self._kind.decode(row[1]), row[0])
+
+    def iter(self, *, after: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Stored[T]]:
+        position = "" if after is None else after
+        while True:
+            with self._borrow() as session:
+                rows = session.rows(
+                    f"SELECT id, version, document FROM {self._table} WHERE id > ? ORDER BY id LIMIT ?",
+                    (position, batch_size),
+                )
+            for _, version, document in rows:
+                yield Stored(self._kind.decode(document), version)
+            if len(rows) < batch_size:
+                return
+            position = rows[-1][0]
+
+    def count(self) -> int:
+        with self._borrow() as session:
+            row = session.one(f"SELECT count(*) FROM {self._table}")
+        return 0 if row is None else int(row[0])
+
+
+class SqlRepository(SqlReader[T]):
+    """Reads and writes one kind of aggregate on a unit of work's session."""
+
+    def add(self, value: T) -> int:
+        return self.save(value, expected_version=None)
+
+    def save(self, value: T, *, expected_version: int | None) -> int:
+        id: str = value.id  # type: ignore[attr-defined]
+        external_id: str | None = getattr(value, "external_id", None)
+        document = self._kind.encode(value)
+        label = self._kind.label
+        with self._borrow() as session:
+            try:
+                if expected_version is None:
+                    session.run(
+                        f"INSERT INTO {self._table} (id, external_id, version, document) VALUES (?, ?, 1, ?)",
+                        (id, external_id, document),
+                    )
+                    return 1
+                changed = session.run(
+                    f"UPDATE {self._table} SET external_id = ?, version = version + 1, document = ? "
+                    "WHERE id = ? AND version = ?",
+                    (external_id, document, id, expected_version),
+                )
+            except ConflictError as error:
+                if "external_id" in str(error):
+                    raise ConflictError(
+                        f"{label} {id}: external id {external_id!r} already belongs to another {label}"
+                    ) from error
+                raise ConflictError(f"{label} {id} already exists") from error
+            if changed != 1:
+                raise _stale(label, id, expected_version, session, self._table)
+        return expected_version + 1
+
+    def delete(self, id: str, *, expected_version: int) -> None:
+        with self._borrow() as session:
+            changed = session.run(
+                f"DELETE FROM {self._table} WHERE id = ? AND version = ?", (id, expected_version)
+            )
+            if changed != 1:
+                raise _stale(self._kind.label, id, expected_version, session, self._table)
+
+
+_TICKET_COLUMNS = "id, created_us, version, header, event_count"
+
+
+class SqlTicketReader:
+    """Reads tickets: a header row plus event rows, streamed by keyset pages."""
+
+    def __init__(self, borrow: Borrow) -> None:
+        self._borrow = borrow
+
+    def get(self, id: str) -> Stored[Ticket]:
+        found = self.find(id)
+        if found is None:
+            raise NotFound(f"ticket {id!r} not found")
+        return found
+
+    def find(self, id: str) -> Stored[Ticket] | None:
+        with self._borrow() as session:
+            row = session.one("SELECT version, header, event_count FROM tickets WHERE id = ?", (id,))
+            if row is None:
+                return None
+            events = (
+                [
+                    r[0]
+                    for r in session.rows(
+                        "SELECT document FROM ticket_events WHERE ticket_id = ? ORDER BY seq", (id,)
+                    )
+                ]
+                if row[2]
+                else None
+            )
+        return Stored(ticket_from_documents(row[1], events), row[0])
+
+    def count(self) -> int:
+        with self._borrow() as session:
+            row = session.one("SELECT count(*) FROM tickets")
+        return 0 if row is None else int(row[0])
+
+    def iter_tickets(
+        self,
+        *,
+        after: TicketPosition | None = None,
+        status: str | None = None,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[Stored[Ticket]]:
+        position: tuple[int, str] = (_FIRST, "") if after is None else (utc_microseconds(after[0]), after[1])
+        where, params = ticket_filter(status, company)
+        sql = (
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE (created_us, id) > (?, ?){where} "
+            "ORDER BY created_us, id LIMIT ?"
+        )
+        while True:
+            with self._borrow() as session:
+                rows = session.rows(sql, (*position, *params, batch_size))
+                events = self._events_of(session, rows)
+            for id, _, version, header, _ in rows:
+                yield Stored(ticket_from_documents(header, events.get(id)), version)
+            if len(rows) < batch_size:
+                return
+            position = (rows[-1][1], rows[-1][0])
+
+    @staticmethod
+    def _events_of(session: Session, rows: list[Row]) -> dict[str, list[str]]:
+        ids = [row[0] for row in rows if row[4]]
+        events: dict[str, list[str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for ticket_id, document in session.rows(
+                f"SELECT ticket_id, document FROM ticket_events WHERE ticket_id IN ({marks}) "
+                "ORDER BY ticket_id, seq",
+                chunk,
+            ):
+                events.setdefault(ticket_id, []).append(document)
+        return events
+
+
+def ticket_filter(status: str | None, company: str | None) -> tuple[str, tuple[str, ...]]:
+    """The extra ``AND …`` of a ticket query and its parameters."""
+    where = ""
+    params: tuple[str, ...] = ()
+    if status is not None:
+        where += " AND status = ?"
+        params += (status,)
+    if company is not None:
+        where += " AND company = ?"
+        params += (company,)
+    return where, params
+
+
+class SqlTicketRepository(SqlTicketReader):
+    """Reads and writes tickets on a unit of work's session."""
+
+    def add(self, value: Ticket) -> int:
+        return self.save(value, expected_version=None)
+
+    def save(self, value: Ticket, *, expected_version: int | None) -> int:
+        documents = event_documents(value.events)
+        columns = (
+            utc_microseconds(value.created_at),
+            value.status,
+            value.company,
+            len(documents),
+            utc_microseconds(value.updated_at),
+            ticket_header(value),
+        )
+        with self._borrow() as session:
+            if expected_version is None:
+                try:
+                    session.run(
+                        "INSERT INTO tickets (created_us, status, company, event_count, last_us, header, "
+                        "id, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                        (*columns, value.id),
+                    )
+                except ConflictError as error:
+                    raise ConflictError(f"ticket {value.id} already exists") from error
+                _insert_events(session, value.id, 0, documents)
+                return 1
+            changed = session.run(
+                "UPDATE tickets SET created_us = ?, status = ?, company = ?, event_count = ?, last_us = ?, "
+                "header = ?, version = version + 1 WHERE id = ? AND version = ?",
+                (*columns, value.id, expected_version),
+            )
+            if changed != 1:
+                raise _stale("ticket", value.id, expected_version, session, "tickets")
+            stored = [
+                r[0]
+                for r in session.rows(
+                    "SELECT document FROM ticket_events WHERE ticket_id = ? ORDER BY seq", (value.id,)
+                )
+            ]
+            if documents[: len(stored)] == stored:
+                _insert_events(session, value.id, len(stored), documents[len(stored) :])
+            else:
+                session.run("DELETE FROM ticket_events WHERE ticket_id = ?", (value.id,))
+                _insert_events(session, value.id, 0, documents)
+        return expected_version + 1
+
+    def append(self, id: str, events: Sequence[Event], *, expected_version: int) -> int:
+        with self._borrow() as session:
+            row = session.one("SELECT version, event_count, last_us FROM tickets WHERE id = ?", (id,))
+            if row is None or row[0] != expected_version:
+                raise _stale("ticket", id, expected_version, session, "tickets")
+            appended = check_appended(id, row[2], events)
+            changed = session.run(
+                "UPDATE tickets SET status = coalesce(?, status), event_count = event_count + ?, "
+                "last_us = ?, version = version + 1 WHERE id = ? AND version = ?",
+                (appended.status, len(events), appended.last_us, id, expected_version),
+            )
+            if changed != 1:
+                raise _stale("ticket", id, expected_version, session, "tickets")
+            _insert_events(session, id, row[1], event_documents(events))
+        return expected_version + 1
+
+    def delete(self, id: str, *, expected_version: int) -> None:
+        """Remove the ticket; its events go with it (``ON DELETE CASCADE``)."""
+        with self._borrow() as session:
+            changed = session.run("DELETE FROM tickets WHERE id = ? AND version = ?", (id, expected_version))
+            if changed != 1:
+                raise _stale("ticket", id, expected_version, session, "tickets")
+
+
+def _insert_events(session: Session, ticket_id: str, first: int, documents: Sequence[str]) -> None:
+    if documents:
+        session.run_many(
+            "INSERT INTO ticket_events (ticket_id, seq, document) VALUES (?, ?, ?)",
+            [(ticket_id, first + n, doc) for n, doc in enumerate(documents)],
+        )
+
+
+__all__ = [
+    "Borrow",
+    "Row",
+    "Session",
+    "SqlReader",
+    "SqlRepository",
+    "SqlTicketReader",
+    "SqlTicketRepository",
+    "ticket_filter",
+]
