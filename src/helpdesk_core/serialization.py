@@ -91,11 +91,14 @@ def _keeping_unknown_keys(
         cls, converter, _cattrs_omit_if_default=True, **overrides
     )
     known = {renames.get(a.name, a.name) for a in attrs.fields(cls)} - {"extra"}  # type: ignore[arg-type]
+    known_or_tag = frozenset(known | {"kind"})
     tag = getattr(cls, "kind", None)
 
     def structure_hook(data: Mapping[str, Any], _: type) -> T:
         if not isinstance(data, Mapping):
             raise ValidationError(f"expected a JSON object, got {data!r}")
+        if known_or_tag.issuperset(data.keys()):
+            return structure(data, cls)  # the common case: nothing unknown to keep
         fields = {k: v for k, v in data.items() if k in known}
         extra = {k: v for k, v in data.items() if k not in known and k != "kind"}
         if extra:
@@ -130,15 +133,17 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Assignee, _unstructure_assignee)
     for event_class in EVENT_KINDS.values():
         _keeping_unknown_keys(conv, event_class)
+    hooks = {kind: (cls, conv.get_structure_hook(cls)) for kind, cls in EVENT_KINDS.items()}
 
-    def event_from(data: Mapping[str, Any], _: type) -> Event:
+    def event_from(data: Mapping[str, Any], _: object = None) -> Event:
         if isinstance(data, EVENT_CLASSES):
             return data
         kind = data.get("kind") if isinstance(data, Mapping) else None
-        if not isinstance(kind, str) or kind not in EVENT_KINDS:
+        if not isinstance(kind, str) or kind not in hooks:
             known = ", ".join(EVENT_KINDS)
             raise ValidationError(f"event kind {kind!r} is not one of: {known}")
-        event: Event = conv.structure(data, EVENT_KINDS[kind])
+        cls, hook = hooks[kind]
+        event: Event = hook(data, cls)
         return event
 
     conv.register_structure_hook(Event, event_from)
@@ -173,9 +178,10 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
     if not isinstance(events, list):
         raise ValidationError(f"{label}: events must be a JSON array")
     structured: list[Event] = []
+    event_from = converter.get_structure_hook(Event)
     for index, event in enumerate(events):
         try:
-            structured.append(converter.structure(event, Event))  # type: ignore[arg-type]
+            structured.append(event_from(event, Event))
         except (ValidationError, TypeError, KeyError, ValueError) as error:
             raise ValidationError(f"{label}: events[{index}]: {_reason(error)}") from None
     created_at = data.get("created_at")

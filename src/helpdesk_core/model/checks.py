@@ -229,3 +229,18 @@ def instance_or_none(
             )
 
     return check
+
+
+def required_identifier(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """``required`` and ``identifier`` in one call: ids are checked on every
+    decoded event, so the hot path pays for one validator, not a chain."""
+    if value is None:
+        required(instance, attribute, value)
+    identifier(instance, attribute, value)
+
+
+def instant(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A required timezone-aware datetime (``required`` and ``aware`` in one call)."""
+    if value is None:
+        required(instance, attribute, value)
+    aware(instance, attribute, value)

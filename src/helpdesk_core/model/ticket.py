@@ -15,7 +15,15 @@ from typing import Any, ClassVar, Literal
 import attrs
 
 from helpdesk_core.errors import HistoryError, ValidationError
-from helpdesk_core.model.checks import aware, identifier, identifiers, non_blank, non_negative, required
+from helpdesk_core.model.checks import (
+    aware,
+    identifier,
+    identifiers,
+    instant,
+    non_blank,
+    non_negative,
+    required_identifier,
+)
 
 AuthorKind = Literal["employee", "contact"]
 """Who wrote a comment: somebody of the service desk, or somebody of the customer."""
@@ -70,7 +78,7 @@ class Attachment:
 class Assignee:
     """Who is responsible: an employee, or an employee group (``group=True``)."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     group: bool = False
 
 
@@ -80,8 +88,8 @@ class StatusChange:
     as *postponed* and is when the ticket returns to work by itself."""
 
     kind: ClassVar[str] = "status"
-    at: datetime = attrs.field(validator=[required, aware])
-    to: str = attrs.field(validator=[required, identifier])
+    at: datetime = attrs.field(validator=instant)
+    to: str = attrs.field(validator=required_identifier)
     until: datetime | None = attrs.field(default=None, validator=aware)
     by: str | None = attrs.field(default=None, validator=identifier)
     extra: Mapping[str, Any] = attrs.field(factory=dict)
@@ -93,7 +101,7 @@ class Comment:
     (notes) only by employees. ``by`` is the author's employee or contact id."""
 
     kind: ClassVar[str] = "comment"
-    at: datetime = attrs.field(validator=[required, aware])
+    at: datetime = attrs.field(validator=instant)
     author: AuthorKind = attrs.field(validator=_author_kind)
     public: bool = True
     body: str = ""
@@ -110,8 +118,8 @@ class PriorityChange:
     """The priority became ``to``; the SLA rule is selected again."""
 
     kind: ClassVar[str] = "priority"
-    at: datetime = attrs.field(validator=[required, aware])
-    to: str = attrs.field(validator=[required, identifier])
+    at: datetime = attrs.field(validator=instant)
+    to: str = attrs.field(validator=required_identifier)
     by: str | None = attrs.field(default=None, validator=identifier)
     extra: Mapping[str, Any] = attrs.field(factory=dict)
 
@@ -121,8 +129,8 @@ class TypeChange:
     """The ticket type became ``to``; the SLA rule is selected again."""
 
     kind: ClassVar[str] = "type"
-    at: datetime = attrs.field(validator=[required, aware])
-    to: str = attrs.field(validator=[required, identifier])
+    at: datetime = attrs.field(validator=instant)
+    to: str = attrs.field(validator=required_identifier)
     by: str | None = attrs.field(default=None, validator=identifier)
     extra: Mapping[str, Any] = attrs.field(factory=dict)
 
@@ -133,7 +141,7 @@ class Assignment:
     ``to=None`` leaves the ticket without anybody responsible."""
 
     kind: ClassVar[str] = "assign"
-    at: datetime = attrs.field(validator=[required, aware])
+    at: datetime = attrs.field(validator=instant)
     to: str | None = attrs.field(validator=identifier)
     group: bool = False
     by: str | None = attrs.field(default=None, validator=identifier)
@@ -151,7 +159,7 @@ class SlaOverride:
     over the rule table."""
 
     kind: ClassVar[str] = "sla"
-    at: datetime = attrs.field(validator=[required, aware])
+    at: datetime = attrs.field(validator=instant)
     resolution_due: datetime | None = attrs.field(default=None, validator=aware)
     reaction_due: datetime | None = attrs.field(default=None, validator=aware)
     rule: str | None = None
@@ -193,11 +201,11 @@ class Ticket:
     same name without the prefix give the current ones, folded over ``events``.
     """
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     subject: str = attrs.field(validator=non_blank)
-    created_at: datetime = attrs.field(validator=[required, aware])
+    created_at: datetime = attrs.field(validator=instant)
     description: str = ""
-    initial_status: str = attrs.field(default="open", validator=[required, identifier])
+    initial_status: str = attrs.field(default="open", validator=required_identifier)
     initial_type: str | None = attrs.field(default=None, validator=identifier)
     initial_priority: str | None = attrs.field(default=None, validator=identifier)
     initial_assignee: Assignee | None = None

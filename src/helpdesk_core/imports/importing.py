@@ -1,0 +1,214 @@
+"""Running an import: plan, then apply the plan in ONE unit of work.
+
+All or nothing by default: a single bad row refuses the whole import (every
+file of a bundle) and the store is left exactly as it was. With
+``skip_invalid`` the good rows are imported and the rejected ones written to
+a CSV next to the file (``FILE.rejects.csv``: line, reason, then the row's own
+cells) so they can be fixed and imported again. A dry run plans and reports,
+and writes nothing — neither the store nor a rejects file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from helpdesk_core.imports.cells import check_region
+from helpdesk_core.imports.exporting import csv_cell
+from helpdesk_core.imports.kinds import KINDS, kind_named
+from helpdesk_core.imports.planning import (
+    REPOSITORIES,
+    Finder,
+    ImportPlan,
+    Progress,
+    plan_import,
+    plan_skipping_invalid,
+)
+from helpdesk_core.imports.readers import SourceFile, format_of
+from helpdesk_core.imports.report import FileReport, ImportRejected, ImportReport, RowResult
+
+BUNDLE_FORMATS = ("csv", "jsonl")
+"""The extensions a bundle directory's files may have."""
+
+if TYPE_CHECKING:
+    from helpdesk_core.storage.protocols import Store
+
+
+class RowsRejected(ImportRejected):
+    """An all-or-nothing import refused because of bad rows; ``rows`` holds
+    every rejected row (the message names the first)."""
+
+    def __init__(self, rows: Sequence[RowResult]) -> None:
+        first = rows[0].describe()
+        more = f" (and {len(rows) - 1} more rejected rows)" if len(rows) > 1 else ""
+        super().__init__(first + more)
+        self.rows = tuple(rows)
+
+
+def default_rejects_path(path: Path) -> Path:
+    """Where the rejects of ``path`` go unless told: ``contacts.csv.rejects.csv``."""
+    return path.with_name(path.name + ".rejects.csv")
+
+
+def import_file(
+    kind: str,
+    path: Path | str,
+    *,
+    store: Store,
+    region: str = "CZ",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    format: str | None = None,
+    delimiter: str | None = None,
+    rejects: Path | str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file of ``kind`` (``companies``, ``contacts``…) into ``store``,
+    upserting by external id. ``region`` (ISO 3166, e.g. ``CZ``) is the country
+    of phone numbers written without a ``+`` prefix. ``format`` is ``csv`` or
+    ``jsonl`` (default: from the extension); ``delimiter`` is guessed from the
+    CSV header unless given. Raises :class:`RowsRejected` naming file, line
+    and reason when a row is bad and ``skip_invalid`` is off."""
+    path = Path(path)
+    source = SourceFile(path, kind_named(kind), format_of(path, format), delimiter)
+    targets = {source.name: Path(rejects) if rejects is not None else default_rejects_path(path)}
+    return import_sources(
+        [source],
+        store=store,
+        region=region,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=targets,
+        progress=progress,
+    )
+
+
+def bundle_files(directory: Path | str, *, delimiter: str | None = None) -> list[SourceFile]:
+    """The import files of a bundle directory: for every kind, ``KIND.csv`` or
+    ``KIND.jsonl`` (not both). Other files are ignored."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise ImportRejected(f"{folder}: not a directory")
+    sources = []
+    for name, kind in KINDS.items():
+        found = [folder / f"{name}.{ext}" for ext in BUNDLE_FORMATS if (folder / f"{name}.{ext}").is_file()]
+        if len(found) > 1:
+            raise ImportRejected(
+                f"{folder}: both {found[0].name} and {found[1].name}; keep one file per kind"
+            )
+        if found:
+            sources.append(SourceFile(found[0], kind, format_of(found[0]), delimiter))
+    if not sources:
+        expected = ", ".join(f"{name}.csv" for name in KINDS)
+        raise ImportRejected(f"{folder}: no import files found (expected some of: {expected})")
+    return sources
+
+
+def import_bundle(
+    directory: Path | str,
+    *,
+    store: Store,
+    region: str = "CZ",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    delimiter: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every known file of ``directory`` in one transaction; references
+    resolve across the files whatever order they would be read in. Rejects go
+    next to each file (``companies.csv.rejects.csv``)."""
+    sources = bundle_files(directory, delimiter=delimiter)
+    targets = {s.name: default_rejects_path(s.path) for s in sources}
+    return import_sources(
+        sources,
+        store=store,
+        region=region,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=targets,
+        progress=progress,
+    )
+
+
+def import_sources(
+    sources: Sequence[SourceFile],
+    *,
+    store: Store,
+    region: str = "CZ",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    rejects: Mapping[str, Path] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Plan ``sources`` against the store and apply the plan in one unit of
+    work (committed unless ``dry_run``). ``rejects`` maps a file name to where
+    its rejected rows are written in skip-invalid mode."""
+    region = check_region(region)
+    with store.unit_of_work() as uow:
+        lookups: dict[str, Finder] = {
+            name: getattr(uow, name) for name in set(REPOSITORIES.values())
+        }
+        if skip_invalid:
+            plan = plan_skipping_invalid(sources, lookups, region=region, progress=progress)
+        else:
+            plan = plan_import(sources, lookups, region=region, progress=progress)
+            if plan.problems():
+                raise RowsRejected(plan.problems())
+        if not dry_run:
+            for write in plan.writes:
+                repository = getattr(uow, write.repository)
+                repository.save(write.value, expected_version=write.expected_version)
+            uow.commit()
+    written: dict[str, Path] = {}
+    if skip_invalid and not dry_run and rejects:
+        written = _write_rejects(sources, plan, rejects)
+    return _report(sources, plan, dry_run=dry_run, rejects=written)
+
+
+def _report(
+    sources: Sequence[SourceFile], plan: ImportPlan, *, dry_run: bool, rejects: Mapping[str, Path]
+) -> ImportReport:
+    files = []
+    for source in sorted(sources, key=lambda s: list(KINDS).index(s.kind.name)):
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+        for row in plan.rows:
+            if row.file == source.name:
+                counts[row.outcome] += 1
+        files.append(
+            FileReport(source.name, source.kind.name, rejects=rejects.get(source.name), **counts)
+        )
+    return ImportReport(tuple(files), plan.rows, plan.warnings, dry_run)
+
+
+def _write_rejects(
+    sources: Sequence[SourceFile], plan: ImportPlan, targets: Mapping[str, Path]
+) -> dict[str, Path]:
+    """Write each file's rejected rows (line, reason, the row's cells)."""
+    written: dict[str, Path] = {}
+    for source in sources:
+        reasons = {r.line: r.reason for r in plan.problems() if r.file == source.name}
+        target = targets.get(source.name)
+        if not reasons or target is None:
+            continue
+        columns = list(source.columns()) if source.format == "csv" else list(source.kind.keys)
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(["line", "reason", *columns])
+            for row in source.rows():
+                if row.line in reasons:
+                    cells = [csv_cell(row.values.get(c)) for c in columns]
+                    writer.writerow([row.line, reasons[row.line], *cells])
+        written[source.name] = target
+    return written
+
+
+__all__ = [
+    "RowsRejected",
+    "bundle_files",
+    "default_rejects_path",
+    "import_bundle",
+    "import_file",
+    "import_sources",
+]

@@ -1,0 +1,218 @@
+"""Reading an import file into rows: CSV with a header row (UTF-8 with or
+without a BOM, the delimiter given or guessed from the header) or JSON Lines
+with the same keys.
+
+A file is read lazily and may be read more than once (the import reads it a
+first time to learn every external id, then again to map the rows), so memory
+stays flat however long the file. Line numbers are the file's own, 1-based:
+the header is line 1 and the first CSV record is line 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from helpdesk_core.imports.kinds import Kind
+from helpdesk_core.imports.report import ImportRejected
+
+Format = Literal["csv", "jsonl"]
+
+DELIMITERS = (",", ";", "\t", "|")
+"""Candidates when the delimiter is guessed: the one the header uses most."""
+
+
+@attrs.frozen
+class SourceRow:
+    """One record of a file: its line number and the values of the keys it has.
+
+    A key absent from ``values`` was not in the file (its value is left as it
+    is on update); a key present with an empty value means "no value".
+    ``problem`` is set when the line itself is unreadable (malformed JSON, more
+    cells than the header has columns).
+    """
+
+    line: int
+    values: Mapping[str, object]
+    problem: str | None = None
+
+
+def format_of(path: Path, given: str | None = None) -> Format:
+    """``csv`` or ``jsonl``: ``given`` when set, else from the file's extension."""
+    choice = (given or path.suffix.lstrip(".")).lower()
+    if choice in ("csv", "txt", "tsv"):
+        return "csv"
+    if choice in ("jsonl", "ndjson", "json"):
+        return "jsonl"
+    raise ImportRejected(
+        f"{path.name}: cannot tell the format from the extension {path.suffix!r}; "
+        "name the file .csv or .jsonl, or pass the format"
+    )
+
+
+def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The file's lines as text, numbered from 1; a BOM on line 1 is dropped."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise ImportRejected(f"{path.name}: no such file ({path})") from None
+    except IsADirectoryError:
+        raise ImportRejected(f"{path.name}: is a directory, expected a file") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ImportRejected(
+                    f"{path.name} line {number}: not UTF-8 text ({error.reason} at byte "
+                    f"{error.start + 1} of the line); save the file as UTF-8"
+                ) from None
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            yield number, line
+
+
+@attrs.frozen
+class SourceFile:
+    """An import file of one kind. ``columns`` are the keys its header (CSV) or
+    its lines (JSON Lines) use; ``unknown`` those the kind does not know, each
+    reported once as a warning and otherwise ignored."""
+
+    path: Path
+    kind: Kind
+    format: Format
+    delimiter: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file's name as messages show it: ``contacts.csv``."""
+        return self.path.name
+
+    def rows(self) -> Iterator[SourceRow]:
+        """Every record, in file order; blank lines and empty records skipped."""
+        if self.format == "csv":
+            return self._csv_rows()
+        return self._jsonl_rows()
+
+    def columns(self) -> tuple[str, ...]:
+        """The keys the file uses, in first-seen order."""
+        if self.format == "csv":
+            return self._header()[0]
+        seen: dict[str, None] = {}
+        for row in self._jsonl_rows():
+            seen.update(dict.fromkeys(row.values))
+        return tuple(seen)
+
+    def unknown_columns(self) -> tuple[str, ...]:
+        """The keys of :meth:`columns` that the kind does not know."""
+        return tuple(c for c in self.columns() if c not in self.kind.keys)
+
+    def _header(self) -> tuple[tuple[str, ...], str]:
+        for number, line in _text_lines(self.path):
+            if not line.strip():
+                continue
+            delimiter = self.delimiter or _guess_delimiter(line)
+            cells = next(csv.reader([line], delimiter=delimiter))
+            header = tuple(c.strip() for c in cells)
+            self._check_header(number, header)
+            return header, delimiter
+        raise ImportRejected(f"{self.name}: the file is empty; expected a header row")
+
+    def _check_header(self, number: int, header: tuple[str, ...]) -> None:
+        known = [c for c in header if c in self.kind.keys]
+        if not known:
+            raise ImportRejected(
+                f"{self.name} line {number}: no header row: expected column names such as "
+                f"{', '.join(self.kind.keys)}; got {', '.join(repr(c) for c in header)}"
+            )
+        seen: set[str] = set()
+        for column in header:
+            if column in seen:
+                raise ImportRejected(f"{self.name} line {number}: column {column!r} appears twice")
+            seen.add(column)
+        for key in self.kind.identity:
+            if key not in seen:
+                raise ImportRejected(
+                    f"{self.name} line {number}: the header has no {key!r} column, which "
+                    f"identifies each {self.kind.noun}"
+                )
+
+    def _csv_rows(self) -> Iterator[SourceRow]:
+        header, delimiter = self._header()
+        lines = _text_lines(self.path)
+        first_line = 0
+        for number, line in lines:
+            if line.strip():
+                first_line = number
+                break
+        numbered = _LineCounter(lines, first_line)
+        reader = csv.reader(numbered, delimiter=delimiter)
+        while True:
+            start = numbered.current + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield SourceRow(start, {}, f"unreadable CSV ({error})")
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                yield SourceRow(
+                    start,
+                    {},
+                    f"{len(cells)} cells, but the header has {len(header)} columns "
+                    f"(is the delimiter {delimiter!r} right?)",
+                )
+                continue
+            values = dict(zip(header, cells, strict=False))
+            values.update(dict.fromkeys(header[len(cells) :], ""))
+            yield SourceRow(start, values)
+
+    def _jsonl_rows(self) -> Iterator[SourceRow]:
+        for number, line in _text_lines(self.path):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line.rstrip("\r\n"))
+            except json.JSONDecodeError as error:
+                yield SourceRow(number, {}, f"malformed JSON: {error.msg} at column {error.colno}")
+                continue
+            if not isinstance(data, dict):
+                yield SourceRow(
+                    number, {}, f"expected a JSON object per line, got {type(data).__name__}"
+                )
+                continue
+            yield SourceRow(number, data)
+
+
+class _LineCounter:
+    """Feeds text lines to ``csv.reader`` while remembering the last line
+    number handed out, so a record is reported at the line it starts on."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]], current: int) -> None:
+        self._lines = lines
+        self.current = current
+
+    def __iter__(self) -> _LineCounter:
+        return self
+
+    def __next__(self) -> str:
+        number, line = next(self._lines)
+        self.current = number
+        return line
+
+
+def _guess_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+__all__ = ["DELIMITERS", "Format", "SourceFile", "SourceRow", "format_of"]
