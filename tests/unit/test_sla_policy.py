@@ -84,6 +84,9 @@ def test_a_policy_from_configuration() -> None:
     policy = SlaPolicy.from_config(
         {
             "at_risk_share": 0.25,
+            "escalations": [
+                {"name": "call-boss", "levels": [{"at": "80%", "of": "resolution", "notify": ["group_manager"]}]}
+            ],
             "rules": [
                 rule(name="Fast", when={"priority": ["high"]}, reaction="30m", resolution=120,
                      escalation="call-boss", on_change="keep_elapsed"),

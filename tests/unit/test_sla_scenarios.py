@@ -43,6 +43,9 @@ CALENDARS = {
 
 SECTION: dict[str, Any] = {
     "at_risk_share": 0.2,
+    "escalations": [
+        {"name": "gold-escalation", "levels": [{"at": "+30m", "of": "resolution", "notify": ["assignee"]}]}
+    ],
     "rules": [
         {
             "name": "VIP incidents",

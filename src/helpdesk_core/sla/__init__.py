@@ -6,12 +6,30 @@ See ``docs/sla.md`` for the semantics.
 
 from helpdesk_core.sla.clock import KnowsStatuses, SegmentKind, evaluate
 from helpdesk_core.sla.durations import format_duration, parse_duration
+from helpdesk_core.sla.escalation import (
+    EscalationLevel,
+    EscalationPlan,
+    OffsetFromDue,
+    Recipient,
+    RecipientKind,
+    ShareOfTarget,
+    Target,
+)
 from helpdesk_core.sla.explain import (
     DueMove,
     SkippedPeriod,
     SlaTimeline,
     TimelineSegment,
     explain,
+)
+from helpdesk_core.sla.notices import (
+    GroupLike,
+    GroupRoster,
+    Notice,
+    StaffDirectory,
+    escalations_due,
+    next_escalation,
+    next_escalation_wakeup,
 )
 from helpdesk_core.sla.policy import SlaPolicy
 from helpdesk_core.sla.row import REPORT_COLUMNS, Clock, SlaRow, SlaState
@@ -25,10 +43,19 @@ __all__ = [
     "Clock",
     "CustomerFacts",
     "DueMove",
+    "EscalationLevel",
+    "EscalationPlan",
+    "GroupLike",
+    "GroupRoster",
     "KnowsStatuses",
+    "Notice",
+    "OffsetFromDue",
     "OnChange",
+    "Recipient",
+    "RecipientKind",
     "SegmentKind",
     "Selection",
+    "ShareOfTarget",
     "SkippedPeriod",
     "SlaPolicy",
     "SlaRow",
@@ -37,9 +64,14 @@ __all__ = [
     "SlaTerms",
     "SlaTimeline",
     "Source",
+    "StaffDirectory",
+    "Target",
     "TimelineSegment",
+    "escalations_due",
     "evaluate",
     "explain",
     "format_duration",
+    "next_escalation",
+    "next_escalation_wakeup",
     "parse_duration",
 ]

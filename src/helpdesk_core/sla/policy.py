@@ -21,6 +21,7 @@ from helpdesk_core.rules.rule import Rule
 from helpdesk_core.rules.table import RuleTable
 from helpdesk_core.rules.when import conditions_from_when
 from helpdesk_core.sla.durations import parse_duration
+from helpdesk_core.sla.escalation import EscalationPlan, plans_from_config
 from helpdesk_core.sla.selection import CustomerFacts, RuleSelector, Selection
 from helpdesk_core.sla.terms import AppliedRule, OnChange, SlaRule, SlaTerms, on_change
 from helpdesk_core.worktime import WorkingCalendar
@@ -35,7 +36,7 @@ _RULE_KEYS: Final = (
     "escalation",
     "on_change",
 )
-_SECTION_KEYS: Final = ("at_risk_share", "rules")
+_SECTION_KEYS: Final = ("at_risk_share", "rules", "escalations")
 
 
 def _share(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -54,6 +55,12 @@ def _readonly(value: Mapping[str, WorkingCalendar]) -> Mapping[str, WorkingCalen
     return MappingProxyType(dict(value))
 
 
+def _readonly_plans(
+    value: Mapping[str, EscalationPlan] | None,
+) -> Mapping[str, EscalationPlan] | None:
+    return None if value is None else MappingProxyType(dict(value))
+
+
 @attrs.frozen(kw_only=True)
 class SlaPolicy:
     """The SLA rules table, the calendars it names and the at-risk threshold.
@@ -61,11 +68,20 @@ class SlaPolicy:
     ``at_risk_share`` (a fraction, 0 to 1): a running target is *at risk* when
     less than this share of it remains. Construction refuses a rule naming a
     calendar that is not in ``calendars``.
+
+    ``escalations`` are the escalation plans by name. When given (even empty),
+    every rule's ``escalation`` must name one of them and every
+    ``working_hours_only`` calendar must be in ``calendars``; None means the
+    policy declares no plans and rule ``escalation`` names are left unchecked
+    (a configuration written before plans existed still loads).
     """
 
     table: RuleTable[SlaTerms]
     calendars: Mapping[str, WorkingCalendar] = attrs.field(converter=_readonly)
     at_risk_share: float = attrs.field(default=0.2, validator=_share)
+    escalations: Mapping[str, EscalationPlan] | None = attrs.field(
+        default=None, converter=_readonly_plans
+    )
     _applied: Mapping[str, AppliedRule] = attrs.field(init=False, repr=False, eq=False)
     _selector: RuleSelector = attrs.field(init=False, repr=False, eq=False)
 
@@ -85,6 +101,9 @@ class SlaPolicy:
                     f"(known: {_known(self.calendars)})"
                 )
             applied[rule.name] = AppliedRule(rule, calendar)
+        problem = _escalation_problem(self.table.in_order, self.escalations, self.calendars)
+        if problem is not None:
+            raise ValidationError(problem)
         object.__setattr__(self, "_applied", MappingProxyType(applied))
         object.__setattr__(
             self, "_selector", RuleSelector(self.table, self.calendars, self._applied)
@@ -132,7 +151,20 @@ class SlaPolicy:
                     f"{path}.rules[{seen[rule.name]}]"
                 )
             seen[rule.name] = index
-        return cls(table=RuleTable(rules), calendars=calendars, at_risk_share=float(share))
+        plans = None
+        if "escalations" in section:
+            plans = plans_from_config(
+                section["escalations"], calendars=calendars, path=f"{path}.escalations"
+            )
+        problem = _escalation_problem(rules, plans, calendars, path=path)
+        if problem is not None:
+            raise ConfigError(problem)
+        return cls(
+            table=RuleTable(rules),
+            calendars=calendars,
+            at_risk_share=float(share),
+            escalations=plans,
+        )
 
     @property
     def rules(self) -> tuple[SlaRule, ...]:
@@ -170,6 +202,40 @@ class SlaPolicy:
     def rule_names(self) -> tuple[str, ...]:
         """Every rule name, in evaluation order."""
         return tuple(rule.name for rule in self.table.in_order)
+
+    def escalation_plan(self, name: str) -> EscalationPlan | None:
+        """The escalation plan called ``name``, or None when the policy has none such."""
+        if self.escalations is None:
+            return None
+        return self.escalations.get(name)
+
+
+def _escalation_problem(
+    rules: Sequence[SlaRule],
+    plans: Mapping[str, EscalationPlan] | None,
+    calendars: Mapping[str, WorkingCalendar],
+    *,
+    path: str = "sla",
+) -> str | None:
+    """The first rule naming an undefined plan, or plan naming an unknown
+    calendar, as an error message; None when all is well."""
+    plans = plans or {}
+    for index, rule in enumerate(rules):
+        name = rule.result.escalation
+        if name is not None and name not in plans:
+            return (
+                f"{path}.rules[{index}].escalation: unknown escalation plan {name!r} "
+                f"(known: {_known(plans)})"
+            )
+    for plan in plans.values():
+        for level_index, level in enumerate(plan.levels):
+            hours = level.working_hours_only
+            if hours is not None and hours not in calendars:
+                return (
+                    f"escalation plan {plan.name!r} level {level_index}: working_hours_only "
+                    f"names unknown calendar {hours!r} (known: {_known(calendars)})"
+                )
+    return None
 
 
 def _known(names: Mapping[str, object]) -> str:
