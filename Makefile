@@ -18,11 +18,7 @@ DEMO := $(BIN)/helpdesk --db demo.sqlite3 --config examples/helpdesk.toml
 DEMO_AS_OF := 2026-03-10T12:00:00+01:00
 
 demo: $(STAMP)
-	rm -f demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm
-	$(DEMO) import tickets examples/tickets.jsonl
-	$(DEMO) ticket list
-	$(DEMO) sla report --as-of $(DEMO_AS_OF)
-	$(DEMO) sla explain T-1001 --as-of $(DEMO_AS_OF)
+	$(BIN)/helpdesk demo
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

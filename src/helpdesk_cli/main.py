@@ -50,14 +50,18 @@ def cli(ctx: click.Context, db_url: str, config_path: Path | None) -> None:
 
 
 def _register() -> None:
-    from helpdesk_cli import imports, sla, staff, tickets
+    from helpdesk_cli import demo, imports, privacy, reports, sla, staff, tickets
 
     imports.attach(tickets.import_group)
     cli.add_command(tickets.import_group)
     cli.add_command(imports.export_command)
     cli.add_command(tickets.ticket_group)
     cli.add_command(sla.sla_group)
+    cli.add_command(reports.report_group)
+    cli.add_command(demo.demo)
+    cli.add_command(demo.generate)
     cli.add_command(staff.employee_group)
+    cli.add_command(privacy.privacy_group)
 
 
 _register()

@@ -1,22 +1,43 @@
-"""Writing a stream of rows as a table, CSV, JSON or JSON Lines — in one place.
+"""Writing a stream of rows as a table, CSV, JSON, JSON Lines or XLSX — in one place.
 
 Rows are dicts with the same keys; they are written as they arrive (except for
 the table, which a terminal shows whole), so a report over millions of tickets
-streams with flat memory.
+streams with flat memory. XLSX is written by openpyxl in write-only mode, which
+also streams.
+
+Spreadsheet safety: a CSV or XLSX text cell starting with ``= + - @``, tab or
+CR is neutralised (formula injection).
+
+XLSX date cells: Excel has no time zones, so instants are written as **UTC
+wall-clock** (naive) date-time cells; each such column's header carries a note
+saying so. UTC keeps rows of different calendars' zones comparable and sortable.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
+import click
 from rich.console import Console
 from rich.table import Table
 
-FORMATS = ("table", "csv", "json", "jsonl")
+from helpdesk_core.errors import ValidationError
+
+TEXT_FORMATS = ("table", "csv", "json", "jsonl")
+FORMATS = (*TEXT_FORMATS, "xlsx")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+XLSX_UTC_NOTE = "UTC date and time (Excel cells have no time zone); the JSON and CSV rows carry the offset."
+
+
+class OutputUnwritable(ValidationError):
+    """The ``--output`` file cannot be written (a missing folder, no permission)."""
 
 
 def neutralised(value: object) -> object:
@@ -37,11 +58,14 @@ def _cell(value: object) -> str:
 
 
 def write_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
-    """Write ``rows`` to ``out`` in ``fmt``; return how many were written."""
+    """Write ``rows`` to ``out`` in a text format ``fmt``; return how many were written.
+    ``columns`` are the table and CSV columns (JSON rows keep every key)."""
     count = 0
     if fmt == "jsonl":
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        write = out.write
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            write(dumps(row) + "\n")
             count += 1
     elif fmt == "json":
         out.write("[")
@@ -62,3 +86,88 @@ def write_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: s
             count += 1
         Console(file=out, width=max(120, Console().width)).print(table)
     return count
+
+
+def _xlsx_value(value: object, instant: bool) -> object:
+    if instant and isinstance(value, str):
+        return datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return neutralised(value)
+
+
+def write_xlsx(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    path: Path,
+    *,
+    instants: Collection[str] = (),
+    sheet: str = "report",
+) -> int:
+    """Write ``rows`` to the workbook ``path``: one sheet, the header row frozen,
+    the ``instants`` columns (ISO-8601 texts) as UTC date-time cells; return
+    how many rows were written."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(worksheet, value=column)
+        if column in instants:
+            cell.comment = Comment(XLSX_UTC_NOTE, "helpdesk")
+        header.append(cell)
+    worksheet.append(header)
+    is_instant = [column in instants for column in columns]
+    count = 0
+    for row in rows:
+        cells: list[object] = []
+        for column, instant in zip(columns, is_instant, strict=True):
+            value = _xlsx_value(row.get(column), instant)
+            if isinstance(value, datetime):
+                date_cell = WriteOnlyCell(worksheet, value=value)
+                date_cell.number_format = XLSX_DATE_FORMAT
+                value = date_cell
+            cells.append(value)
+        worksheet.append(cells)
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def emit_rows(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    output: Path | None,
+    *,
+    instants: Collection[str] = (),
+) -> int:
+    """Write ``rows`` in ``fmt`` to ``output`` (standard output when None);
+    XLSX needs a file. Returns how many rows were written."""
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if output is None:
+        return write_rows(rows, columns, fmt, sys.stdout)
+    try:
+        if fmt == "xlsx":
+            return write_xlsx(rows, columns, output, instants=instants)
+        with output.open("w", encoding="utf-8", newline="") as file:
+            return write_rows(rows, columns, fmt, file)
+    except OSError as error:
+        raise OutputUnwritable(f"{output}: cannot write the output: {error.strerror or error}") from None
+
+
+__all__ = [
+    "FORMATS",
+    "TEXT_FORMATS",
+    "XLSX_UTC_NOTE",
+    "OutputUnwritable",
+    "emit_rows",
+    "neutralised",
+    "write_rows",
+    "write_xlsx",
+]

@@ -1,21 +1,51 @@
-"""``helpdesk sla report``, ``helpdesk sla explain`` and ``helpdesk sla lint``."""
+"""``helpdesk sla report``, ``explain``, ``whatif`` and ``lint``.
+
+Rows go to standard output (or ``--output``), summaries to standard error, so
+``helpdesk sla report --format jsonl > rows.jsonl`` keeps the file clean.
+"""
 
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from helpdesk_cli.context import AppContext
-from helpdesk_cli.output import FORMATS, write_rows
+from helpdesk_cli.output import FORMATS, emit_rows
+from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.errors import ConfigError
-from helpdesk_core.reports import SlaTally, sla_rows
+from helpdesk_core.model.parties import Company
+from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.reports import (
+    WHATIF_COLUMNS,
+    CustomerDirectory,
+    GroupBy,
+    GroupedTally,
+    ReportFilter,
+    Side,
+    SlaSummary,
+    WhatIfTally,
+    compare,
+    report_lines,
+)
 from helpdesk_core.rules import lint
 from helpdesk_core.sla import REPORT_COLUMNS, SlaPolicy, SlaState, explain
+from helpdesk_core.storage import Store
 
 pass_app = click.make_pass_decorator(AppContext)
+
+INSTANT_COLUMNS = ("reaction_due", "reacted_at", "resolution_due", "resolved_at", "as_of")
+"""Report columns holding instants (date cells in XLSX)."""
+_PROGRESS_EVERY = 1000
+"""Tickets between two updates of the progress bar."""
+
+
+# -- option values ---------------------------------------------------------------------
 
 
 def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -35,63 +65,222 @@ def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> da
     return parsed
 
 
-def _policy(app: AppContext) -> SlaPolicy:
-    policy = app.config.sla
+def day_or_instant(ctx: click.Context, param: click.Parameter, value: str | None) -> date | datetime | None:
+    """A calendar day ``YYYY-MM-DD`` (a whole local day of the desk) or an
+    ISO-8601 date-time with an offset (that exact instant)."""
+    if value is None:
+        return None
+    if len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date (e.g. 2026-03-02)") from None
+    parsed = instant(ctx, param, value)
+    return parsed
+
+
+def home_zone(config: Configuration) -> ZoneInfo:
+    """The zone in which the desk's days begin and end: the zone of the first
+    configured calendar, UTC without calendars."""
+    for calendar in config.calendars.values():
+        return calendar.zone
+    return ZoneInfo("UTC")
+
+
+def start_of(value: date | datetime | None, zone: ZoneInfo) -> datetime | None:
+    """The first instant of a ``--from`` value (a day begins at local midnight)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(), tzinfo=zone)
+
+
+def end_of(value: date | datetime | None, zone: ZoneInfo) -> datetime | None:
+    """The first instant after a ``--to`` value (a day is included whole, an
+    instant is included)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value + timedelta(microseconds=1)
+    return datetime.combine(value + timedelta(days=1), time(), tzinfo=zone)
+
+
+def policy_of(config: Configuration) -> SlaPolicy:
+    """The configured SLA policy; a configuration without rules is refused."""
+    policy = config.sla
     if policy is None:
         raise ConfigError(
-            f"{app.config.source}: no SLA rules are configured (add [[sla.rules]] to helpdesk.toml)"
+            f"{config.source}: no SLA rules are configured (add [[sla.rules]] to helpdesk.toml)"
         )
     return policy
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """The CLI's clock (the library never reads one)."""
     return datetime.now(UTC)
+
+
+# -- the store -------------------------------------------------------------------------
+
+
+def customer_directory(store: Store) -> CustomerDirectory:
+    """Customer facts of tickets through the store's company reader, cached for the run."""
+
+    def find(company_id: str) -> Company | None:
+        found = store.companies.find(company_id)
+        return None if found is None else found.value
+
+    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
+
+
+def stored_tickets(store: Store, *, company: str | None = None) -> Iterator[Ticket]:
+    """Every ticket with its history, oldest first, streamed from the store."""
+    for stored in store.tickets.iter_tickets(company=company):
+        yield stored.value
+
+
+@contextmanager
+def progress(tickets: Iterable[Ticket], total: int | None, what: str) -> Iterator[Iterable[Ticket]]:
+    """``tickets`` counted on a progress bar on standard error — only when
+    standard error is a terminal, so pipes, files and cron mail stay clean."""
+    if not sys.stderr.isatty():
+        yield tickets
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"[bold]{what}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(what, total=total)
+
+        def counted() -> Iterator[Ticket]:
+            pending = 0
+            for ticket in tickets:
+                yield ticket
+                pending += 1
+                if pending == _PROGRESS_EVERY:
+                    bar.advance(task, pending)
+                    pending = 0
+            bar.advance(task, pending)
+
+        yield counted()
+
+
+# -- summaries -------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value}%"
+
+
+def summary_line(summary: SlaSummary) -> str:
+    """One line: ticket counts by state and both compliance percentages."""
+    states = summary.states
+    return (
+        f"{summary.tickets} tickets: {states.get('breached', 0)} breached, "
+        f"{states.get('at_risk', 0)} at risk, "
+        f"{states.get('running', 0)} running, {states.get('met', 0)} met, "
+        f"{states.get('no_sla', 0)} without SLA; "
+        f"reaction compliance {_pct(summary.reaction_compliance)}, "
+        f"resolution compliance {_pct(summary.resolution_compliance)}"
+    )
+
+
+# -- commands --------------------------------------------------------------------------
 
 
 @click.group("sla")
 def sla_group() -> None:
-    """SLA reports, explanations and rule-table checks."""
+    """SLA reports, explanations, policy what-ifs and rule-table checks."""
 
 
 @sla_group.command("report")
 @click.option("--as-of", callback=instant, help="Evaluate as of this instant (default: now).")
+@click.option("--from", "created_from", callback=day_or_instant, metavar="DATE",
+              help="Only tickets registered on or after this day (or instant).")
+@click.option("--to", "created_to", callback=day_or_instant, metavar="DATE",
+              help="Only tickets registered on or before this day (or instant).")
+@click.option("--company", default=None, help="Only tickets of this company id.")
+@click.option("--assignee", default=None, help="Only tickets this employee or group id is responsible for.")
+@click.option("--priority", default=None, help="Only tickets of this priority id.")
+@click.option("--state", "states", multiple=True, type=click.Choice([s.value for s in SlaState]),
+              help="Only rows in this state (repeat for several).")
+@click.option("--group-by", type=click.Choice([g.value for g in GroupBy]), default=None,
+              help="Also summarise per priority, company, assignee, rule or type.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the rows to FILE instead of standard output.")
-@click.option("--fail-on-breach", is_flag=True, help="Exit with code 1 when any row is breached.")
+              help="Write the rows to FILE instead of standard output (required for xlsx).")
+@click.option("--fail-on-breach", is_flag=True, help="Exit with code 1 when any reported row is breached.")
 @pass_app
-def report(app: AppContext, as_of: datetime | None, fmt: str, output: Path | None,
-           fail_on_breach: bool) -> None:
-    """One SLA row per ticket (the columns of FORMATS.md), then a summary on stderr."""
-    policy = _policy(app)
-    tally = SlaTally()
-    rows = (
-        tally.add(row).to_json()
-        for row in sla_rows(app.store.iter_tickets(), policy=policy, graph=app.config.graph,
-                            as_of=as_of or _now())
+def report(
+    app: AppContext,
+    as_of: datetime | None,
+    created_from: date | datetime | None,
+    created_to: date | datetime | None,
+    company: str | None,
+    assignee: str | None,
+    priority: str | None,
+    states: tuple[str, ...],
+    group_by: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on_breach: bool,
+) -> None:
+    """One SLA row per ticket (the columns of FORMATS.md), then a summary on
+    standard error: counts by state and compliance, per group with --group-by.
+
+    Dates (--from, --to) are days of the desk's home zone, the zone of the
+    first configured calendar. XLSX date cells are UTC.
+    """
+    config = app.config
+    policy = policy_of(config)
+    _check_priority(config, priority)
+    zone = home_zone(config)
+    start, end = start_of(created_from, zone), end_of(created_to, zone)
+    if start is not None and end is not None and end <= start:
+        raise click.BadParameter("--to is before --from", param_hint="'--to'")
+    only = ReportFilter(
+        created_from=start,
+        created_before=end,
+        company=company,
+        assignee=assignee,
+        priority=priority,
+        states=states,
     )
-    columns = REPORT_COLUMNS if fmt in ("table", "csv") else ()
-    if output is None:
-        write_rows(rows, columns, fmt, sys.stdout)
-    else:
-        with output.open("w", encoding="utf-8", newline="") as file:
-            write_rows(rows, columns, fmt, file)
-    summary = tally.summary()
-    click.echo(_summary_line(summary.to_json()), err=True)
+    store = app.store
+    tally = GroupedTally(by=None if group_by is None else GroupBy(group_by))
+    total = store.tickets.count() if company is None else None
+    with progress(stored_tickets(store, company=company), total, "SLA report") as tickets:
+        lines = report_lines(
+            tickets,
+            policy=policy,
+            graph=config.graph,
+            as_of=as_of or now(),
+            customers=customer_directory(store),
+            only=only,
+        )
+        rows = (tally.add(line).row.to_json() for line in lines)
+        emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+    summary = tally.total.summary()
+    click.echo(summary_line(summary), err=True)
+    if tally.by is not None:
+        for key, group in tally.summaries():
+            click.echo(f"  {tally.by.value} {key}: {summary_line(group)}", err=True)
     if fail_on_breach and summary.states.get(SlaState.BREACHED.value, 0):
         sys.exit(1)
 
 
-def _summary_line(summary: dict[str, object]) -> str:
-    def pct(value: object) -> str:
-        return "-" if value is None else f"{value}%"
-
-    return (
-        f"{summary['tickets']} tickets: {summary['breached']} breached, {summary['at_risk']} at risk, "
-        f"{summary['running']} running, {summary['met']} met, {summary['no_sla']} without SLA; "
-        f"reaction compliance {pct(summary['reaction_compliance'])}, "
-        f"resolution compliance {pct(summary['resolution_compliance'])}"
-    )
+def _check_priority(config: Configuration, priority: str | None) -> None:
+    known = config.catalogs.known_values().get("priority")
+    if priority is not None and known is not None and priority not in known:
+        raise click.BadParameter(
+            f"unknown priority {priority!r} (known: {', '.join(known)})", param_hint="'--priority'"
+        )
 
 
 @sla_group.command("explain")
@@ -99,11 +288,58 @@ def _summary_line(summary: dict[str, object]) -> str:
 @click.option("--as-of", callback=instant, help="Evaluate as of this instant (default: now).")
 @pass_app
 def explain_ticket(app: AppContext, ticket_id: str, as_of: datetime | None) -> None:
-    """Why a ticket's SLA is what it is: the rule, each segment, the due instants."""
-    ticket = app.store.get_ticket(ticket_id)
-    timeline = explain(ticket, policy=_policy(app), graph=app.config.graph, as_of=as_of or _now())
+    """Why a ticket's SLA is what it is: the rule and why, each counted and
+    paused segment, the holidays skipped, the due instants."""
+    config = app.config
+    policy = policy_of(config)
+    ticket = app.store.tickets.get(ticket_id).value
+    customer = customer_directory(app.store)(ticket)
+    timeline = explain(ticket, policy=policy, graph=config.graph, as_of=as_of or now(), customer=customer)
     for line in timeline.lines():
         click.echo(line)
+
+
+@sla_group.command("whatif")
+@click.option("--config", "other_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The proposed configuration (helpdesk.toml) to compare with the one in force.")
+@click.option("--as-of", callback=instant, help="Evaluate as of this instant (default: now).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the changed tickets to FILE instead of standard output.")
+@pass_app
+def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, output: Path | None) -> None:
+    """Re-evaluate the same histories under another configuration: the tickets
+    whose SLA state would change (on standard output), then both summaries and
+    the change in compliance (on standard error). Nothing is stored."""
+    config = app.config
+    current = Side(policy_of(config), config.graph)
+    other = load_configuration(other_path)
+    proposed = Side(policy_of(other), other.graph)
+    store = app.store
+    tally = WhatIfTally()
+    with progress(stored_tickets(store), store.tickets.count(), "What-if") as tickets:
+        comparisons = compare(
+            tickets, current=current, proposed=proposed, as_of=as_of or now(),
+            customers=customer_directory(store),
+        )
+        changed = (c.to_json() for c in map(tally.add, comparisons) if c.state_changed)
+        emit_rows(changed, WHATIF_COLUMNS, fmt, output,
+                  instants=("resolution_due_before", "resolution_due_after"))
+    summary = tally.summary()
+    click.echo(f"current  ({config.source}): {summary_line(summary.before)}", err=True)
+    click.echo(f"proposed ({other.source}): {summary_line(summary.after)}", err=True)
+    click.echo(
+        f"{summary.changed} tickets change state; reaction compliance "
+        f"{_points(summary.reaction_change)}, resolution compliance {_points(summary.resolution_change)}",
+        err=True,
+    )
+    for (before, after), count in sorted(summary.transitions.items()):
+        click.echo(f"  {before} -> {after}: {count}", err=True)
+
+
+def _points(value: float | None) -> str:
+    return "not comparable" if value is None else f"{value:+.1f} points"
 
 
 @sla_group.command("lint")
@@ -111,7 +347,7 @@ def explain_ticket(app: AppContext, ticket_id: str, as_of: datetime | None) -> N
 def lint_rules(app: AppContext) -> None:
     """Check the SLA rule table: shadowed rules, rules that never match, gaps.
     Exits with code 1 when something is found."""
-    policy = _policy(app)
+    policy = policy_of(app.config)
     findings = lint(policy.table, app.config.catalogs.known_values(), calendars=tuple(policy.calendars))
     for finding in findings:
         where = f"rule {finding.rule!r}: " if finding.rule else ""

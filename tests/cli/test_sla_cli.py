@@ -149,3 +149,210 @@ def test_every_sla_command_has_help() -> None:
     for name in ("report", "explain", "lint"):
         result = CliRunner().invoke(cli, ["sla", name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+# -- the sample desk: filters, groups, formats, what-if, bad input -------------------------
+
+SAMPLE_AS_OF = "2026-04-08T12:00:00+02:00"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A generated desk of 150 tickets and the demo configuration."""
+    from helpdesk_core.sample import DEMO_CONFIGURATION
+
+    folder = tmp_path_factory.mktemp("sample")
+    config = folder / "demo.toml"
+    config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    db = folder / "sample.sqlite3"
+    result = invoke(db, "generate", "--tickets", "150", "--seed", "5", "--days", "60", "--companies", "12",
+                    config=config)
+    assert result.exit_code == 0, result.output
+    return db, config
+
+
+def rows_of(result: Result) -> list[dict[str, object]]:
+    assert result.exit_code in (0, 1), result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_report_streams_one_row_per_sample_ticket_with_the_engines_summary(sample: tuple[Path, Path]) -> None:
+    db, config = sample
+    result = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=config)
+    rows = rows_of(result)
+    assert len(rows) == 150
+    breached = sum(row["state"] == "breached" for row in rows)
+    assert result.stderr.startswith(f"150 tickets: {breached} breached, ")
+
+
+def test_filters_narrow_the_rows(sample: tuple[Path, Path]) -> None:
+    db, config = sample
+    everything = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=config))
+    breached = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl",
+                              "--state", "breached", config=config))
+    assert [r["ticket"] for r in breached] == [r["ticket"] for r in everything if r["state"] == "breached"]
+    listed = json.loads(invoke(db, "ticket", "show", str(everything[0]["ticket"]), "--format", "json",
+                               config=config).stdout)
+    company = listed["company"]
+    of_company = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl",
+                                "--company", company, config=config))
+    assert 0 < len(of_company) < len(everything)
+    first_day = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl",
+                               "--from", "2026-04-01", "--to", "2026-04-02", config=config))
+    assert 0 < len(first_day) < len(everything)
+    high = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", "--priority", "high",
+                  config=config)
+    assert 0 < len(rows_of(high)) < len(everything)
+
+
+def test_group_by_prints_a_summary_per_group_that_adds_up(sample: tuple[Path, Path]) -> None:
+    db, config = sample
+    result = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", "--group-by", "rule",
+                    config=config)
+    rows = rows_of(result)
+    lines = result.stderr.splitlines()
+    groups = {line.split(":")[0].removeprefix("  rule "): int(line.split(": ")[1].split()[0])
+              for line in lines[1:]}
+    assert groups == {rule: sum(r["rule"] == rule for r in rows) for rule in {r["rule"] for r in rows}}
+
+
+def test_xlsx_has_date_cells_in_utc_a_frozen_header_and_no_formulas(sample: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    db, config = sample
+    out = tmp_path / "sla.xlsx"
+    result = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "xlsx", "--output", str(out),
+                    config=config)
+    assert result.exit_code == 0, result.output
+    jsonl = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=config))
+    sheet = load_workbook(out).active
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(REPORT_COLUMNS)
+    assert "UTC" in sheet.cell(1, header.index("reaction_due") + 1).comment.text
+    first = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+    due = datetime.fromisoformat(str(jsonl[0]["reaction_due"])).astimezone(UTC).replace(tzinfo=None)
+    assert first["reaction_due"] == due
+    assert sheet.max_row == len(jsonl) + 1
+
+
+def test_xlsx_cells_are_neutralised(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from helpdesk_cli.output import write_xlsx
+
+    out = tmp_path / "x.xlsx"
+    write_xlsx([{"rule": "=HYPERLINK(\"http://x\")", "n": 3}], ["rule", "n"], out)
+    cell = load_workbook(out).active["A2"]
+    assert cell.value == "'=HYPERLINK(\"http://x\")" and cell.data_type == "s"
+
+
+def test_whatif_numbers_equal_two_separate_reports(sample: tuple[Path, Path], tmp_path: Path) -> None:
+    from helpdesk_core.sample import DEMO_CONFIGURATION
+
+    db, config = sample
+    proposed = tmp_path / "proposed.toml"
+    proposed.write_text(DEMO_CONFIGURATION.replace('reaction = "4h"', 'reaction = "30m"')
+                        .replace('resolution = "8h"', 'resolution = "4h"'), encoding="utf-8")
+    now = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=config)
+    then = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=proposed)
+    whatif = invoke(db, "sla", "whatif", "--config", str(proposed), "--as-of", SAMPLE_AS_OF, "--format", "jsonl",
+                    config=config)
+    assert whatif.exit_code == 0, whatif.output
+    current_line, proposed_line, changed_line, *_ = whatif.stderr.splitlines()
+    assert current_line == f"current  ({config}): {now.stderr.strip()}"
+    assert proposed_line == f"proposed ({proposed}): {then.stderr.strip()}"
+    before = {r["ticket"]: r["state"] for r in rows_of(now)}
+    after = {r["ticket"]: r["state"] for r in rows_of(then)}
+    changed = [r for r in rows_of(whatif)]
+    assert {r["ticket"] for r in changed} == {t for t in before if before[t] != after[t]}
+    assert all(r["state_before"] == before[r["ticket"]] and r["state_after"] == after[r["ticket"]] for r in changed)
+    assert changed_line.startswith(f"{len(changed)} tickets change state; reaction compliance -")
+
+
+def test_explain_uses_the_company_of_the_ticket(sample: tuple[Path, Path]) -> None:
+    db, config = sample
+    rows = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=config))
+    slovak = next(r for r in rows if r["rule"] == "Slovak customers")
+    result = invoke(db, "sla", "explain", str(slovak["ticket"]), "--as-of", SAMPLE_AS_OF, config=config)
+    assert result.exit_code == 0, result.output
+    assert "Slovak customers" in result.stdout and "bratislava-office" in result.stdout
+
+
+MALFORMED = "[[sla.rules]\nname = 'x'\n"
+UNKNOWN_CALENDAR = """
+[[calendars]]
+name = "office"
+tz = "Europe/Prague"
+week = { mon = [["09:00", "17:00"]] }
+
+[[sla.rules]]
+name = "Default"
+calendar = "offce"
+reaction = "1h"
+resolution = "8h"
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "config_text", "code", "message"),
+    [
+        (["sla", "report", "--from", "2026-02-30"], None, 2,
+         "Invalid value for '--from': '2026-02-30' is not a date (e.g. 2026-03-02)"),
+        (["sla", "report", "--to", "yesterday"], None, 2,
+         "Invalid value for '--to': 'yesterday' is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"),
+        (["sla", "report", "--from", "2026-03-05", "--to", "2026-03-01"], None, 2,
+         "Invalid value for '--to': --to is before --from"),
+        (["sla", "report", "--priority", "urgent"], None, 2,
+         "Invalid value for '--priority': unknown priority 'urgent' (known: low, normal, high, critical)"),
+        (["sla", "report", "--format", "xlsx"], None, 2,
+         "\n\nError: --format xlsx writes a workbook: give --output FILE.xlsx\n"),
+        (["sla", "report"], MALFORMED, 2, "Error: {config}: not valid TOML: "),
+        (["sla", "report"], UNKNOWN_CALENDAR, 2,
+         "Error: {config}: sla.rules[0].calendar: unknown calendar 'offce' (known: office)\n"),
+        (["sla", "whatif", "--config", "{missing}"], None, 2,
+         "Error: {missing}: configuration file not found\n"),
+        (["sla", "explain", "T-nope"], None, 3, "Error: ticket 'T-nope' not found\n"),
+        (["report", "dashboard", "--chart", "board.pdf"], None, 2,
+         "Invalid value for '--chart': 'board.pdf': expected a .png or .svg file"),
+        (["sla", "report", "--output", "{missing}/rows.csv", "--format", "csv"], None, 2,
+         "Error: {missing}/rows.csv: cannot write the output: No such file or directory\n"),
+    ],
+)
+def test_bad_input_is_one_line_with_its_exit_code(
+    desk: Path, tmp_path: Path, args: list[str], config_text: str | None, code: int, message: str
+) -> None:
+    config = EXAMPLES / "helpdesk.toml"
+    if config_text is not None:
+        config = tmp_path / "bad.toml"
+        config.write_text(config_text, encoding="utf-8")
+    missing = tmp_path / "nowhere"
+    values = {"config": config, "missing": missing}
+    result = invoke(desk, *(a.format(**values) for a in args), config=config)
+    assert result.exit_code == code, result.output
+    assert message.format(**values) in result.stderr
+    assert "Traceback" not in result.output
+    if message.startswith("Error:"):
+        assert result.stderr.startswith(message.format(**values))
+
+
+def test_every_command_has_help() -> None:
+    for args in (["sla", "whatif"], ["report", "dashboard"], ["demo"], ["generate"], ["sla", "report"]):
+        result = CliRunner().invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output
+        assert len(result.output.split("Options:")[0].strip().splitlines()) >= 3, "a description"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["sla", "report"], ["sla", "explain", "T-1001"], ["sla", "whatif", "--config", "x.toml"], ["sla", "lint"],
+     ["report", "dashboard"], ["demo", "--path", "{folder}/d.sqlite3"]],
+)
+def test_a_missing_configuration_file_is_named_by_every_command(desk: Path, tmp_path: Path, args: list[str]) -> None:
+    missing = tmp_path / "nope.toml"
+    result = invoke(desk, *(a.format(folder=tmp_path) for a in args), config=missing)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {missing}: configuration file not found\n"

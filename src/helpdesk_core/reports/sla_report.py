@@ -1,17 +1,21 @@
 """The batch SLA report: one row per ticket, streamed, and a running tally.
 
 Rows come one at a time from any iterable of tickets, so a report over millions
-of tickets holds one ticket in memory at a time; the tally keeps only counts.
+of tickets holds one ticket in memory at a time; the tallies keep only counts
+(one set per group with ``group_by``).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 import attrs
 
+from helpdesk_core.model.checks import aware
 from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.reports.as_of import TicketAsOf, ticket_as_of
 from helpdesk_core.sla import CustomerFacts, SlaPolicy, SlaRow, SlaState, evaluate
 from helpdesk_core.sla.clock import KnowsStatuses
 
@@ -106,4 +110,148 @@ class SlaTally:
         )
 
 
-__all__ = ["CustomerLookup", "SlaSummary", "SlaTally", "sla_rows"]
+class GroupBy(enum.StrEnum):
+    """What the per-group summaries of a report are keyed by. Priority, type
+    and assignee are the ticket's as of the report's instant; ``rule`` is the
+    rule in force then."""
+
+    PRIORITY = "priority"
+    COMPANY = "company"
+    ASSIGNEE = "assignee"
+    RULE = "rule"
+    TYPE = "type"
+
+
+NO_VALUE = "(none)"
+"""The group of tickets without the grouped value (no company, nobody responsible, no SLA rule…)."""
+
+
+def _states(values: Iterable[SlaState | str]) -> frozenset[SlaState]:
+    return frozenset(SlaState(value) for value in values)
+
+
+@attrs.frozen(kw_only=True)
+class ReportFilter:
+    """Which tickets a report shows; every criterion given must hold.
+
+    ``created_from`` (included) and ``created_before`` (excluded) bound the
+    registration instant; ``company``, ``assignee`` (employee or group id) and
+    ``priority`` are compared with the ticket as of the report's instant;
+    ``states`` keeps rows in one of these states (empty: every state).
+    """
+
+    created_from: datetime | None = attrs.field(default=None, validator=aware)
+    created_before: datetime | None = attrs.field(default=None, validator=aware)
+    company: str | None = None
+    assignee: str | None = None
+    priority: str | None = None
+    states: frozenset[SlaState] = attrs.field(default=frozenset(), converter=_states)
+
+    def admits_ticket(self, ticket: Ticket, as_of: datetime) -> bool:
+        """Whether the ticket itself (before its SLA is evaluated) is wanted."""
+        created = ticket.created_at
+        if self.created_from is not None and created < self.created_from:
+            return False
+        if self.created_before is not None and created >= self.created_before:
+            return False
+        if self.company is not None and ticket.company != self.company:
+            return False
+        if self.assignee is not None or self.priority is not None:
+            facts = ticket_as_of(ticket, as_of)
+            if self.assignee is not None and facts.assignee != self.assignee:
+                return False
+            if self.priority is not None and facts.priority != self.priority:
+                return False
+        return True
+
+    def admits_row(self, row: SlaRow) -> bool:
+        """Whether the evaluated row is wanted (its state)."""
+        return not self.states or row.state in self.states
+
+
+EVERYTHING = ReportFilter()
+"""The filter that keeps every ticket."""
+
+
+@attrs.frozen
+class ReportLine:
+    """A row of the report with the ticket it came from (for grouping)."""
+
+    row: SlaRow
+    ticket: Ticket
+
+    def facts(self) -> TicketAsOf:
+        """The ticket as of the row's instant."""
+        return ticket_as_of(self.ticket, self.row.as_of)
+
+    def group(self, by: GroupBy) -> str:
+        """The value this line is grouped under; :data:`NO_VALUE` when it has none."""
+        value: str | None
+        if by is GroupBy.RULE:
+            value = self.row.rule
+        elif by is GroupBy.COMPANY:
+            value = self.ticket.company
+        else:
+            facts = self.facts()
+            value = {GroupBy.PRIORITY: facts.priority, GroupBy.TYPE: facts.type}.get(by, facts.assignee)
+        return NO_VALUE if value is None else value
+
+
+def report_lines(
+    tickets: Iterable[Ticket],
+    *,
+    policy: SlaPolicy,
+    graph: KnowsStatuses,
+    as_of: datetime,
+    customers: CustomerLookup | None = None,
+    only: ReportFilter = EVERYTHING,
+) -> Iterator[ReportLine]:
+    """The report's lines in the tickets' order: tickets registered after
+    ``as_of`` and tickets or rows ``only`` refuses are left out."""
+    for ticket in tickets:
+        if ticket.created_at > as_of or not only.admits_ticket(ticket, as_of):
+            continue
+        customer = customers(ticket) if customers is not None else None
+        row = evaluate(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
+        if only.admits_row(row):
+            yield ReportLine(row, ticket)
+
+
+@attrs.define
+class GroupedTally:
+    """A tally of every row and, with ``by``, one per group."""
+
+    by: GroupBy | None = None
+    total: SlaTally = attrs.field(factory=SlaTally)
+    groups: dict[str, SlaTally] = attrs.field(factory=dict)
+
+    def add(self, line: ReportLine) -> ReportLine:
+        """Count ``line`` and hand it back, so a tally can sit inside a stream."""
+        self.total.add(line.row)
+        if self.by is not None:
+            key = line.group(self.by)
+            tally = self.groups.get(key)
+            if tally is None:
+                tally = self.groups[key] = SlaTally()
+            tally.add(line.row)
+        return line
+
+    def summaries(self) -> list[tuple[str, SlaSummary]]:
+        """The summary of each group, by group value (:data:`NO_VALUE` last)."""
+        keys = sorted(self.groups, key=lambda k: (k == NO_VALUE, k))
+        return [(key, self.groups[key].summary()) for key in keys]
+
+
+__all__ = [
+    "EVERYTHING",
+    "NO_VALUE",
+    "CustomerLookup",
+    "GroupBy",
+    "GroupedTally",
+    "ReportFilter",
+    "ReportLine",
+    "SlaSummary",
+    "SlaTally",
+    "report_lines",
+    "sla_rows",
+]

@@ -21,6 +21,9 @@ from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Event, StatusChange, Ticket
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentLedger
+from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.serialization import converter, ticket_from_json, ticket_to_json
 
 T = TypeVar("T")
@@ -57,6 +60,14 @@ KINDS: tuple[Kind[Any], ...] = (
     Kind("employee_groups", EmployeeGroup, "employee group"),
 )
 """The aggregates kept besides tickets, in the order of the unit of work."""
+
+PRIVACY_KINDS: tuple[Kind[Any], ...] = (
+    Kind("audit_records", AuditRecord, "audit record"),
+    Kind("consents", ConsentLedger, "consent ledger"),
+    Kind("legal_holds", LegalHold, "legal hold"),
+)
+"""What privacy work keeps: its audit trail, consent ledgers and legal holds
+(tables of their own since schema 3 on SQLite, 2 on PostgreSQL)."""
 
 
 def _dumps(data: object) -> str:
@@ -127,12 +138,13 @@ def check_appended(ticket_id: str, last_us: int, events: Sequence[Event]) -> App
 
 
 def by_name() -> Mapping[str, Kind[Any]]:
-    """The kinds by their ``name``."""
-    return {kind.name: kind for kind in KINDS}
+    """The kinds by their ``name`` (privacy kinds included)."""
+    return {kind.name: kind for kind in (*KINDS, *PRIVACY_KINDS)}
 
 
 __all__ = [
     "KINDS",
+    "PRIVACY_KINDS",
     "Appended",
     "Kind",
     "check_appended",

@@ -24,8 +24,24 @@ from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Event, Ticket
-from helpdesk_core.storage.documents import KINDS, utc_microseconds
-from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, Stored, TicketPosition, TicketShortcuts
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentLedger
+from helpdesk_core.privacy.holds import LegalHold
+from helpdesk_core.storage.documents import (
+    KINDS,
+    PRIVACY_KINDS,
+    by_name,
+    event_document,
+    ticket_header,
+    utc_microseconds,
+)
+from helpdesk_core.storage.protocols import (
+    DEFAULT_BATCH_SIZE,
+    Stored,
+    TextCell,
+    TicketPosition,
+    TicketShortcuts,
+)
 
 T = TypeVar("T")
 
@@ -44,7 +60,7 @@ class _Snapshot:
 
 
 def _empty() -> _Snapshot:
-    names = [TICKETS, *(k.name for k in KINDS)]
+    names = [TICKETS, *(k.name for k in (*KINDS, *PRIVACY_KINDS))]
     return _Snapshot({n: {} for n in names}, {n: {} for n in names})
 
 
@@ -273,6 +289,11 @@ class MemoryUnitOfWork:
         self.employee_groups: MemoryRepository[EmployeeGroup] = MemoryRepository(
             "employee_groups", "employee group", w
         )
+        self.audit_records: MemoryRepository[AuditRecord] = MemoryRepository(
+            "audit_records", "audit record", w
+        )
+        self.consents: MemoryRepository[ConsentLedger] = MemoryRepository("consents", "consent ledger", w)
+        self.legal_holds: MemoryRepository[LegalHold] = MemoryRepository("legal_holds", "legal hold", w)
 
     def commit(self) -> None:
         self._writes.commit()
@@ -304,6 +325,9 @@ class MemoryStore(TicketShortcuts):
         self.employee_groups: MemoryReader[EmployeeGroup] = MemoryReader(
             "employee_groups", "employee group", view
         )
+        self.audit_records: MemoryReader[AuditRecord] = MemoryReader("audit_records", "audit record", view)
+        self.consents: MemoryReader[ConsentLedger] = MemoryReader("consents", "consent ledger", view)
+        self.legal_holds: MemoryReader[LegalHold] = MemoryReader("legal_holds", "legal hold", view)
 
     def _view(self) -> _Snapshot:
         return self._committed
@@ -318,6 +342,26 @@ class MemoryStore(TicketShortcuts):
 
     def schema_version(self) -> int:
         return SCHEMA_VERSION
+
+    def scan_text(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[TextCell]:
+        """Every aggregate of the committed state as the JSON documents an SQL
+        backend would keep: ticket headers, events, and one document per aggregate."""
+        snapshot = self._committed
+        kinds = by_name()
+        for name, table in snapshot.tables.items():
+            for id, stored in table.items():
+                if name == TICKETS:
+                    yield TextCell(name, id, "header", ticket_header(stored.value))
+                    for seq, event in enumerate(stored.value.events):
+                        yield TextCell("ticket_events", f"{id} {seq}", "document", event_document(event))
+                else:
+                    yield TextCell(name, id, "document", kinds[name].encode(stored.value))
+                    external = getattr(stored.value, "external_id", None)
+                    if external is not None:
+                        yield TextCell(name, id, "external_id", external)
+
+    def scrub(self, tables: Sequence[str] = ()) -> str:
+        return "memory store: erased values are dropped with the objects; nothing is on disk"
 
     def close(self) -> None:
         self._committed = _empty()

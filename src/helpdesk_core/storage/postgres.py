@@ -31,9 +31,18 @@ from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentLedger
+from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage import migrations
 from helpdesk_core.storage.documents import by_name, ticket_from_documents, utc_microseconds
-from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, Stored, TicketPosition, TicketShortcuts
+from helpdesk_core.storage.protocols import (
+    DEFAULT_BATCH_SIZE,
+    Stored,
+    TextCell,
+    TicketPosition,
+    TicketShortcuts,
+)
 from helpdesk_core.storage.sql import (
     Borrow,
     Row,
@@ -177,6 +186,9 @@ class PostgresUnitOfWork:
         self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
         self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
         self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
+        self.audit_records: SqlRepository[AuditRecord] = SqlRepository(kinds["audit_records"], borrow)
+        self.consents: SqlRepository[ConsentLedger] = SqlRepository(kinds["consents"], borrow)
+        self.legal_holds: SqlRepository[LegalHold] = SqlRepository(kinds["legal_holds"], borrow)
 
     def commit(self) -> None:
         self._session.finish(commit=True)
@@ -251,6 +263,9 @@ class PostgresStore(TicketShortcuts):
         self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
         self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
         self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
+        self.audit_records: SqlReader[AuditRecord] = SqlReader(kinds["audit_records"], borrow)
+        self.consents: SqlReader[ConsentLedger] = SqlReader(kinds["consents"], borrow)
+        self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Row]]:
@@ -286,6 +301,64 @@ class PostgresStore(TicketShortcuts):
 
     def schema_version(self) -> int:
         return self._version
+
+    def scan_text(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[TextCell]:
+        """Every value of every text-like column (text, varchar, char, json,
+        jsonb) of every table in the store's schema, each table through a
+        server-side cursor in one snapshot; the key is the first text column
+        (the record's id, a ticket's id for its event rows)."""
+        with self._reading() as session:
+            found = session.rows(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND data_type IN "
+                "('text', 'character varying', 'character', 'json', 'jsonb') "
+                "ORDER BY table_name, ordinal_position"
+            )
+        columns: dict[str, list[str]] = {}
+        for table, column in found:
+            columns.setdefault(table, []).append(column)
+        for table, names in columns.items():
+            listed = ", ".join(f'"{n}"::text' for n in names)
+            with self._reading() as session:
+                assert isinstance(session, PostgresSession)
+                try:
+                    with session.conn.cursor(name=f"helpdesk_scan_{next(_cursor_names)}") as cursor:
+                        cursor.itersize = batch_size
+                        cursor.execute(f'SELECT {listed} FROM "{table}"')
+                        while rows := cursor.fetchmany(batch_size):
+                            for row in rows:
+                                for name, value in zip(names, row, strict=True):
+                                    if value is not None:
+                                        yield TextCell(table, str(row[0]), name, value)
+                except psycopg.Error as error:
+                    raise StorageUnavailable(f"PostgreSQL store: scanning {table}: {error}") from error
+
+    def scrub(self, tables: Sequence[str] = ()) -> str:
+        """``VACUUM FULL`` of the written tables (all of the store's when none are
+        named): each is rewritten into new files without its dead tuples, which
+        plain VACUUM would only mark reusable. It locks each table while it runs.
+        Limit: the server's write-ahead log and base backups keep the old values
+        until they are recycled; those are the operator's to expire."""
+        with self._connection() as conn:
+            names = list(tables) or [
+                r[0]
+                for r in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+                ).fetchall()
+            ]
+            conn.rollback()
+            conn.autocommit = True
+            try:
+                for name in names:
+                    conn.execute(f'VACUUM (FULL, ANALYZE) "{name}"')
+            except psycopg.Error as error:
+                raise StorageUnavailable(f"PostgreSQL store {self._where}: scrub: {error}") from error
+            finally:
+                conn.autocommit = False
+        return (
+            f"PostgreSQL: VACUUM FULL rewrote {len(names)} table(s) without dead tuples; the server's WAL "
+            "and earlier base backups keep old values until they expire (use replay after a restore)"
+        )
 
     def close(self) -> None:
         if self._pool is not None:

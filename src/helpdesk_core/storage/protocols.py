@@ -44,6 +44,9 @@ from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Event, Ticket
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentLedger
+from helpdesk_core.privacy.holds import LegalHold
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
@@ -274,6 +277,60 @@ class Store(Protocol):
         ...
 
 
+@attrs.frozen
+class TextCell:
+    """One text value as the store keeps it: ``table`` and ``column`` (the
+    memory store names its tables and ``document``), ``key`` the row's key."""
+
+    table: str
+    key: str
+    column: str
+    text: str
+
+
+class PrivacyUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also keeps the privacy audit trail, consent ledgers
+    and legal holds."""
+
+    @property
+    def audit_records(self) -> Repository[AuditRecord]: ...
+
+    @property
+    def consents(self) -> Repository[ConsentLedger]: ...
+
+    @property
+    def legal_holds(self) -> Repository[LegalHold]: ...
+
+
+class PrivacyStore(Store, Protocol):
+    """A store that can forget: privacy aggregates, a scan of every text it
+    holds (the proof that nothing was left), and a scrub of the files so that
+    erased values leave the disk as well as the tables."""
+
+    @property
+    def audit_records(self) -> Reader[AuditRecord]: ...
+
+    @property
+    def consents(self) -> Reader[ConsentLedger]: ...
+
+    @property
+    def legal_holds(self) -> Reader[LegalHold]: ...
+
+    def unit_of_work(self) -> AbstractContextManager[PrivacyUnitOfWork]: ...
+
+    def scan_text(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[TextCell]:
+        """Every text value of every column of every table, streamed (one
+        snapshot per table, ``batch_size`` rows at a time)."""
+        ...
+
+    def scrub(self, tables: Sequence[str] = ()) -> str:
+        """Make erased values unrecoverable from the store's files after a
+        committed erasure; ``tables`` are those written (empty: all). Returns
+        one sentence saying what was done and its limit. Runs outside any unit
+        of work."""
+        ...
+
+
 class Upserting(Lookup[T], Writer[T], Protocol[T]):
     """What :func:`save_all` needs: find by id, add and save."""
 
@@ -314,11 +371,14 @@ def save_all(repository: Upserting[T], values: Iterable[T]) -> SaveSummary:
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "Lookup",
+    "PrivacyStore",
+    "PrivacyUnitOfWork",
     "Reader",
     "Repository",
     "SaveSummary",
     "Store",
     "Stored",
+    "TextCell",
     "TicketPosition",
     "TicketReader",
     "TicketRepository",

@@ -25,9 +25,12 @@ from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentLedger
+from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage import migrations
 from helpdesk_core.storage.documents import by_name
-from helpdesk_core.storage.protocols import TicketShortcuts
+from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, TextCell, TicketShortcuts
 from helpdesk_core.storage.sql import (
     Borrow,
     Row,
@@ -130,6 +133,9 @@ class SqliteUnitOfWork:
         self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
         self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
         self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
+        self.audit_records: SqlRepository[AuditRecord] = SqlRepository(kinds["audit_records"], borrow)
+        self.consents: SqlRepository[ConsentLedger] = SqlRepository(kinds["consents"], borrow)
+        self.legal_holds: SqlRepository[LegalHold] = SqlRepository(kinds["legal_holds"], borrow)
 
     def commit(self) -> None:
         self._session.end("COMMIT")
@@ -170,6 +176,9 @@ class SqliteStore(TicketShortcuts):
         self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
         self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
         self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
+        self.audit_records: SqlReader[AuditRecord] = SqlReader(kinds["audit_records"], borrow)
+        self.consents: SqlReader[ConsentLedger] = SqlReader(kinds["consents"], borrow)
+        self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -178,6 +187,7 @@ class SqliteStore(TicketShortcuts):
             )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA secure_delete=ON")
             db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
         except sqlite3.Error as error:
             raise StorageUnavailable(f"cannot open SQLite store {self._where}: {error}") from error
@@ -221,6 +231,59 @@ class SqliteStore(TicketShortcuts):
 
     def schema_version(self) -> int:
         return self._version
+
+    def scan_text(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[TextCell]:
+        """Every text value of every column of every table (SQLite types are per
+        value, so every column is read and its text values kept); the key is
+        the first primary-key column (a ticket's id for its event rows too)."""
+        with self._reading() as session:
+            tables = [
+                r[0]
+                for r in session.rows(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+        for table in tables:
+            with self._connection() as db:
+                db.execute("BEGIN")
+                columns = db.execute(f'PRAGMA table_info("{table}")').fetchall()
+                names = [c[1] for c in columns]
+                keys = [c[1] for c in columns if c[5] == 1] or names[:1]
+                listed = ", ".join(f'"{n}"' for n in (*keys, *names))
+                cursor = db.execute(f'SELECT {listed} FROM "{table}"')
+                while rows := cursor.fetchmany(batch_size):
+                    for row in rows:
+                        key = " ".join(str(v) for v in row[: len(keys)])
+                        for name, value in zip(names, row[len(keys) :], strict=True):
+                            if isinstance(value, str):
+                                yield TextCell(table, key, name, value)
+                            elif isinstance(value, bytes):
+                                yield TextCell(table, key, name, value.decode("utf-8", "replace"))
+
+    def scrub(self, tables: Sequence[str] = ()) -> str:
+        """Checkpoint the WAL into the file and truncate it, rebuild the file with
+        VACUUM, and truncate the WAL again (VACUUM's temporary copy holds only the
+        live, already erased rows, and is deleted):
+        afterwards neither the file, its free pages, nor the -wal file holds an
+        erased value. ``secure_delete`` is on for every connection besides, so
+        freed cells are zeroed as soon as they are freed."""
+        with self._connection() as db:
+            try:
+                first = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                db.execute("VACUUM")
+                last = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as error:
+                raise StorageUnavailable(f"SQLite store {self._where}: scrub: {error}") from error
+        if (first and first[0]) or (last and last[0]):
+            raise StorageUnavailable(
+                f"SQLite store {self._where}: another connection kept the WAL busy; "
+                "nothing was lost, but run the scrub again (helpdesk privacy replay) when it is idle"
+            )
+        return (
+            "SQLite: freed cells zeroed (secure_delete), file rebuilt (VACUUM), WAL checkpointed "
+            "and truncated; backups made before the erasure still hold the values (use replay)"
+        )
 
     def close(self) -> None:
         with self._lock:

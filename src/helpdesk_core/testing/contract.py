@@ -17,7 +17,9 @@ comes back equal, a stale write is refused, nothing uncommitted survives.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -41,6 +43,9 @@ from helpdesk_core.model.ticket import (
     Ticket,
     TypeChange,
 )
+from helpdesk_core.privacy.consent import ConsentChange
+from helpdesk_core.privacy.holds import HeldByLaw
+from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.storage import Repository, Store, Stored, UnitOfWork, open_store
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -178,6 +183,74 @@ def sample_aggregates() -> dict[str, tuple[Any, Any]]:
 
 
 KIND_NAMES = tuple(sample_aggregates())
+
+FORGET_AT = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+"""When the sample erasure runs (the desk's clock, passed in)."""
+
+
+def privacy_sample(store: Store) -> Contact:
+    """A store where Jana Nováková (P-1, external id crm-p-1) is mentioned in
+    many places and spellings, beside Jan Novák (P-2), a similar name who must
+    stay untouched. Returns Jana's contact."""
+    jana = attrs.evolve(
+        sample_aggregates()["contacts"][0],
+        copy_email="J.Novakova@Home.example",
+        phone="+420 601 123 456",
+        mobile="00420 777 888 999",
+        notes="Prefers phone calls",
+    )
+    jan = Contact(
+        id="P-2", first_name="Jan", last_name="Novák", email="jan@kavarna.example", phone="602 111 222"
+    )
+    company, _ = sample_aggregates()["companies"]
+    mail = Comment(
+        at=START + timedelta(hours=2),
+        author="contact",
+        body="Dobrý den,\nvolejte mi na (601) 123-456 nebo 777 888 999.\nJana Nováková",
+        by="P-1",
+        mentions=("E-1",),
+        attachments=(
+            Attachment(name="Jana_Novakova_cv.pdf", size=1200, sha256="a" * 64),
+            Attachment(name="printer.jpg", size=800, sha256="b" * 64),
+        ),
+        headers={
+            "From": "Jana Nováková <jana@kavarna.example>",
+            "Cc": "Jan Novák <jan@kavarna.example>",
+            "Message-ID": "<20260302.jana@kavarna.example@mail.example>",
+        },
+    )
+    note = Comment(
+        at=START + timedelta(hours=3),
+        author="employee",
+        public=False,
+        body="@Jana Nováková wants a call; NOVÁKOVÁ JANA also wrote from J.NOVAKOVA@home.example. "
+        "Jan Novák (602 111 222) is her colleague.",
+        by="E-1",
+        mentions=("P-1", "P-2"),
+    )
+    tickets = [
+        sample_ticket(
+            "T-1", subject="Tiskárna — Jana Nováková", events=(*sample_ticket().events, mail, note)
+        ),
+        sample_ticket("T-2", contact="P-2", description="Jan Novák: printer; call +420601123456 (Jana)"),
+        sample_ticket("T-3", contact="P-2", description="Nothing about anybody", events=()),
+    ]
+    with store.unit_of_work() as uow:
+        uow.companies.add(company)
+        uow.contacts.add(jana)
+        uow.contacts.add(jan)
+        for ticket in tickets:
+            uow.tickets.add(ticket)
+        uow.commit()
+    found: Contact = jana
+    return found
+
+
+def _everything(store: Store) -> dict[str, Any]:
+    found: dict[str, Any] = {"tickets": list(store.tickets.iter_tickets())}
+    for name in (*KIND_NAMES, "audit_records", "consents", "legal_holds"):
+        found[name] = list(getattr(store, name).iter())
+    return found
 
 
 def _repository(uow: UnitOfWork, name: str) -> Repository[Any]:
@@ -483,10 +556,207 @@ class StoreContract:
         after_a = [id for id in sorted(ids) if id > "a"]
         assert [s.value.id for s in store.customer_groups.iter(after="a", batch_size=2)] == after_a
 
+    # -- privacy ---------------------------------------------------------------------
+
+    def test_forgetting_a_contact_leaves_no_identifier_in_any_text_column(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        jana = privacy_sample(store)
+        before = {s.value.id: s.value for s in store.tickets.iter_tickets()}
+        result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        assert result.proof.clean and result.proof.scanned > 10, result.proof
+        again = desk_privacy.prove_forgotten(store, contact_identifiers(jana))
+        assert again.remaining == 0
+        after = {s.value.id: s.value for s in store.tickets.iter_tickets()}
+        assert after.keys() == before.keys()
+        for id, ticket in after.items():
+            old = before[id]
+            assert [(e.kind, e.at, getattr(e, "by", None)) for e in ticket.events] == [
+                (e.kind, e.at, getattr(e, "by", None)) for e in old.events
+            ], "events, instants and authors stay"
+            facts = (ticket.status, ticket.contact, ticket.created_at)
+            assert facts == (old.status, old.contact, old.created_at)
+        assert "Jan Novák (602 111 222) is her colleague" in after["T-1"].comments[-1].body
+        assert after["T-2"].description.startswith("Jan Novák: printer; call [phone erased]")
+        assert store.contacts.get("P-2").value.display_name == "Jan Novák"
+        forgotten = store.contacts.get("P-1").value
+        assert forgotten.display_name == result.record.pseudonym
+        erased = (forgotten.email, forgotten.phone, forgotten.notes, forgotten.external_id)
+        assert erased == (None, None, "", None)
+        assert forgotten.company == "C-1", "statistics per company stay"
+        mail = after["T-1"].comments[-2]
+        assert [a.name for a in mail.attachments] == ["attachment", "attachment"]
+        assert [a.sha256 for a in mail.attachments] == [None, None]
+        assert mail.headers["Cc"] == "Jan Novák <jan@kavarna.example>"
+        assert "P-1" not in after["T-1"].comments[-1].mentions
+        assert set(result.sent_files) == {"a" * 64, "b" * 64}
+
+    def test_the_audit_record_holds_hashes_never_a_plain_value(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+        from helpdesk_core.privacy.audit import identifier_hashes
+        from helpdesk_core.serialization import converter
+
+        jana = privacy_sample(store)
+        identifiers = contact_identifiers(jana)
+        result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        [stored] = list(store.audit_records.iter())  # type: ignore[attr-defined]
+        record = stored.value
+        assert (record.by, record.at, record.subject) == ("dpo", FORGET_AT, "P-1")
+        assert record == result.record
+        assert set(identifier_hashes(record.salt, identifiers)) <= set(record.identifier_hashes)
+        text = str(converter.unstructure(record)).lower()
+        for value in (*identifiers.plain_values(), "601123456", "novakova", "nováková"):
+            assert value.lower() not in text
+        assert desk_privacy.forgotten_record_for(store, identifiers) == record
+        with pytest.raises(NotFound, match=f"forgotten on .*{record.id}"):
+            desk_privacy.find_contact(store, "crm-p-1")
+
+    def test_a_failure_half_way_through_forgetting_leaves_the_store_unchanged(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        privacy_sample(store)
+        before = _everything(store)
+
+        class Injected(Exception):
+            pass
+
+        class FailingTickets:
+            def __init__(self, inner: Any) -> None:
+                self._inner = inner
+
+            def save(self, value: Ticket, *, expected_version: int | None) -> int:
+                if value.id == "T-2":
+                    raise Injected
+                return int(self._inner.save(value, expected_version=expected_version))
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self._inner, name)
+
+        class FailingUnitOfWork:
+            def __init__(self, inner: Any) -> None:
+                self._inner = inner
+                self.tickets = FailingTickets(inner.tickets)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self._inner, name)
+
+        class FailingStore:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(store, name)
+
+            @contextmanager
+            def unit_of_work(self) -> Iterator[Any]:
+                with store.unit_of_work() as uow:
+                    yield FailingUnitOfWork(uow)
+
+        with pytest.raises(Injected):
+            desk_privacy.forget_contact(FailingStore(), "crm-p-1", by="dpo", now=FORGET_AT)
+        assert _everything(store) == before, "nothing of the half-done erasure is kept"
+
+    def test_export_holds_what_the_erasure_would_change_and_nothing_after_it(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        privacy_sample(store)
+        desk_privacy.record_consent(
+            store, "crm-p-1", ConsentChange(purpose="newsletter", opted_in=True, at=START, source="web form")
+        )
+        document = desk_privacy.export_person(store, "crm-p-1")
+        json.dumps(document)
+        assert document["contact"]["email"] == "jana@kavarna.example"
+        assert document["contact"]["phone"] == "+420 601 123 456"
+        assert [t["id"] for t in document["tickets"]] == ["T-1", "T-2"]
+        assert [c["body"][:9] for c in document["comments"]] == ["Tiskárna ", "Dobrý den", "Tiskárna "]
+        places = {(m["record"], m["field"]) for m in document["mentions"]}
+        assert ("ticket T-2", "description") in places
+        assert ("ticket T-1", "events[7].body") in places
+        assert document["consent"][0]["purpose"] == "newsletter"
+        plan = desk_privacy.summarise(desk_privacy.plan_forget(store, "crm-p-1"))
+        exported = len(document["mentions"]) + len(document["contact"]) - 2
+        assert plan.places == exported, "export and erasure walk the same places"
+        desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        after = json.dumps(desk_privacy.export_person(store, "P-1"), ensure_ascii=False)
+        for plain in ("nováková", "novakova", "jana@", "601", "777 888", "crm-p-1"):
+            assert plain not in after.lower()
+
+    def test_a_legal_hold_keeps_what_it_covers_and_is_named(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        privacy_sample(store)
+        hold = desk_privacy.place_hold(
+            store, scope="ticket", target="T-2", reason="court case 12/2026", by="dpo", now=START
+        )
+        plan = desk_privacy.summarise(desk_privacy.plan_forget(store, "crm-p-1"))
+        assert [(h.record, h.hold.id) for h in plan.held] == [("ticket T-2", hold.id)]
+        result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        assert result.record.held == (hold.id,)
+        assert "+420601123456" in store.tickets.get("T-2").value.description
+        assert result.proof.clean and result.proof.held == 1
+        other = desk_privacy.place_hold(
+            store, scope="contact", target="P-2", reason="audit", by="dpo", now=START
+        )
+        with pytest.raises(HeldByLaw, match=f"{other.id} on contact P-2: audit"):
+            desk_privacy.forget_contact(store, "P-2", by="dpo", now=FORGET_AT)
+        desk_privacy.release_hold(store, other.id, now=FORGET_AT)
+        assert desk_privacy.list_holds(store) == [hold]
+
+    def test_replay_forgets_again_a_person_restored_from_a_backup(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        jana = privacy_sample(store)
+        first = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        stored = store.contacts.get("P-1")
+        with store.unit_of_work() as uow:
+            uow.contacts.save(jana, expected_version=stored.version)
+            uow.commit()
+        [again] = desk_privacy.replay(store, by="dpo", now=FORGET_AT + timedelta(days=1))
+        assert again.record.pseudonym == first.record.pseudonym
+        assert again.proof.clean
+        assert store.contacts.get("P-1").value.display_name == first.record.pseudonym
+        assert desk_privacy.replay(store, by="dpo", now=FORGET_AT) == []
+
+    def test_consent_ledgers_and_the_audience_survive_the_store(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        privacy_sample(store)
+        for contact, opted_in in (("P-1", True), ("P-2", True)):
+            desk_privacy.record_consent(
+                store,
+                contact,
+                ConsentChange(purpose="newsletter", opted_in=opted_in, at=START, source="form"),
+            )
+        desk_privacy.record_consent(
+            store, "P-2", ConsentChange(purpose="newsletter", opted_in=False, at=START + timedelta(days=1))
+        )
+        assert [r.contact for r in desk_privacy.mailing_audience(store, "newsletter")] == ["P-1"]
+        assert len(desk_privacy.consent_history(store, "P-2").changes) == 2
+        desk_privacy.forget_contact(store, "P-1", by="dpo", now=FORGET_AT)
+        assert list(desk_privacy.mailing_audience(store, "newsletter")) == []
+
+    def test_phone_numbers_in_other_spellings_are_found_by_the_proof(self, store: Store) -> None:
+        from helpdesk_core import desk_privacy
+
+        jana = privacy_sample(store)
+        phone = PhoneNumber.parse("+420 601 123 456")
+        assert phone is not None
+        text = " / ".join(phone.variants())
+        add_tickets(store, [sample_ticket("T-9", description=text, events=())])
+        found = desk_privacy.prove_forgotten(store, contact_identifiers(jana))
+        assert not found.clean
+        desk_privacy.forget_contact(store, "P-1", by="dpo", now=FORGET_AT)
+        assert store.tickets.get("T-9").value.description.count("[phone erased]") == len(phone.variants())
+
     # -- the store -------------------------------------------------------------------
 
     def test_the_store_reports_its_schema_version(self, store: Store) -> None:
         assert store.schema_version() >= 1
 
 
-__all__ = ["KIND_NAMES", "StoreContract", "add_tickets", "sample_aggregates", "sample_ticket"]
+__all__ = [
+    "FORGET_AT",
+    "KIND_NAMES",
+    "StoreContract",
+    "add_tickets",
+    "privacy_sample",
+    "sample_aggregates",
+    "sample_ticket",
+]

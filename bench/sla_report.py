@@ -1,0 +1,126 @@
+"""ACCEPTANCE bench: ``helpdesk sla report --format jsonl`` over generated
+SQLite stores, against the floor of merely reading the same rows from SQLite.
+
+For each size (default 100,000 and 1,000,000 tickets, ≈6 events each) the
+store is generated once with ``helpdesk generate`` (kept in --workdir and
+reused), then, in the same run:
+
+* **floor** — a Python process that reads exactly the rows the store reads
+  (ticket headers in ``(created_us, id)`` keyset pages of 1000, then their
+  event documents), decoding nothing;
+* **report** — ``helpdesk sla report --format jsonl --output FILE`` under the
+  demo configuration, as of the end of the generated histories.
+
+Both run as child processes; wall time in seconds and peak RSS in MB (from
+``wait4``) are printed with their ratio. Targets: report ≤ 3× the floor,
+≤ 60 s for 1M tickets, peak RSS < 500 MB and within 20 % from 100k to 1M.
+
+    python bench/sla_report.py                 # 100k and 1M
+    python bench/sla_report.py --tickets 20000 # smaller
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpdesk_core.sample import DEMO_CONFIGURATION, DEMO_END
+
+BIN = Path(sys.executable).parent
+FLOOR = r"""
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+position = (-(2**62), "")
+tickets = events = size = 0
+while True:
+    db.execute("BEGIN")
+    rows = db.execute(
+        "SELECT id, created_us, version, header, event_count FROM tickets "
+        "WHERE (created_us, id) > (?, ?) ORDER BY created_us, id LIMIT 1000", position).fetchall()
+    ids = [r[0] for r in rows if r[4]]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for _, document in db.execute(
+            f"SELECT ticket_id, document FROM ticket_events WHERE ticket_id IN ({marks}) "
+            "ORDER BY ticket_id, seq", chunk):
+            events += 1
+            size += len(document)
+    db.execute("COMMIT")
+    for r in rows:
+        size += len(r[3])
+    tickets += len(rows)
+    if len(rows) < 1000:
+        break
+    position = (rows[-1][1], rows[-1][0])
+print(tickets, events, size)
+"""
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command``; its wall time (s), peak RSS (MB) and standard output."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stderr is not None
+    out = child.stdout.read()
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{err}")
+    return elapsed, usage.ru_maxrss / 1024, out + err
+
+
+def bench(size: int, workdir: Path, seed: int) -> tuple[float, float, float, float]:
+    db = workdir / f"bench-{size}-{seed}.sqlite3"
+    helpdesk = [str(BIN / "helpdesk"), "--db", str(db)]
+    if not db.exists():
+        print(f"generating {size} tickets into {db} …", flush=True)
+        _, _, out = run([*helpdesk, "generate", "--tickets", str(size), "--seed", str(seed)])
+        print(f"  {out.strip()}")
+    config = workdir / "demo.toml"
+    config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    floor_s, floor_mb, floor_out = run([sys.executable, "-c", FLOOR, str(db)])
+    tickets, events, size_bytes = map(int, floor_out.split())
+    rows_file = workdir / "report.jsonl"
+    report_s, report_mb, summary = run(
+        [*helpdesk, "--config", str(config), "sla", "report", "--as-of", DEMO_END.isoformat(),
+         "--format", "jsonl", "--output", str(rows_file)]
+    )
+    with rows_file.open("rb") as rows:
+        lines = sum(1 for _ in rows)
+    rows_file.unlink()
+    assert lines == tickets, f"{lines} rows for {tickets} tickets"
+    print(f"{size:>9,} tickets, {events / tickets:.1f} events each, {size_bytes / 2**20:,.0f} MB of JSON")
+    print(f"  floor  (read the rows):        {floor_s:7.1f} s  peak RSS {floor_mb:6.0f} MB")
+    print(f"  helpdesk sla report --jsonl:   {report_s:7.1f} s  peak RSS {report_mb:6.0f} MB"
+          f"  ({tickets / report_s:,.0f} tickets/s)")
+    print(f"  ratio report / floor:          {report_s / floor_s:7.1f} x")
+    print(f"  {summary.strip()}", flush=True)
+    return floor_s, report_s, floor_mb, report_mb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tickets", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=Path("bench-data"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results = {size: bench(size, args.workdir, args.seed) for size in args.tickets}
+    if len(results) > 1:
+        sizes = sorted(results)
+        small, large = results[sizes[0]][3], results[sizes[-1]][3]
+        print(f"peak RSS {sizes[0]:,} → {sizes[-1]:,} tickets: {small:.0f} → {large:.0f} MB "
+              f"({100 * (large - small) / small:+.0f} %)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""``helpdesk demo`` and ``helpdesk generate``: the sample desk of
+:mod:`helpdesk_core.sample` stored into an SQLite file (or any store), then —
+for the demo — its SLA report summary and its dashboard."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from helpdesk_cli.context import AppContext
+from helpdesk_cli.reports import show_dashboard
+from helpdesk_cli.sla import (
+    customer_directory,
+    home_zone,
+    instant,
+    policy_of,
+    progress,
+    stored_tickets,
+    summary_line,
+)
+from helpdesk_core.config import Configuration, parse_configuration
+from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.reports import GroupBy, GroupedTally, dashboard, report_lines
+from helpdesk_core.sample import (
+    DEMO_CONFIGURATION,
+    DEMO_END,
+    SampleCustomers,
+    sample_customers,
+    sample_tickets,
+)
+from helpdesk_core.sla import SlaState
+from helpdesk_core.storage import Store, open_store, save_all
+
+pass_app = click.make_pass_decorator(AppContext)
+
+DEMO_FILE = Path("demo.sqlite3")
+BATCH = 2000
+"""Tickets saved per transaction."""
+
+
+def save_customers(store: Store, customers: SampleCustomers) -> None:
+    """Upsert the sample customers, contracts and staff in one transaction."""
+    with store.unit_of_work() as uow:
+        save_all(uow.customer_groups, customers.customer_groups)
+        save_all(uow.companies, customers.companies)
+        save_all(uow.contacts, customers.contacts)
+        save_all(uow.contracts, customers.contracts)
+        save_all(uow.employee_groups, customers.groups)
+        save_all(uow.employees, customers.staff)
+        uow.commit()
+
+
+def save_tickets(store: Store, tickets: Iterable[Ticket], *, batch: int = BATCH) -> tuple[int, int]:
+    """Add ``tickets`` (new ids only), ``batch`` per transaction; returns how
+    many tickets and events were stored."""
+    count = events = 0
+    pending: list[Ticket] = []
+
+    def flush() -> None:
+        with store.unit_of_work() as uow:
+            for ticket in pending:
+                uow.tickets.add(ticket)
+            uow.commit()
+        pending.clear()
+
+    for ticket in tickets:
+        pending.append(ticket)
+        count += 1
+        events += len(ticket.events)
+        if len(pending) >= batch:
+            flush()
+    if pending:
+        flush()
+    return count, events
+
+
+@click.command("generate")
+@click.option("--tickets", "count", type=click.IntRange(min=0), required=True, help="How many tickets.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
+@click.option("--days", type=click.IntRange(min=1), default=365, show_default=True,
+              help="Tickets are registered over this many days before --end.")
+@click.option("--companies", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--end", callback=instant, help=f"Where the histories end (default {DEMO_END.isoformat()}).")
+@pass_app
+def generate(app: AppContext, count: int, seed: int, days: int, companies: int, end: datetime | None) -> None:
+    """Store a deterministic sample desk into --db: companies, contacts,
+    contracts, staff and COUNT tickets with varied histories (for benchmarks)."""
+    started = time.perf_counter()
+    store = app.store
+    customers = sample_customers(seed, companies=companies)
+    save_customers(store, customers)
+    tickets = sample_tickets(seed, count, customers=customers, end=end or DEMO_END, days=days)
+    with progress(tickets, count, "Generating") as shown:
+        stored, events = save_tickets(store, shown)
+    click.echo(
+        f"{store.url}: {stored} tickets with {events} events, {len(customers.companies)} companies "
+        f"(seed {seed}) in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@click.command("demo")
+@click.option("--path", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_FILE,
+              show_default=True, help="The SQLite file to build (replaced if it exists).")
+@click.option("--tickets", "count", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@pass_app
+def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
+    """Build a sample desk into an SQLite file — companies (client, partner,
+    VIP), contacts, contracts, Czech and Slovak calendars, an SLA table with a
+    catch-all, tickets with postpones, reopens, priority changes and deadlines
+    set by hand — then show its SLA report summary and dashboard.
+
+    Uses --config when given, else the demo configuration: examples/demo.toml
+    when run in a checkout, otherwise written beside the file, for the
+    commands it suggests next.
+    """
+    if app.config_path is not None:
+        config = app.config
+        config_file = app.config_path
+    else:
+        config = parse_configuration(DEMO_CONFIGURATION, source="demo configuration")
+        config_file = _demo_configuration_file(path)
+    for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        stale.unlink(missing_ok=True)
+    store = open_store(str(path))
+    try:
+        customers = sample_customers(seed)
+        save_customers(store, customers)
+        stored, events = save_tickets(
+            store, sample_tickets(seed, count, customers=customers, end=DEMO_END, days=120)
+        )
+        console = Console(width=None if sys.stdout.isatty() else 120)
+        console.print(
+            f"[bold]{path}[/bold]: {len(customers.companies)} companies, {len(customers.contacts)} contacts, "
+            f"{len(customers.contracts)} contracts, {stored} tickets with {events} events (seed {seed})"
+        )
+        example = _show_report(store, config, console)
+        board = dashboard(
+            stored_tickets(store),
+            policy=config.sla,
+            graph=config.graph,
+            as_of=DEMO_END,
+            zone=home_zone(config),
+            customers=customer_directory(store),
+        )
+        show_dashboard(board, console)
+    finally:
+        store.close()
+    prefix = f"helpdesk --db {path} --config {config_file}"
+    console.print("Try next:", style="bold")
+    for command in (
+        f"sla report --as-of {DEMO_END.isoformat()} --group-by company --state breached",
+        f"sla explain {example} --as-of {DEMO_END.isoformat()}",
+        f"report dashboard --as-of {DEMO_END.isoformat()} --chart dashboard.png",
+        f"sla report --as-of {DEMO_END.isoformat()} --format xlsx --output sla.xlsx",
+    ):
+        console.print(f"  {prefix} {command}", highlight=False, soft_wrap=True)
+
+
+def _demo_configuration_file(path: Path) -> Path:
+    """A file holding the demo configuration: the checkout's example, else one
+    written beside the demo store."""
+    example = Path("examples") / "demo.toml"
+    if example.is_file() and example.read_text(encoding="utf-8") == DEMO_CONFIGURATION:
+        return example
+    beside = path.with_suffix(".toml")
+    beside.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    return beside
+
+
+def _show_report(store: Store, config: Configuration, console: Console) -> str:
+    """Print the SLA summary per rule; return a ticket worth explaining (a
+    breached one that was postponed, else the first)."""
+    example: str | None = None
+    tally = GroupedTally(by=GroupBy.RULE)
+    lines = report_lines(
+        stored_tickets(store),
+        policy=policy_of(config),
+        graph=config.graph,
+        as_of=DEMO_END,
+        customers=customer_directory(store),
+    )
+    for line in lines:
+        tally.add(line)
+        row = line.row
+        if example is None and row.state is SlaState.BREACHED and row.paused_minutes:
+            example = row.ticket
+    table = Table(title=f"SLA report as of {DEMO_END.isoformat()}, per rule")
+    for column in ("rule", "tickets", "breached", "at risk", "running", "met", "reaction %", "resolution %"):
+        table.add_column(column, justify="left" if column == "rule" else "right")
+    for key, summary in [*tally.summaries(), ("all", tally.total.summary())]:
+        states = summary.states
+        table.add_row(
+            key,
+            str(summary.tickets),
+            *(str(states.get(s, 0)) for s in ("breached", "at_risk", "running", "met")),
+            "-" if summary.reaction_compliance is None else f"{summary.reaction_compliance}",
+            "-" if summary.resolution_compliance is None else f"{summary.resolution_compliance}",
+            style="bold" if key == "all" else None,
+        )
+    console.print(table)
+    console.print(summary_line(tally.total.summary()), highlight=False, soft_wrap=True)
+    return example or "T-1"

@@ -1,0 +1,297 @@
+"""``helpdesk privacy …``: forget a person (plan, confirm, erase, prove), export
+what the store holds about them, replay erasures on a restored backup, legal
+holds, retention, consent and the mailing audience. Thin wrappers over
+:mod:`helpdesk_core.desk_privacy`; the clock is read here, once per command."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import itertools
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from helpdesk_cli.context import AppContext
+from helpdesk_core import desk_privacy
+from helpdesk_core.errors import ValidationError
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentChange
+from helpdesk_core.privacy.holds import HoldScope
+from helpdesk_core.privacy.retention import Retained, RetentionRule
+from helpdesk_core.serialization import converter
+from helpdesk_core.workflow import StatusCategory
+
+pass_app = click.make_pass_decorator(AppContext)
+
+_REGION = click.option(
+    "--region", default="CZ", show_default=True, help="Country of phone numbers written without +prefix."
+)
+_BY = click.option("--by", default=None, help="Who does this, for the audit trail (default: the OS user).")
+
+
+def _now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+def _who(by: str | None) -> str:
+    return by or getpass.getuser()
+
+
+@click.group("privacy")
+def privacy_group() -> None:
+    """GDPR: forget a person, export what we hold, holds, retention, consent."""
+
+
+def _print_result(result: desk_privacy.ForgetResult) -> None:
+    for line in result.summary.lines():
+        click.echo(line)
+    click.echo(f"audit record {result.record.id}: pseudonym {result.record.pseudonym}")
+    if result.sent_files:
+        click.echo(
+            f"{len(result.sent_files)} file(s) they sent: delete these sha256 digests from the file store:"
+        )
+        for digest in result.sent_files:
+            click.echo(f"  {digest}")
+    click.echo(result.scrubbed)
+    click.echo(result.proof.describe())
+    for finding in result.proof.findings:
+        click.echo(f"  found {finding.kind} in {finding.table} {finding.key} {finding.column}")
+
+
+@privacy_group.command("forget")
+@click.argument("contact")
+@click.option("--dry-run", is_flag=True, help="Print the plan (counts per kind and holds); change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_REGION
+@_BY
+@pass_app
+def forget_command(
+    app: AppContext, contact: str, dry_run: bool, yes: bool, region: str, by: str | None
+) -> None:
+    """Forget CONTACT (their external id, as in the import files, or their id):
+    print the plan, ask, erase in one transaction, scrub the files, and print
+    the proof that no text of the store holds their identifiers any more."""
+    plan = desk_privacy.summarise(desk_privacy.plan_forget(app.store, contact, region=region))
+    click.echo(f"plan to forget contact {contact}:")
+    for line in plan.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo("dry run: nothing changed")
+        return
+    if not yes:
+        click.confirm(f"Forget contact {contact}? This cannot be undone", abort=True)
+    result = desk_privacy.forget_contact(app.store, contact, by=_who(by), now=_now(), region=region)
+    click.echo(f"forgot contact {contact}:")
+    _print_result(result)
+    if not result.proof.clean:
+        raise click.exceptions.Exit(1)
+
+
+@privacy_group.command("forget-employee")
+@click.argument("employee")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_BY
+@pass_app
+def forget_employee_command(app: AppContext, employee: str, yes: bool, by: str | None) -> None:
+    """Forget a departed EMPLOYEE (external id or id); their tickets stay under a pseudonym."""
+    if not yes:
+        click.confirm(f"Forget employee {employee}? This cannot be undone", abort=True)
+    result = desk_privacy.forget_employee(app.store, employee, by=_who(by), now=_now())
+    _print_result(result)
+    if not result.proof.clean:
+        raise click.exceptions.Exit(1)
+
+
+@privacy_group.command("export")
+@click.argument("contact")
+@_REGION
+@pass_app
+def export_command(app: AppContext, contact: str, region: str) -> None:
+    """Print one JSON document of everything the store holds about CONTACT."""
+    document = desk_privacy.export_person(app.store, contact, region=region)
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@privacy_group.command("audit")
+@pass_app
+def audit_command(app: AppContext) -> None:
+    """Print the audit trail as JSON Lines (hashes only; keep a copy outside
+    the store, so that a restored backup can be scrubbed with replay --audit)."""
+    for stored in desk_privacy.privacy_store(app.store).audit_records.iter():
+        click.echo(json.dumps(converter.unstructure(stored.value), ensure_ascii=False))
+
+
+@privacy_group.command("replay")
+@click.option(
+    "--audit",
+    "audit_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An audit trail written by `privacy audit` (default: the store's own).",
+)
+@_REGION
+@_BY
+@pass_app
+def replay_command(app: AppContext, audit_file: Path | None, region: str, by: str | None) -> None:
+    """Forget again everybody the audit trail lists who is back (a restored backup)."""
+    records = None
+    if audit_file is not None:
+        lines = audit_file.read_text(encoding="utf-8").splitlines()
+        records = [converter.structure(json.loads(line), AuditRecord) for line in lines if line.strip()]
+    results = desk_privacy.replay(app.store, by=_who(by), now=_now(), records=records, region=region)
+    click.echo(f"replayed {len(results)} erasure(s)")
+    for result in results:
+        click.echo(f"{result.record.subject}: {result.proof.describe()}")
+    if not all(r.proof.clean for r in results):
+        raise click.exceptions.Exit(1)
+
+
+@privacy_group.group("hold")
+def hold_group() -> None:
+    """Legal holds: what must not be erased, and why."""
+
+
+@hold_group.command("add")
+@click.argument("scope", type=click.Choice([s.value for s in HoldScope]))
+@click.argument("target")
+@click.option("--reason", required=True, help="Why (a case number, the law).")
+@_BY
+@pass_app
+def hold_add(app: AppContext, scope: str, target: str, reason: str, by: str | None) -> None:
+    """Place a hold on the SCOPE (contact, company, contract, ticket) TARGET id."""
+    hold = desk_privacy.place_hold(
+        app.store, scope=scope, target=target, reason=reason, by=_who(by), now=_now()
+    )
+    click.echo(f"placed {hold.describe()}")
+
+
+@hold_group.command("release")
+@click.argument("hold_id")
+@pass_app
+def hold_release(app: AppContext, hold_id: str) -> None:
+    """Release the hold HOLD_ID."""
+    hold = desk_privacy.release_hold(app.store, hold_id, now=_now())
+    click.echo(f"released {hold.describe()}")
+
+
+@hold_group.command("list")
+@click.option("--released", is_flag=True, help="Also list released holds.")
+@pass_app
+def hold_list(app: AppContext, released: bool) -> None:
+    """List the holds in force."""
+    for hold in desk_privacy.list_holds(app.store, released=released):
+        state = (
+            "" if hold.in_force else f" (released {hold.released_at.isoformat() if hold.released_at else ''})"
+        )
+        click.echo(f"{hold.describe()}{state}")
+
+
+@privacy_group.command("retention")
+@click.option(
+    "--closed-tickets-years", type=int, default=None, help="Anonymise tickets closed this many years ago."
+)
+@click.option("--contracts-years", type=int, default=None, help="Delete contracts ended this many years ago.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@_BY
+@pass_app
+def retention_command(
+    app: AppContext,
+    closed_tickets_years: int | None,
+    contracts_years: int | None,
+    dry_run: bool,
+    by: str | None,
+) -> None:
+    """Run the retention rules as a job: plan, apply (unless --dry-run), prove."""
+    rules = []
+    if closed_tickets_years is not None:
+        rules.append(RetentionRule(Retained.CLOSED_TICKETS, closed_tickets_years))
+    if contracts_years is not None:
+        rules.append(RetentionRule(Retained.CONTRACTS, contracts_years))
+    if not rules:
+        raise ValidationError("retention: give --closed-tickets-years and/or --contracts-years")
+    graph = app.config.graph
+
+    def is_closed(status: str) -> bool:
+        return graph.category(status) is StatusCategory.CLOSED
+
+    result = desk_privacy.run_retention(
+        app.store, rules, by=_who(by), now=_now(), is_closed=is_closed, dry_run=dry_run
+    )
+    for rule in rules:
+        click.echo(f"rule: {rule.describe()}")
+    verb = "would act on" if dry_run else "acted on"
+    click.echo(
+        f"{verb} {sum(1 for i in result.done if i.what == 'ticket')} ticket(s), "
+        f"{sum(1 for i in result.done if i.what == 'contract')} contract(s)"
+    )
+    for item in result.held:
+        for hold in item.holds:
+            click.echo(f"kept {item.what} {item.id} by {hold.describe()}")
+    if dry_run:
+        click.echo("dry run: nothing changed")
+        return
+    click.echo(f"proof: {result.left_after} item(s) left to do after the run")
+    if not result.clean:
+        raise click.exceptions.Exit(1)
+
+
+@privacy_group.group("consent")
+def consent_group() -> None:
+    """Consent to mass mailing per purpose, and the audience of a mailing."""
+
+
+def _change(purpose: str, opted_in: bool, source: str) -> ConsentChange:
+    return ConsentChange(purpose=purpose, opted_in=opted_in, at=_now(), source=source)
+
+
+@consent_group.command("opt-in")
+@click.argument("contact")
+@click.argument("purpose")
+@click.option("--source", default="", help="How we know (web form, phone call…).")
+@pass_app
+def consent_opt_in(app: AppContext, contact: str, purpose: str, source: str) -> None:
+    """Record that CONTACT agreed to PURPOSE (e.g. newsletter)."""
+    desk_privacy.record_consent(app.store, contact, _change(purpose, True, source))
+    click.echo(f"{contact}: opted in to {purpose}")
+
+
+@consent_group.command("opt-out")
+@click.argument("contact")
+@click.argument("purpose")
+@click.option("--source", default="", help="How we know (unsubscribe link, e-mail…).")
+@pass_app
+def consent_opt_out(app: AppContext, contact: str, purpose: str, source: str) -> None:
+    """Record that CONTACT refused PURPOSE."""
+    desk_privacy.record_consent(app.store, contact, _change(purpose, False, source))
+    click.echo(f"{contact}: opted out of {purpose}")
+
+
+@consent_group.command("history")
+@click.argument("contact")
+@pass_app
+def consent_history(app: AppContext, contact: str) -> None:
+    """Every consent change of CONTACT, oldest first."""
+    for change in desk_privacy.consent_history(app.store, contact).changes:
+        verb = "opted in to" if change.opted_in else "opted out of"
+        source = f" ({change.source})" if change.source else ""
+        click.echo(f"{change.at.isoformat()} {verb} {change.purpose}{source}")
+
+
+@consent_group.command("audience")
+@click.argument("purpose")
+@pass_app
+def consent_audience(app: AppContext, purpose: str) -> None:
+    """The recipients of a PURPOSE mailing as CSV: opted in, not forgotten."""
+    rows = (
+        [r.contact, r.email, r.name] for r in desk_privacy.mailing_audience(app.store, purpose)
+    )
+    for row in itertools.chain([["contact", "email", "name"]], rows):
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\n").writerow(row)
+        click.echo(line.getvalue(), nl=False)
+
+
+__all__ = ["privacy_group"]

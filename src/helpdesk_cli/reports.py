@@ -1,0 +1,150 @@
+"""``helpdesk report dashboard``: what needs attention now, and the flow of
+work per day — as tables, as JSON, and as a chart (PNG or SVG)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from helpdesk_cli.context import AppContext
+from helpdesk_cli.output import OutputUnwritable
+from helpdesk_cli.sla import (
+    customer_directory,
+    day_or_instant,
+    home_zone,
+    instant,
+    now,
+    progress,
+    stored_tickets,
+)
+from helpdesk_core.reports import Dashboard, dashboard, default_period
+
+pass_app = click.make_pass_decorator(AppContext)
+
+CHART_SUFFIXES = (".png", ".svg")
+_BARS_UP_TO = 31
+"""Days drawn as paired bars; longer periods are drawn as two lines."""
+
+
+@click.group("report")
+def report_group() -> None:
+    """Operational reports over the stored tickets."""
+
+
+def _day(value: date | datetime | None, zone_of: AppContext) -> date | None:
+    if value is None or not isinstance(value, datetime):
+        return value
+    return value.astimezone(home_zone(zone_of.config)).date()
+
+
+@report_group.command("dashboard")
+@click.option("--as-of", callback=instant, help="Count as of this instant (default: now).")
+@click.option("--from", "first", callback=day_or_instant, metavar="DATE",
+              help="First day of the created/resolved table (default: 13 days before --as-of).")
+@click.option("--to", "last", callback=day_or_instant, metavar="DATE",
+              help="Last day of the created/resolved table (default: the day of --as-of).")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the dashboard into FILE.png or FILE.svg.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_app
+def dashboard_command(
+    app: AppContext,
+    as_of: datetime | None,
+    first: date | datetime | None,
+    last: date | datetime | None,
+    chart: Path | None,
+    fmt: str,
+) -> None:
+    """Open, overdue, in progress, due today and without responsible; tickets
+    created and resolved per day. Days are those of the desk's home zone (the
+    first configured calendar's); without SLA rules nothing is overdue."""
+    if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
+        raise click.BadParameter(f"{str(chart)!r}: expected a .png or .svg file", param_hint="'--chart'")
+    config = app.config
+    zone = home_zone(config)
+    when = as_of or now()
+    default_first, default_last = default_period(when, zone)
+    first_day = _day(first, app) or default_first
+    last_day = _day(last, app) or default_last
+    if last_day < first_day:
+        raise click.BadParameter("--to is before --from", param_hint="'--to'")
+    store = app.store
+    with progress(stored_tickets(store), store.tickets.count(), "Dashboard") as tickets:
+        board = dashboard(
+            tickets,
+            policy=config.sla,
+            graph=config.graph,
+            as_of=when,
+            zone=zone,
+            first_day=first_day,
+            last_day=last_day,
+            customers=customer_directory(store),
+        )
+    if fmt == "json":
+        click.echo(json.dumps(board.to_json(), ensure_ascii=False, indent=2))
+    else:
+        show_dashboard(board, Console())
+    if chart is not None:
+        draw_chart(board, chart)
+        click.echo(f"chart written to {chart}", err=True)
+
+
+def show_dashboard(board: Dashboard, console: Console) -> None:
+    """The counters, then created vs resolved per day, as two tables."""
+    counters = Table(title=f"Dashboard as of {board.as_of.isoformat()}", show_header=True)
+    for name in board.counters():
+        counters.add_column(name, justify="right")
+    counters.add_row(*(str(n) for n in board.counters().values()))
+    console.print(counters)
+    days = Table(title=f"Created and resolved per day ({board.zone})")
+    days.add_column("day")
+    days.add_column("created", justify="right")
+    days.add_column("resolved", justify="right")
+    for day in board.days:
+        days.add_row(f"{day.day.isoformat()} {day.day.strftime('%a')}", str(day.created), str(day.resolved))
+    days.add_row("total", str(sum(d.created for d in board.days)), str(sum(d.resolved for d in board.days)),
+                 style="bold")
+    console.print(days)
+
+
+def draw_chart(board: Dashboard, path: Path) -> None:
+    """Created vs resolved per day as paired bars (lines beyond a month), the
+    counters above them; matplotlib's Agg backend (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    days = [d.day for d in board.days]
+    positions = range(len(days))
+    created = [d.created for d in board.days]
+    resolved = [d.resolved for d in board.days]
+    inches = min(14.0, max(8.0, 0.45 * len(days) + 3))
+    figure, axes = plt.subplots(figsize=(inches, 5.0), layout="constrained")
+    if len(days) <= _BARS_UP_TO:
+        width = 0.4
+        axes.bar([p - width / 2 for p in positions], created, width, label="created", color="#4682b4")
+        axes.bar([p + width / 2 for p in positions], resolved, width, label="resolved", color="#2e8b57")
+    else:
+        axes.plot(list(positions), created, label="created", color="#4682b4", linewidth=1.8)
+        axes.plot(list(positions), resolved, label="resolved", color="#2e8b57", linewidth=1.8)
+        axes.set_xlim(-0.5, len(days) - 0.5)
+    step = max(1, len(days) // 20)
+    axes.set_xticks(list(positions)[::step], [f"{d:%a}\n{d:%d.%m.}" for d in days][::step], fontsize=8)
+    axes.set_ylabel("tickets per day")
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="upper left")
+    counters = "   ".join(f"{name}: {value}" for name, value in board.counters().items())
+    figure.suptitle(f"Help desk as of {board.as_of:%Y-%m-%d %H:%M %z}", fontsize=13, fontweight="bold")
+    axes.set_title(counters, fontsize=10)
+    try:
+        figure.savefig(path, dpi=110)
+    except OSError as error:
+        raise OutputUnwritable(f"{path}: cannot write the chart: {error.strerror or error}") from None
+    finally:
+        plt.close(figure)

@@ -1,0 +1,75 @@
+"""``helpdesk demo`` and ``helpdesk generate``: what they print is what the engine computes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from helpdesk_cli.context import AppContext
+from helpdesk_cli.main import cli
+from helpdesk_core.config import parse_configuration
+from helpdesk_core.reports import CustomerDirectory, SlaTally, sla_rows
+from helpdesk_core.sample import DEMO_CONFIGURATION, DEMO_END, sample_customers, sample_tickets
+from helpdesk_core.storage import open_store
+
+
+def invoke(db: Path, *args: str, config: Path | None = None) -> Result:
+    app = AppContext(db_url=str(db), config_path=config)
+    return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False)
+
+
+def test_demo_numbers_are_the_engines_over_the_same_data(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    path.write_text("an old demo file", encoding="utf-8")
+    result = invoke(tmp_path / "unused.sqlite3", "demo", "--path", str(path), "--tickets", "300", "--seed", "4")
+    assert result.exit_code == 0, result.output
+    summary = re.search(r"300 tickets: (\d+) breached, (\d+) at risk, (\d+) running, (\d+) met", result.stdout)
+    assert summary is not None, result.stdout
+
+    config = parse_configuration(DEMO_CONFIGURATION)
+    assert config.sla is not None
+    customers = sample_customers(4)
+    companies = {c.id: c for c in customers.companies}
+    tally = SlaTally()
+    for row in sla_rows(sample_tickets(4, 300, customers=customers, end=DEMO_END, days=120),
+                        policy=config.sla, graph=config.graph, as_of=DEMO_END,
+                        customers=CustomerDirectory(companies.get, customers.customer_groups)):
+        tally.add(row)
+    states = tally.summary().states
+    assert tuple(map(int, summary.groups())) == tuple(states.get(s, 0) for s in ("breached", "at_risk",
+                                                                                  "running", "met"))
+    assert states.get("breached", 0) > 0
+    assert "without responsible" in result.stdout
+    suggested = re.search(r"--config (\S+) sla explain (T-\d+)", result.stdout)
+    assert suggested is not None
+    assert Path(suggested.group(1)).read_text(encoding="utf-8") == DEMO_CONFIGURATION
+    explained = invoke(path, "sla", "explain", suggested.group(2), "--as-of", DEMO_END.isoformat(),
+                       config=Path(suggested.group(1)))
+    assert explained.exit_code == 0 and ": breached" in explained.stdout.splitlines()[0]
+    store = open_store(str(path))
+    try:
+        assert store.tickets.count() == 300 and store.companies.count() == len(customers.companies)
+    finally:
+        store.close()
+
+
+def test_generate_is_deterministic_and_refuses_to_overwrite_tickets(tmp_path: Path) -> None:
+    reports = []
+    for name in ("a.sqlite3", "b.sqlite3"):
+        db = tmp_path / name
+        result = invoke(db, "generate", "--tickets", "40", "--seed", "11", "--companies", "5")
+        assert result.exit_code == 0, result.output
+        assert ": 40 tickets with " in result.stdout and "5 companies (seed 11)" in result.stdout
+        reports.append(invoke(db, "ticket", "list", "--format", "jsonl").stdout)
+    assert reports[0] == reports[1] and len(reports[0].splitlines()) == 40
+    again = invoke(tmp_path / "a.sqlite3", "generate", "--tickets", "40", "--seed", "11", "--companies", "5")
+    assert again.exit_code == 4
+    assert again.stderr.startswith("Error: ticket T-") and "already exists" in again.stderr
+
+
+def test_generate_needs_a_number_of_tickets(tmp_path: Path) -> None:
+    result = invoke(tmp_path / "x.sqlite3", "generate", "--tickets", "-3")
+    assert result.exit_code == 2
+    assert "Invalid value for '--tickets': -3 is not in the range x>=0." in result.stderr

@@ -1,0 +1,83 @@
+"""``helpdesk report dashboard`` over a generated desk: JSON numbers, tables, charts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from helpdesk_cli.context import AppContext
+from helpdesk_cli.main import cli
+from helpdesk_core.sample import DEMO_CONFIGURATION
+
+AS_OF = "2026-04-08T12:00:00+02:00"
+
+
+def invoke(db: Path, config: Path | None, *args: str) -> Result:
+    app = AppContext(db_url=str(db), config_path=config)
+    return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    config = folder / "demo.toml"
+    config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    db = folder / "desk.sqlite3"
+    result = invoke(db, config, "generate", "--tickets", "120", "--seed", "9", "--days", "30")
+    assert result.exit_code == 0, result.output
+    return db, config
+
+
+def test_dashboard_json_counts_open_tickets_like_the_sla_report(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    board = json.loads(result.stdout)
+    report = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--format", "jsonl")
+    rows = [json.loads(line) for line in report.stdout.splitlines()]
+    unresolved = [r for r in rows if r["clock"] != "stopped"]
+    assert board["open"] == len(unresolved)
+    assert board["overdue"] == sum(r["state"] == "breached" for r in unresolved)
+    assert board["overdue"] + board["due_today"] <= board["open"]
+    assert [d["day"] for d in board["days"]][-1] == "2026-04-08" and len(board["days"]) == 14
+    resolved = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--format", "json",
+                      "--from", "2026-03-01", "--to", "2026-04-08")
+    assert sum(d["created"] for d in json.loads(resolved.stdout)["days"]) == len(rows), "every ticket in 30 days"
+
+
+def test_dashboard_table_names_every_counter(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--from", "2026-04-01")
+    assert result.exit_code == 0, result.output
+    for name in ("open", "overdue", "in progress", "due today", "without responsible", "2026-04-01 Wed"):
+        assert name in result.stdout
+    assert "2026-03-31" not in result.stdout
+
+
+@pytest.mark.parametrize(("name", "magic"), [("board.png", b"\x89PNG"), ("board.svg", b"<?xml")])
+def test_chart_is_written(desk: tuple[Path, Path], tmp_path: Path, name: str, magic: bytes) -> None:
+    db, config = desk
+    chart = tmp_path / name
+    result = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--chart", str(chart))
+    assert result.exit_code == 0, result.output
+    assert chart.read_bytes().startswith(magic)
+    assert result.stderr == f"chart written to {chart}\n"
+
+
+def test_bad_dates_are_usage_errors(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "report", "dashboard", "--from", "2026-04-09", "--to", "2026-04-01")
+    assert result.exit_code == 2
+    assert "Invalid value for '--to': --to is before --from" in result.stderr
+    result = invoke(db, config, "report", "dashboard", "--as-of", "soon")
+    assert result.exit_code == 2 and "'soon' is not an ISO-8601 date-time" in result.stderr
+
+
+def test_dashboard_without_configuration_counts_but_judges_nothing(desk: tuple[Path, Path]) -> None:
+    db, _ = desk
+    result = invoke(db, None, "report", "dashboard", "--as-of", AS_OF, "--format", "json")
+    board = json.loads(result.stdout)
+    assert board["open"] > 0 and board["overdue"] == 0 and board["zone"] == "UTC"
