@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +13,6 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
-
-DEMO := $(BIN)/helpdesk --db demo.sqlite3 --config examples/helpdesk.toml
-DEMO_AS_OF := 2026-03-10T12:00:00+01:00
 
 demo: $(STAMP)
 	$(BIN)/helpdesk demo
@@ -27,6 +24,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/worktime.py
+	$(BIN)/python bench/sla_report.py --tickets 100000
+	$(BIN)/python bench/forget.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis demo.sqlite3

@@ -30,7 +30,7 @@ class DeskGroup(click.Group):
     envvar="HELPDESK_DB",
     default=DEFAULT_DB,
     show_default=True,
-    help="Store URL: a SQLite file path, sqlite:///PATH or memory:// (env HELPDESK_DB).",
+    help="Store URL: a SQLite file path, sqlite:///PATH, postgresql://… or memory:// (env HELPDESK_DB).",
 )
 @click.option(
     "--config",
