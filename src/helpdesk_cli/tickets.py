@@ -13,7 +13,7 @@ from rich.table import Table
 from helpdesk_cli.context import AppContext
 from helpdesk_core.desk import import_ticket_histories
 from helpdesk_core.model.ticket import Comment, Event, Ticket
-from helpdesk_core.serialization import ticket_to_json
+from helpdesk_core.serialization import ticket_to_json, unstructure
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -59,19 +59,15 @@ def _when(instant: datetime | None) -> str:
 
 
 def _describe(event: Event) -> str:
+    """One line for a person: a comment as its text, any other event as its
+    JSONL fields (``status to=resolved (by E-1)``)."""
     if isinstance(event, Comment):
         visibility = "public" if event.public else "private"
-        return f"{visibility} comment by {event.author} {event.by or ''}: {event.body}".replace("  ", " ")
-    details = {k: v for k, v in ticket_to_json_event(event).items() if k not in ("kind", "at", "by")}
-    text = " ".join(f"{k}={v}" for k, v in details.items())
+        author = " ".join(filter(None, (event.author, event.by)))
+        return f"{visibility} comment by {author}: {event.body}"
+    fields: dict[str, object] = unstructure(event)
+    text = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("kind", "at", "by"))
     return f"{event.kind} {text}" + (f" (by {event.by})" if event.by else "")
-
-
-def ticket_to_json_event(event: Event) -> dict[str, object]:
-    from helpdesk_core.serialization import converter
-
-    out: dict[str, object] = converter.unstructure(event, type(event))
-    return out
 
 
 @ticket_group.command("show")
