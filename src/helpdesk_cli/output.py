@@ -16,9 +16,10 @@ saying so. UTC keeps rows of different calendars' zones comparable and sortable.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +32,8 @@ from helpdesk_core.errors import ValidationError
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl")
 FORMATS = (*TEXT_FORMATS, "xlsx")
+ENCODED_FORMATS = ("jsonl", "json", "csv")
+"""Formats whose rows are encoded one by one (in any process) and then joined."""
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_UTC_NOTE = "UTC date and time (Excel cells have no time zone); the JSON and CSV rows carry the offset."
@@ -57,34 +60,61 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def row_encoder(fmt: str, columns: Sequence[str]) -> Callable[[Mapping[str, Any]], str]:
+    """How one row of an :data:`ENCODED_FORMATS` format is written: its text
+    without separators (a JSON Lines line ends with its newline, a CSV line too).
+    :func:`write_rows` and parallel report workers share it, so rows encoded in
+    another process are byte for byte the rows written here."""
+    if fmt == "jsonl":
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        return lambda row: dumps(row) + "\n"
+    if fmt == "json":
+        return lambda row: json.dumps(row, ensure_ascii=False)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+
+        def csv_line(row: Mapping[str, Any]) -> str:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([neutralised(_cell(row.get(c))) for c in columns])
+            return buffer.getvalue()
+
+        return csv_line
+    raise ValueError(f"{fmt!r} rows are not encoded one by one (expected one of {ENCODED_FORMATS})")
+
+
+def write_encoded(texts: Iterable[str], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
+    """Write rows already encoded by :func:`row_encoder` with the format's
+    header, separators and brackets; return how many were written."""
+    count = 0
+    write = out.write
+    if fmt == "json":
+        write("[")
+        for text in texts:
+            write(("," if count else "") + "\n  " + text)
+            count += 1
+        write("\n]\n" if count else "]\n")
+        return count
+    if fmt == "csv":
+        csv.writer(out, lineterminator="\n").writerow(columns)
+    for text in texts:
+        write(text)
+        count += 1
+    return count
+
+
 def write_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
     """Write ``rows`` to ``out`` in a text format ``fmt``; return how many were written.
     ``columns`` are the table and CSV columns (JSON rows keep every key)."""
+    if fmt in ENCODED_FORMATS:
+        return write_encoded(map(row_encoder(fmt, columns), rows), columns, fmt, out)
     count = 0
-    if fmt == "jsonl":
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
-        write = out.write
-        for row in rows:
-            write(dumps(row) + "\n")
-            count += 1
-    elif fmt == "json":
-        out.write("[")
-        for row in rows:
-            out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
-            count += 1
-        out.write("\n]\n" if count else "]\n")
-    elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([neutralised(_cell(row.get(c))) for c in columns])
-            count += 1
-    else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
-            count += 1
-        Console(file=out, width=max(120, Console().width)).print(table)
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+        count += 1
+    Console(file=out, width=max(120, Console().width)).print(table)
     return count
 
 
@@ -138,6 +168,17 @@ def write_xlsx(
     return count
 
 
+def emit_encoded(texts: Iterable[str], columns: Sequence[str], fmt: str, output: Path | None) -> int:
+    """:func:`write_encoded` to ``output`` (standard output when None)."""
+    if output is None:
+        return write_encoded(texts, columns, fmt, sys.stdout)
+    try:
+        with output.open("w", encoding="utf-8", newline="") as file:
+            return write_encoded(texts, columns, fmt, file)
+    except OSError as error:
+        raise OutputUnwritable(f"{output}: cannot write the output: {error.strerror or error}") from None
+
+
 def emit_rows(
     rows: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
@@ -162,12 +203,16 @@ def emit_rows(
 
 
 __all__ = [
+    "ENCODED_FORMATS",
     "FORMATS",
     "TEXT_FORMATS",
     "XLSX_UTC_NOTE",
     "OutputUnwritable",
+    "emit_encoded",
     "emit_rows",
     "neutralised",
+    "row_encoder",
+    "write_encoded",
     "write_rows",
     "write_xlsx",
 ]

@@ -7,23 +7,35 @@ Rows go to standard output (or ``--output``), summaries to standard error, so
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
 from helpdesk_cli.context import AppContext
-from helpdesk_cli.output import FORMATS, emit_rows
+from helpdesk_cli.output import ENCODED_FORMATS, FORMATS, emit_encoded, emit_rows
+from helpdesk_cli.report_jobs import (
+    RangeReport,
+    ReportJob,
+    default_jobs,
+    parallel_available,
+    range_size,
+    ranges,
+    run_ranges,
+    shareable,
+)
+from helpdesk_cli.report_jobs import (
+    customer_directory as customer_directory,
+)
 from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.errors import ConfigError
-from helpdesk_core.model.parties import Company
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports import (
     WHATIF_COLUMNS,
-    CustomerDirectory,
     GroupBy,
     GroupedTally,
     ReportFilter,
@@ -38,6 +50,7 @@ from helpdesk_core.sla import REPORT_COLUMNS, SlaPolicy, SlaState, explain
 from helpdesk_core.storage import Store
 
 pass_app = click.make_pass_decorator(AppContext)
+T = TypeVar("T")
 
 INSTANT_COLUMNS = ("reaction_due", "reacted_at", "resolution_due", "resolved_at", "as_of")
 """Report columns holding instants (date cells in XLSX)."""
@@ -122,16 +135,6 @@ def now() -> datetime:
 # -- the store -------------------------------------------------------------------------
 
 
-def customer_directory(store: Store) -> CustomerDirectory:
-    """Customer facts of tickets through the store's company reader, cached for the run."""
-
-    def find(company_id: str) -> Company | None:
-        found = store.companies.find(company_id)
-        return None if found is None else found.value
-
-    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
-
-
 def stored_tickets(store: Store, *, company: str | None = None) -> Iterator[Ticket]:
     """Every ticket with its history, oldest first, streamed from the store."""
     for stored in store.tickets.iter_tickets(company=company):
@@ -139,9 +142,12 @@ def stored_tickets(store: Store, *, company: str | None = None) -> Iterator[Tick
 
 
 @contextmanager
-def progress(tickets: Iterable[Ticket], total: int | None, what: str) -> Iterator[Iterable[Ticket]]:
+def progress(
+    tickets: Iterable[T], total: int | None, what: str, *, size: Callable[[T], int] | None = None
+) -> Iterator[Iterable[T]]:
     """``tickets`` counted on a progress bar on standard error — only when
-    standard error is a terminal, so pipes, files and cron mail stay clean."""
+    standard error is a terminal, so pipes, files and cron mail stay clean.
+    ``size`` tells how many tickets an item stands for (default one)."""
     if not sys.stderr.isatty():
         yield tickets
         return
@@ -158,12 +164,12 @@ def progress(tickets: Iterable[Ticket], total: int | None, what: str) -> Iterato
     ) as bar:
         task = bar.add_task(what, total=total)
 
-        def counted() -> Iterator[Ticket]:
+        def counted() -> Iterator[T]:
             pending = 0
             for ticket in tickets:
                 yield ticket
-                pending += 1
-                if pending == _PROGRESS_EVERY:
+                pending += 1 if size is None else size(ticket)
+                if pending >= _PROGRESS_EVERY:
                     bar.advance(task, pending)
                     pending = 0
             bar.advance(task, pending)
@@ -216,6 +222,9 @@ def sla_group() -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the rows to FILE instead of standard output (required for xlsx).")
 @click.option("--fail-on-breach", is_flag=True, help="Exit with code 1 when any reported row is breached.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the CPUs for a shared store of 20,000 tickets "
+                   "or more, else 1). The output is the same whatever the number.")
 @pass_app
 def report(
     app: AppContext,
@@ -230,6 +239,7 @@ def report(
     fmt: str,
     output: Path | None,
     fail_on_breach: bool,
+    jobs: int | None,
 ) -> None:
     """One SLA row per ticket (the columns of FORMATS.md), then a summary on
     standard error: counts by state and compliance, per group with --group-by.
@@ -255,17 +265,33 @@ def report(
     store = app.store
     tally = GroupedTally(by=None if group_by is None else GroupBy(group_by))
     total = store.tickets.count() if company is None else None
-    with progress(stored_tickets(store, company=company), total, "SLA report") as tickets:
-        lines = report_lines(
-            tickets,
-            policy=policy,
-            graph=config.graph,
-            as_of=as_of or now(),
-            customers=customer_directory(store),
-            only=only,
-        )
-        rows = (tally.add(line).row.to_json() for line in lines)
-        emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+    if jobs is None:
+        jobs = default_jobs(store.url, total)
+    if fmt == "xlsx" and output is None:
+        emit_rows((), REPORT_COLUMNS, fmt, output)  # refuses, before any work
+    if jobs > 1 and shareable(store.url) and parallel_available():
+        job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS)
+        every = range_size(total if total is not None else store.tickets.count(), jobs)
+        bounds = ranges(store.tickets.positions(every, company=company))
+        parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds)
+        with progress(parts, total, "SLA report", size=lambda part: part.tickets) as counted:
+            merged = _merged(counted, tally)
+            if fmt in ENCODED_FORMATS:
+                emit_encoded(merged, REPORT_COLUMNS, fmt, output)
+            else:
+                emit_rows(merged, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+    else:
+        with progress(stored_tickets(store, company=company), total, "SLA report") as tickets:
+            lines = report_lines(
+                tickets,
+                policy=policy,
+                graph=config.graph,
+                as_of=as_of or now(),
+                customers=customer_directory(store),
+                only=only,
+            )
+            rows = (tally.add(line).row.to_json() for line in lines)
+            emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     summary = tally.total.summary()
     click.echo(summary_line(summary), err=True)
     if tally.by is not None:
@@ -273,6 +299,13 @@ def report(
             click.echo(f"  {tally.by.value} {key}: {summary_line(group)}", err=True)
     if fail_on_breach and summary.states.get(SlaState.BREACHED.value, 0):
         sys.exit(1)
+
+
+def _merged(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[Any]:
+    """The rows of each range in order, merging each range's tally into ``tally``."""
+    for part in parts:
+        tally.merge(part.tally)
+        yield from part.rows
 
 
 def _check_priority(config: Configuration, priority: str | None) -> None:

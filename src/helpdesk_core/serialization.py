@@ -9,8 +9,8 @@ kept (in ``extra``) and written back unchanged.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from datetime import date, datetime, time
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timezone
 from typing import Any, TypeVar
 
 import attrs
@@ -44,10 +44,24 @@ def _structure_datetime(value: object, _: type) -> datetime:
             raise ValidationError(
                 f"{value!r} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
             ) from None
+        if type(instant.tzinfo) is timezone:
+            return instant  # the text carried an offset: aware for certain
     else:
         raise ValidationError(f"{value!r} is not an ISO-8601 date-time")
     require_aware(instant, "date-time")
     return instant
+
+
+def _structure_optional_datetime(value: object, _: type) -> datetime | None:
+    return None if value is None else _structure_datetime(value, datetime)
+
+
+def _structure_optional_text(value: object, _: type) -> str | None:
+    """``str | None`` as cattrs structures it (``str(value)``), without its
+    generic union dispatch: ids and texts are on every decoded event."""
+    if value is None or type(value) is str:
+        return value
+    return str(value)
 
 
 def _structure_date(value: object, _: type) -> date:
@@ -95,7 +109,7 @@ def _keeping_unknown_keys(
     tag = getattr(cls, "kind", None)
 
     def structure_hook(data: Mapping[str, Any], _: type) -> T:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise ValidationError(f"expected a JSON object, got {data!r}")
         if known_or_tag.issuperset(data.keys()):
             return structure(data, cls)  # the common case: nothing unknown to keep
@@ -122,6 +136,8 @@ def make_converter() -> cattrs.Converter:
     """Build the converter; call :data:`converter` instead of building another."""
     conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
     conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_structure_hook(datetime | None, _structure_optional_datetime)
+    conv.register_structure_hook(str | None, _structure_optional_text)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)
@@ -136,9 +152,12 @@ def make_converter() -> cattrs.Converter:
     hooks = {kind: (cls, conv.get_structure_hook(cls)) for kind, cls in EVENT_KINDS.items()}
 
     def event_from(data: Mapping[str, Any], _: object = None) -> Event:
-        if isinstance(data, EVENT_CLASSES):
+        if type(data) is dict:
+            kind = data.get("kind")
+        elif isinstance(data, EVENT_CLASSES):
             return data
-        kind = data.get("kind") if isinstance(data, Mapping) else None
+        else:
+            kind = data.get("kind") if isinstance(data, Mapping) else None
         if not isinstance(kind, str) or kind not in hooks:
             known = ", ".join(EVENT_KINDS)
             raise ValidationError(f"event kind {kind!r} is not one of: {known}")
@@ -147,6 +166,13 @@ def make_converter() -> cattrs.Converter:
         return event
 
     conv.register_structure_hook(Event, event_from)
+
+    def events_from(data: Iterable[Any], _: object = None) -> tuple[Event, ...]:
+        if type(data) is tuple and all(type(e) in EVENT_CLASSES for e in data):
+            return data  # already structured (ticket_from_json does it, naming the index)
+        return tuple([event_from(e) for e in data])
+
+    conv.register_structure_hook_func(lambda cls: cls == tuple[Event, ...], events_from)
     _keeping_unknown_keys(conv, Ticket, _TICKET_RENAMES)
     return conv
 
@@ -192,7 +218,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
     except ValidationError as error:
         raise ValidationError(f"{label}: created_at: {error}") from None
     try:
-        return converter.structure({**data, "events": structured}, Ticket)
+        return converter.structure({**data, "events": tuple(structured)}, Ticket)
     except (ValidationError, TypeError, KeyError, ValueError) as error:
         raise ValidationError(f"{label}: {_reason(error)}") from None
 

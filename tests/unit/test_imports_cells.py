@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.imports import cells
@@ -87,3 +89,60 @@ def test_the_default_region_must_be_a_known_country() -> None:
     assert cells.check_region("cz") == "CZ"
     with pytest.raises(ValidationError, match="region: 'XX' is not a country code"):
         cells.check_region("XX")
+
+
+# -- the fast paths give the libraries' own answers -----------------------------------
+
+_LOCAL = st.text(alphabet="abcXYZ09._+-", min_size=1, max_size=12)
+_LABEL = st.text(alphabet="abz09-", min_size=1, max_size=8) | st.just("a" * 64)
+_TLD = st.sampled_from(["cz", "com", "example", "test", "local", "localhost", "x", "c1", "onion", "Cz"])
+_ADDRESSES = st.builds(
+    lambda local, labels, tld: f"{local}@{'.'.join([*labels, tld])}",
+    _LOCAL,
+    st.lists(_LABEL, min_size=0, max_size=3),
+    _TLD,
+) | st.text(alphabet="ab.@-+_ 9", max_size=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ADDRESSES)
+def test_the_plain_email_path_agrees_with_email_validator(address: str) -> None:
+    plain = cells._plain_email(address)
+    assert plain is None or plain == cells._email_by_validator(address)
+
+
+def test_everyday_addresses_take_the_plain_path() -> None:
+    for address in ("jana.novakova@kavarna.cz", "info+crm@firma-12.example", "Jana_N@mail.co.uk"):
+        assert cells._plain_email(address) == address == cells._email_by_validator(address)
+    assert cells._plain_email("jana@local") is None
+    assert cells._plain_email("jana@x.test") is None
+
+
+_REGIONS = st.sampled_from(["CZ", "SK", "PL", "DE", "AT", "US", "GB", "IT", "FR", "RU", "CH", "HU"])
+_NUMBERS = st.builds(
+    lambda plus, groups, joiner: plus + joiner.join(groups),
+    st.sampled_from(["", "+", "+420 ", "+48 ", "+49 ", "+1 ", "00"]),
+    st.lists(st.text(alphabet="0123456789", min_size=1, max_size=4), min_size=1, max_size=5),
+    st.sampled_from([" ", "-", ""]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_NUMBERS, _REGIONS)
+def test_the_plain_phone_path_agrees_with_phonenumbers(number: str, region: str) -> None:
+    plain = cells._plain_e164(number, region)
+    assert plain is None or plain[0] == cells._e164_by_parser(number, region)
+
+
+@pytest.mark.parametrize(
+    ("written", "region"),
+    [
+        ("+420 601 123 456", "CZ"), ("601 123 456", "CZ"), ("+420 222 333 444", "PL"),
+        ("22 628 31 40", "PL"), ("+49 30 1234567", "CZ"), ("+421 905 123 456", "CZ"),
+        ("+420 600 000 001", "CZ"), ("601123", "CZ"),
+    ],
+)
+def test_everyday_numbers_take_the_plain_path_with_the_parsers_answer(written: str, region: str) -> None:
+    plain = cells._plain_e164(written, region)
+    assert plain is not None
+    assert plain[0] == cells._e164_by_parser(written, region)

@@ -1,4 +1,4 @@
-"""Running an import: plan, then apply the plan in ONE unit of work.
+"""Running an import: plan, and apply the plan as it is made, in ONE unit of work.
 
 All or nothing by default: a single bad row refuses the whole import (every
 file of a bundle) and the store is left exactly as it was. With
@@ -6,6 +6,12 @@ file of a bundle) and the store is left exactly as it was. With
 a CSV next to the file (``FILE.rejects.csv``: line, reason, then the row's own
 cells) so they can be fixed and imported again. A dry run plans and reports,
 and writes nothing — neither the store nor a rejects file.
+
+Records are saved while the files are still being read, inside the one unit
+of work, so that a long file needs no more memory than a short one; a bad row
+anywhere stops the saving and the unit of work is rolled back (skip-invalid:
+rolled back and planned again without the bad rows, until none is left). A
+process killed half-way has committed nothing.
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ from helpdesk_core.imports.planning import (
     Finder,
     ImportPlan,
     Progress,
+    Write,
     plan_import,
-    plan_skipping_invalid,
 )
 from helpdesk_core.imports.readers import SourceFile, format_of
 from helpdesk_core.imports.report import FileReport, ImportRejected, ImportReport, RowResult
@@ -33,7 +39,8 @@ BUNDLE_FORMATS = ("csv", "jsonl")
 """The extensions a bundle directory's files may have."""
 
 if TYPE_CHECKING:
-    from helpdesk_core.storage.protocols import Store
+    from helpdesk_core.imports.mapping import Record
+    from helpdesk_core.storage.protocols import Store, UnitOfWork
 
 
 class RowsRejected(ImportRejected):
@@ -150,21 +157,67 @@ def import_sources(
         lookups: dict[str, Finder] = {
             name: getattr(uow, name) for name in set(REPOSITORIES.values())
         }
-        if skip_invalid:
-            plan = plan_skipping_invalid(sources, lookups, region=region, progress=progress)
-        else:
-            plan = plan_import(sources, lookups, region=region, progress=progress)
-            if plan.problems():
+        excluded: dict[tuple[str, int], str] = {}
+        while True:
+            saving = _Saving(uow, dry_run=dry_run)
+            plan = plan_import(
+                sources, lookups, region=region, excluded=excluded, progress=progress, apply=saving
+            )
+            fresh = {(r.file, r.line): r.reason for r in plan.problems() if (r.file, r.line) not in excluded}
+            if not fresh:
+                break
+            if not skip_invalid:
                 raise RowsRejected(plan.problems())
+            uow.rollback()
+            excluded.update(fresh)
         if not dry_run:
-            for write in plan.writes:
-                repository = getattr(uow, write.repository)
-                repository.save(write.value, expected_version=write.expected_version)
+            saving.flush()
             uow.commit()
     written: dict[str, Path] = {}
     if skip_invalid and not dry_run and rejects:
         written = _write_rejects(sources, plan, rejects)
     return _report(sources, plan, dry_run=dry_run, rejects=written)
+
+
+class _Saving:
+    """Applies a plan's writes in the unit of work as they come: changed
+    records at once, new ones gathered and added ``_ADD_BATCH`` at a time
+    (one round trip instead of one each)."""
+
+    def __init__(self, uow: UnitOfWork, *, dry_run: bool) -> None:
+        self._uow = uow
+        self._dry_run = dry_run
+        self._new: dict[str, list[Record]] = {}
+        self._pending = 0
+
+    def __call__(self, write: Write) -> None:
+        if self._dry_run:
+            return
+        if write.expected_version is not None:
+            repository = getattr(self._uow, write.repository)
+            repository.save(write.value, expected_version=write.expected_version)
+            return
+        self._new.setdefault(write.repository, []).append(write.value)
+        self._pending += 1
+        if self._pending >= _ADD_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Add the new records gathered so far."""
+        for name, values in self._new.items():
+            repository = getattr(self._uow, name)
+            add_many = getattr(repository, "add_many", None)
+            if add_many is not None:
+                add_many(values)
+            else:
+                for value in values:
+                    repository.add(value)
+        self._new.clear()
+        self._pending = 0
+
+
+_ADD_BATCH = 500
+"""New records added per round trip."""
 
 
 def _report(

@@ -203,6 +203,12 @@ def _check_required(kind: Kind, values: Mapping[str, object], creating: bool) ->
             raise cells.CellProblem(f"{key}: required for a {kind.noun}, but the cell is empty")
 
 
+_READERS: dict[str, tuple[tuple[str, Cell], ...]] = {
+    name: tuple((key, CELLS[name][key]) for key in kind.keys if key not in kind.identity)
+    for name, kind in KINDS.items()
+}
+"""Per kind, its non-identity keys in file-format order with their readers."""
+
 _KEPT_AS_WRITTEN = frozenset({_email, _phone})
 """Readers whose result, once stored, reads back unchanged: a cell equal to
 the stored value needs no second check (re-imports skip the slow checks)."""
@@ -220,12 +226,10 @@ def field_changes(
     Only the keys present in ``values`` appear; identity keys are left out.
     ``base`` is the record the row updates, if any."""
     _check_required(kind, values, creating)
-    readers = CELLS[kind.name]
     changes: dict[str, object] = {}
-    for key in kind.keys:
-        if key not in values or key in kind.identity:
+    for key, read in _READERS[kind.name]:
+        if key not in values:
             continue
-        read = readers[key]
         value = values[key]
         if (
             read in _KEPT_AS_WRITTEN

@@ -10,6 +10,13 @@ id is its external id, a reference can be resolved before the record it
 names exists — so references work within one file and across the files of a
 bundle in any order, cycles included.
 
+The second pass goes a batch of rows at a time: the stored records a batch
+updates or names are looked up in two round trips (``find_many_by_external_id``
+and ``find_many`` when the reader has them), and each finished record can be
+handed straight on to be saved (``apply``), so neither the rows nor the
+records of a long file are all held at once. A contract is the exception: it
+is kept until its service periods are mapped, and written once.
+
 Matching a row to a stored record: by external id; failing that, by id when
 the stored record with that id has no external id (records created before,
 e.g. by a ticket import, and exported with their id in ``external_id``).
@@ -17,14 +24,15 @@ e.g. by a ticket import, and exported with their id in ``external_id``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.imports import cells
-from helpdesk_core.imports.kinds import Kind, Reference
+from helpdesk_core.imports.kinds import KINDS, Kind, Reference
 from helpdesk_core.imports.mapping import Record, RowContext, build_record, field_changes, with_period
 from helpdesk_core.imports.readers import SourceFile, SourceRow
 from helpdesk_core.imports.report import Outcome, RowResult
@@ -55,7 +63,8 @@ if TYPE_CHECKING:
 
 
 class Finder(Protocol):
-    """The reads planning needs of one kind of record (any storage ``Reader``)."""
+    """The reads planning needs of one kind of record (any storage ``Reader``).
+    ``find_many`` and ``find_many_by_external_id`` are used when present."""
 
     def find(self, id: str) -> Stored[Any] | None: ...
 
@@ -90,8 +99,6 @@ Excluded = Mapping[tuple[str, int], str]
 
 
 def _by_kind_order(sources: Sequence[SourceFile]) -> list[SourceFile]:
-    from helpdesk_core.imports.kinds import KINDS
-
     order = list(KINDS)
     return sorted(sources, key=lambda s: order.index(s.kind.name))
 
@@ -105,20 +112,26 @@ class _Planner:
         region: str,
         excluded: Excluded,
         progress: Progress | None,
+        apply: Apply | None,
     ) -> None:
         self.sources = _by_kind_order(sources)
         self.lookups = lookups
         self.excluded = excluded
         self.progress = progress
+        self.apply = apply
         self.context = RowContext(region=region, resolve=self.resolve)
         self.defined: dict[str, dict[str, int]] = {}
         self.left_out: dict[str, dict[str, tuple[str, int]]] = {}
         self.ids: dict[tuple[str, str], str | None] = {}
-        self.results: dict[tuple[str, int], RowResult] = {}
+        self.early: dict[tuple[str, int], RowResult] = {}
+        self.rows: list[RowResult] = []
         self.warnings: list[str] = []
         self.totals: dict[str, int] = {}
-        self.working: dict[tuple[str, str], Record] = {}
-        self.stored: dict[tuple[str, str], Stored[Any] | None] = {}
+        self.writes: list[Write] = []
+        self.spoiled = False
+        self.deferred: dict[str, tuple[Record, Stored[Any] | None]] = {}
+        self.by_external: dict[tuple[str, str], Stored[Any] | None] = {}
+        self.by_id: dict[tuple[str, str], Stored[Any] | None] = {}
 
     # -- pass 1: which external ids does this import define? ----------------
 
@@ -139,23 +152,23 @@ class _Planner:
                         f"(known: {', '.join(kind.keys)})"
                     )
             if row.problem is not None:
-                self.reject(source, row, "?", row.problem)
+                self.reject_early(source, row, "?", row.problem)
                 continue
             try:
                 identity = self.identity(kind, row)
             except ValidationError as error:
-                self.reject(source, row, "?", str(error))
+                self.reject_early(source, row, "?", str(error))
                 continue
             reason = self.excluded.get((source.name, row.line))
             if reason is not None:
                 if kind.identity == ("external_id",):
                     left_out.setdefault(identity, (source.name, row.line))
-                self.reject(source, row, identity, reason)
+                self.reject_early(source, row, identity, reason)
                 continue
             if kind.identity == ("external_id",):
                 first = defined.get(identity)
                 if first is not None:
-                    self.reject(
+                    self.reject_early(
                         source, row, identity,
                         f"external_id: {identity!r} appears again (first on line {first})",
                     )
@@ -164,7 +177,7 @@ class _Planner:
             else:
                 pair = (str(row.values.get("contract", "")).strip(), identity.split(" ")[-1])
                 if pair in periods_seen:
-                    self.reject(
+                    self.reject_early(
                         source, row, identity,
                         f"start: the service period of contract {pair[0]!r} starting {pair[1]} "
                         f"appears again (first on line {periods_seen[pair]})",
@@ -186,10 +199,71 @@ class _Planner:
             parts.append(str(value))
         return " ".join(parts)
 
-    def reject(self, source: SourceFile, row: SourceRow, key: str, reason: str) -> None:
-        self.results[(source.name, row.line)] = RowResult(
-            source.name, row.line, source.kind.name, key, "rejected", reason=reason
-        )
+    def rejected(self, source: SourceFile, row: SourceRow, key: str, reason: str) -> RowResult:
+        if (source.name, row.line) not in self.excluded:
+            self.spoiled = True
+        return RowResult(source.name, row.line, source.kind.name, key, "rejected", reason=reason)
+
+    def reject_early(self, source: SourceFile, row: SourceRow, key: str, reason: str) -> None:
+        self.early[(source.name, row.line)] = self.rejected(source, row, key, reason)
+
+    # -- reading the store, a batch of rows at a time ---------------------------
+
+    def fetch(self, repository: str, external_ids: Iterable[str]) -> None:
+        """Look up, in two round trips, the stored records these external ids
+        name: by external id, and by id for those not found so (the fallback
+        match and the check that a new record's id is free)."""
+        lookup = self.lookups[repository]
+        wanted = [e for e in dict.fromkeys(external_ids) if (repository, e) not in self.by_external]
+        if not wanted:
+            return
+        found = _many_by_external_id(lookup, wanted)
+        for external_id in wanted:
+            stored = found.get(external_id)
+            self.by_external[(repository, external_id)] = stored
+            if stored is not None:
+                self.by_id[(repository, stored.value.id)] = stored
+        self.fetch_ids(repository, [e for e in wanted if e not in found])
+
+    def fetch_ids(self, repository: str, ids: Iterable[str]) -> None:
+        wanted = [i for i in dict.fromkeys(ids) if (repository, i) not in self.by_id]
+        if wanted:
+            found = _many(self.lookups[repository], wanted)
+            for id_ in wanted:
+                self.by_id[(repository, id_)] = found.get(id_)
+
+    def stored_by_external_id(self, repository: str, external_id: str) -> Stored[Any] | None:
+        key = (repository, external_id)
+        if key not in self.by_external:
+            self.by_external[key] = self.lookups[repository].get_by_external_id(external_id)
+        return self.by_external[key]
+
+    def stored_by_id(self, repository: str, id_: str) -> Stored[Any] | None:
+        key = (repository, id_)
+        if key not in self.by_id:
+            self.by_id[key] = self.lookups[repository].find(id_)
+        return self.by_id[key]
+
+    def prefetch(self, source: SourceFile, rows: Sequence[SourceRow]) -> None:
+        """Fetch what mapping ``rows`` will read: the records they update and
+        the records their reference cells name."""
+        kind = source.kind
+        live = [r for r in rows if (source.name, r.line) not in self.early]
+        if kind.identity == ("external_id",):
+            own = []
+            for row in live:
+                external_id = _quiet_text("external_id", row.values.get("external_id"))
+                if external_id is not None:
+                    own.append(external_id)
+            self.fetch(REPOSITORIES[kind.name], own)
+        for reference in kind.references:
+            named: set[str] = set()
+            for row in live:
+                if reference.key in row.values:
+                    named.update(_quiet_list(reference.key, row.values[reference.key]))
+            todo = [e for e in named if any((t, e) not in self.ids for t in reference.targets)]
+            for target in reference.targets:
+                self.fetch(REPOSITORIES[target], todo)
 
     # -- references -----------------------------------------------------------
 
@@ -210,18 +284,18 @@ class _Planner:
         return found
 
     def stored_match(self, kind: str, external_id: str) -> Stored[Any] | None:
-        lookup = self.lookups[REPOSITORIES[kind]]
-        stored = lookup.get_by_external_id(external_id)
+        repository = REPOSITORIES[kind]
+        stored = self.stored_by_external_id(repository, external_id)
         if stored is not None:
             return stored
-        by_id = lookup.find(external_id)
+        by_id = self.stored_by_id(repository, external_id)
         if by_id is not None and by_id.value.external_id is None:
             return by_id
         return None
 
     def id_taken(self, kind: str, external_id: str) -> str | None:
         """The external id of another record already holding id ``external_id``."""
-        by_id = self.lookups[REPOSITORIES[kind]].find(external_id)
+        by_id = self.stored_by_id(REPOSITORIES[kind], external_id)
         if by_id is None or by_id.value.external_id in (None, external_id):
             return None
         return str(by_id.value.external_id)
@@ -244,55 +318,60 @@ class _Planner:
             "(not in the store nor in this import)"
         )
 
-    # -- pass 2: map the rows -------------------------------------------------
+    # -- pass 2: map the rows, a batch at a time -------------------------------
 
     def map_file(self, source: SourceFile) -> None:
         total = self.totals.get(source.name, 0)
         done = 0
-        for row in source.rows():
-            done += 1
-            if self.progress is not None and done % _PROGRESS_EVERY == 0:
-                self.progress(source.name, done, total)
-            if (source.name, row.line) in self.results:
-                continue
-            try:
-                if source.kind.name == "service-periods":
-                    result = self.map_period(source, row)
-                else:
-                    result = self.map_record(source, row)
-            except ValidationError as error:
-                self.reject(source, row, self.identity(source.kind, row), str(error))
-                continue
-            self.results[(source.name, row.line)] = result
+        for batch in _batches(source.rows(), _BATCH_ROWS):
+            self.prefetch(source, batch)
+            for row in batch:
+                done += 1
+                if self.progress is not None and done % _PROGRESS_EVERY == 0:
+                    self.progress(source.name, done, total)
+                self.rows.append(self.map_row(source, row))
+            self.by_external.clear()
+            self.by_id.clear()
         if self.progress is not None:
             self.progress(source.name, total, total)
 
-    def base(self, repository: str, id_: str, stored: Stored[Any] | None) -> Record | None:
-        key = (repository, id_)
-        if key not in self.stored:
-            self.stored[key] = stored
-        if key in self.working:
-            return self.working[key]
-        return None if stored is None else stored.value
+    def map_row(self, source: SourceFile, row: SourceRow) -> RowResult:
+        early = self.early.pop((source.name, row.line), None)
+        if early is not None:
+            return early
+        try:
+            if source.kind.name == "service-periods":
+                return self.map_period(source, row)
+            return self.map_record(source, row)
+        except ValidationError as error:
+            return self.rejected(source, row, self.identity(source.kind, row), str(error))
 
     def map_record(self, source: SourceFile, row: SourceRow) -> RowResult:
         kind = source.kind
         external_id = self.identity(kind, row)
         repository = REPOSITORIES[kind.name]
         stored = self.stored_match(kind.name, external_id)
-        if stored is None:
-            holder = self.id_taken(kind.name, external_id)
-            if holder is not None:
-                raise cells.CellProblem(
-                    f"external_id: {external_id!r} is already the id of the {kind.noun} with "
-                    f"external id {holder!r}"
-                )
+        holder = self.id_taken(kind.name, external_id) if stored is None else None
         id_ = external_id if stored is None else stored.value.id
-        base = self.base(repository, id_, stored)
+        if kind.name in _REFERENCED:  # as planned_id would find it: later references need no lookup
+            self.ids.setdefault((kind.name, external_id), id_ if holder is None else None)
+        if holder is not None:
+            raise cells.CellProblem(
+                f"external_id: {external_id!r} is already the id of the {kind.noun} with "
+                f"external id {holder!r}"
+            )
+        base: Record | None = None if stored is None else stored.value
         changes = field_changes(kind, row.values, self.context, creating=base is None, base=base)
-        record = build_record(kind, changes, base=base, new_id=id_, external_id=external_id)
-        self.working[(repository, id_)] = record
-        return self.outcome(source, row, external_id, base, record, changes)
+        if base is not None and all(getattr(base, k) == v for k, v in changes.items()):
+            record = base
+        else:
+            record = build_record(kind, changes, base=base, new_id=id_, external_id=external_id)
+        result = self.outcome(source, row, external_id, base, record, changes)
+        if repository in _DEFERRED:
+            self.deferred[id_] = (record, stored)
+        elif result.outcome != "unchanged":
+            self.write(Write(repository, record, None if stored is None else stored.version))
+        return result
 
     def map_period(self, source: SourceFile, row: SourceRow) -> RowResult:
         kind = source.kind
@@ -302,7 +381,12 @@ class _Planner:
         external_id = cells.text("contract", row.values.get("contract"))
         assert external_id is not None
         _, contract_id = self.resolve(reference, external_id)
-        contract = self.base("contracts", contract_id, self.lookups["contracts"].find(contract_id))
+        contract: Record | None
+        if contract_id in self.deferred:
+            contract, stored = self.deferred[contract_id]
+        else:
+            stored = self.stored_by_id("contracts", contract_id)
+            contract = None if stored is None else stored.value
         if not isinstance(contract, Contract):
             raise cells.CellProblem(
                 f"contract {external_id!r} cannot take service periods: its own row was rejected"
@@ -310,7 +394,7 @@ class _Planner:
         changes = field_changes(kind, row.values, self.context, creating=False)
         changes["start"] = cells.day("start", row.values.get("start"))
         updated, old, period = with_period(contract, changes)
-        self.working[("contracts", contract_id)] = updated
+        self.deferred[contract_id] = (updated, stored)
         return self.outcome(source, row, key, old, period, changes)
 
     @staticmethod
@@ -326,30 +410,83 @@ class _Planner:
         changed: tuple[str, ...] = ()
         if base is None:
             outcome = "created"
-        elif base == record:
+        elif base is record or base == record:
             outcome = "unchanged"
         else:
             outcome = "updated"
             changed = tuple(k for k in changes if getattr(base, k) != getattr(record, k))
         return RowResult(source.name, row.line, source.kind.name, key, outcome, changed)
 
+    def write(self, write: Write) -> None:
+        """Hand a finished record on; once a row is rejected nothing more is
+        applied (that plan is never committed as it stands)."""
+        if self.apply is None:
+            self.writes.append(write)
+        elif not self.spoiled:
+            self.apply(write)
+
     def plan(self) -> ImportPlan:
         for source in self.sources:
             self.learn(source)
         for source in self.sources:
             self.map_file(source)
-        writes = []
-        for (repository, _id), record in self.working.items():
-            stored = self.stored.get((repository, _id))
+        for record, stored in self.deferred.values():
             if stored is None:
-                writes.append(Write(repository, record, None))
+                self.write(Write(_CONTRACTS, record, None))
             elif stored.value != record:
-                writes.append(Write(repository, record, stored.version))
-        rows = sorted(self.results.values(), key=lambda r: (self._file_index(r.file), r.line))
-        return ImportPlan(tuple(rows), tuple(writes), tuple(self.warnings))
+                self.write(Write(_CONTRACTS, record, stored.version))
+        self.deferred.clear()
+        return ImportPlan(tuple(self.rows), tuple(self.writes), tuple(self.warnings))
 
-    def _file_index(self, name: str) -> int:
-        return next(i for i, s in enumerate(self.sources) if s.name == name)
+
+Apply = Callable[[Write], None]
+"""Applies one write as soon as the plan has it (inside the caller's unit of work)."""
+
+_BATCH_ROWS = 500
+"""Rows mapped per batch: their stored records are looked up in one go."""
+
+_REFERENCED = frozenset(t for k in KINDS.values() for r in k.references for t in r.targets)
+"""The kinds other kinds refer to (contacts, say, are referred to by none)."""
+
+_CONTRACTS = REPOSITORIES["service-periods"]
+_DEFERRED = frozenset({_CONTRACTS})
+"""Repositories whose records later rows may change again (a contract takes
+its service periods): written once, at the end of the plan."""
+
+
+def _batches(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def _quiet_text(key: str, value: object) -> str | None:
+    try:
+        return cells.text(key, value)
+    except ValidationError:
+        return None
+
+
+def _quiet_list(key: str, value: object) -> tuple[str, ...]:
+    try:
+        return cells.text_list(key, value)
+    except ValidationError:
+        return ()
+
+
+def _many_by_external_id(lookup: Finder, external_ids: list[str]) -> Mapping[str, Stored[Any]]:
+    many = getattr(lookup, "find_many_by_external_id", None)
+    if many is not None:
+        found: Mapping[str, Stored[Any]] = many(external_ids)
+        return found
+    return {e: s for e in external_ids if (s := lookup.get_by_external_id(e)) is not None}
+
+
+def _many(lookup: Finder, ids: list[str]) -> Mapping[str, Stored[Any]]:
+    many = getattr(lookup, "find_many", None)
+    if many is not None:
+        found: Mapping[str, Stored[Any]] = many(ids)
+        return found
+    return {i: s for i in ids if (s := lookup.find(i)) is not None}
 
 
 def plan_import(
@@ -359,15 +496,24 @@ def plan_import(
     region: str = "CZ",
     excluded: Excluded | None = None,
     progress: Progress | None = None,
+    apply: Apply | None = None,
 ) -> ImportPlan:
     """Plan the import of ``sources`` (one per kind) against the records that
     ``lookups`` (repository name → reader) hold. ``excluded`` rows are
     rejected with the reason given, and references to the records they would
-    have created fail. Writes nothing."""
+    have created fail. Writes nothing itself.
+
+    Without ``apply`` the plan lists its writes. With it, each write is handed
+    to ``apply`` as soon as it is known and the plan lists none, so memory
+    stays flat however long the files: the caller applies them inside one unit
+    of work, and rolls it back when the plan has rejected rows (after the first
+    rejected row nothing more is handed on)."""
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         raise ValidationError(f"two import files share a name: {', '.join(sorted(names))}")
-    planner = _Planner(sources, lookups, region=region, excluded=excluded or {}, progress=progress)
+    planner = _Planner(
+        sources, lookups, region=region, excluded=excluded or {}, progress=progress, apply=apply
+    )
     return planner.plan()
 
 
@@ -392,6 +538,7 @@ def plan_skipping_invalid(
 
 __all__ = [
     "REPOSITORIES",
+    "Apply",
     "Excluded",
     "Finder",
     "ImportPlan",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -87,11 +88,10 @@ class SourceFile:
     kind: Kind
     format: Format
     delimiter: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The file's name as messages show it: ``contacts.csv``."""
-        return self.path.name
+    name: str = attrs.field(
+        init=False, eq=False, default=attrs.Factory(lambda self: self.path.name, takes_self=True)
+    )
+    """The file's name as messages show it: ``contacts.csv`` (kept: asked once a row)."""
 
     def rows(self) -> Iterator[SourceRow]:
         """Every record, in file order; blank lines and empty records skipped."""
@@ -150,10 +150,9 @@ class SourceFile:
             if line.strip():
                 first_line = number
                 break
-        numbered = _LineCounter(lines, first_line)
-        reader = csv.reader(numbered, delimiter=delimiter)
+        reader = csv.reader(map(itemgetter(1), lines), delimiter=delimiter)
         while True:
-            start = numbered.current + 1
+            start = first_line + reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
@@ -161,7 +160,7 @@ class SourceFile:
             except csv.Error as error:
                 yield SourceRow(start, {}, f"unreadable CSV ({error})")
                 continue
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             if len(cells) > len(header):
                 yield SourceRow(
@@ -172,7 +171,8 @@ class SourceFile:
                 )
                 continue
             values = dict(zip(header, cells, strict=False))
-            values.update(dict.fromkeys(header[len(cells) :], ""))
+            if len(cells) < len(header):
+                values.update(dict.fromkeys(header[len(cells) :], ""))
             yield SourceRow(start, values)
 
     def _jsonl_rows(self) -> Iterator[SourceRow]:
@@ -190,23 +190,6 @@ class SourceFile:
                 )
                 continue
             yield SourceRow(number, data)
-
-
-class _LineCounter:
-    """Feeds text lines to ``csv.reader`` while remembering the last line
-    number handed out, so a record is reported at the line it starts on."""
-
-    def __init__(self, lines: Iterator[tuple[int, str]], current: int) -> None:
-        self._lines = lines
-        self.current = current
-
-    def __iter__(self) -> _LineCounter:
-        return self
-
-    def __next__(self) -> str:
-        number, line = next(self._lines)
-        self.current = number
-        return line
 
 
 def _guess_delimiter(header_line: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
 import attrs
@@ -13,11 +13,23 @@ import attrs
 from helpdesk_core.errors import ValidationError
 
 _ID = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]{0,199}$")
+_VALID_IDS: set[str] = set()
+"""Ids already found valid: a batch decodes millions of events naming the same
+few thousand employees, statuses and contacts, and a set lookup is far cheaper
+than the pattern. Only exact ``str`` values that passed :data:`_ID` get in."""
+_VALID_IDS_LIMIT = 16_384
+"""Ids remembered at most; the set is emptied when full (memory stays bounded)."""
+
+
+def _has_fixed_offset(value: object) -> bool:
+    """A plain datetime with a ``datetime.timezone`` (what ``fromisoformat`` gives
+    for an offset): aware for certain, without calling ``utcoffset``."""
+    return type(value) is datetime and type(value.tzinfo) is timezone
 
 
 def aware(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     """Refuse a naive datetime: an instant without an offset is ambiguous."""
-    if value is None:
+    if value is None or _has_fixed_offset(value):
         return
     if not isinstance(value, datetime):
         raise ValidationError(
@@ -36,13 +48,17 @@ def require_aware(value: datetime, what: str) -> None:
 
 def identifier(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     """An id is a non-empty printable string without leading white space."""
-    if value is None:
+    if value is None or (type(value) is str and value in _VALID_IDS):
         return
     if not isinstance(value, str) or not _ID.match(value):
         raise ValidationError(
             f"{type(instance).__name__}.{attribute.name}: {value!r} is not a valid id "
             "(a non-empty printable string of at most 200 characters)"
         )
+    if type(value) is str:
+        if len(_VALID_IDS) >= _VALID_IDS_LIMIT:
+            _VALID_IDS.clear()
+        _VALID_IDS.add(value)
 
 
 def identifiers(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -234,6 +250,8 @@ def instance_or_none(
 def required_identifier(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     """``required`` and ``identifier`` in one call: ids are checked on every
     decoded event, so the hot path pays for one validator, not a chain."""
+    if type(value) is str and value in _VALID_IDS:
+        return
     if value is None:
         required(instance, attribute, value)
     identifier(instance, attribute, value)
@@ -241,6 +259,8 @@ def required_identifier(instance: Any, attribute: attrs.Attribute[Any], value: o
 
 def instant(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     """A required timezone-aware datetime (``required`` and ``aware`` in one call)."""
+    if _has_fixed_offset(value):
+        return
     if value is None:
         required(instance, attribute, value)
     aware(instance, attribute, value)

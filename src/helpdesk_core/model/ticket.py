@@ -9,7 +9,7 @@ the history alone explains every derived fact and replays under another policy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timezone
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -185,12 +185,19 @@ def _chronological(
 ) -> None:
     previous = instance.created_at
     for index, event in enumerate(events):
-        if event.at < previous:
+        at = event.at
+        if at.tzinfo is previous.tzinfo and type(at.tzinfo) is not timezone:
+            # Python compares two datetimes of the same zone by their wall clocks,
+            # which is wrong in the hour repeated when DST ends: compare instants.
+            earlier = at.astimezone(UTC) < previous.astimezone(UTC)
+        else:
+            earlier = at < previous
+        if earlier:
             raise HistoryError(
                 f"ticket {instance.id}: events[{index}] ({event.kind}) at {event.at.isoformat()} "
                 f"is earlier than {previous.isoformat()}; a history only grows forward"
             )
-        previous = event.at
+        previous = at
 
 
 @attrs.frozen(kw_only=True)

@@ -99,6 +99,17 @@ class SlaTally:
             self.resolution_met += not row.resolution_breached
         return row
 
+    def merge(self, other: SlaTally) -> None:
+        """Add the counts of ``other`` (a tally of other rows, e.g. of another
+        range of tickets counted in another process)."""
+        self.tickets += other.tickets
+        for state, count in other.states.items():
+            self.states[state] = self.states.get(state, 0) + count
+        self.reaction_judged += other.reaction_judged
+        self.reaction_met += other.reaction_met
+        self.resolution_judged += other.resolution_judged
+        self.resolution_met += other.resolution_met
+
     def summary(self) -> SlaSummary:
         return SlaSummary(
             tickets=self.tickets,
@@ -235,6 +246,17 @@ class GroupedTally:
                 tally = self.groups[key] = SlaTally()
             tally.add(line.row)
         return line
+
+    def merge(self, other: GroupedTally) -> None:
+        """Add the counts of ``other``, grouped the same way, group by group."""
+        if other.by is not self.by:
+            raise ValueError(f"cannot merge a tally grouped by {other.by} into one grouped by {self.by}")
+        self.total.merge(other.total)
+        for key, tally in other.groups.items():
+            mine = self.groups.get(key)
+            if mine is None:
+                mine = self.groups[key] = SlaTally()
+            mine.merge(tally)
 
     def summaries(self) -> list[tuple[str, SlaSummary]]:
         """The summary of each group, by group value (:data:`NO_VALUE` last)."""

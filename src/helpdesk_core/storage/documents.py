@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -79,6 +79,11 @@ def utc_microseconds(instant: datetime) -> int:
     column behind the streaming order."""
     delta = instant - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_utc_microseconds(microseconds: int) -> datetime:
+    """The UTC instant of :func:`utc_microseconds` (its exact inverse)."""
+    return _EPOCH + timedelta(microseconds=microseconds)
 
 
 def ticket_header(ticket: Ticket) -> str:
@@ -150,6 +155,7 @@ __all__ = [
     "check_appended",
     "event_document",
     "event_documents",
+    "from_utc_microseconds",
     "ticket_from_documents",
     "ticket_header",
     "utc_microseconds",

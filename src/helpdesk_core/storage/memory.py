@@ -12,7 +12,7 @@ publishes new tables holding the committed state plus this unit's writes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
@@ -32,6 +32,7 @@ from helpdesk_core.storage.documents import (
     PRIVACY_KINDS,
     by_name,
     event_document,
+    from_utc_microseconds,
     ticket_header,
     utc_microseconds,
 )
@@ -96,6 +97,15 @@ class MemoryReader(MemoryLookup[T]):
         id = snapshot.external[self._name].get(external_id)
         return None if id is None else snapshot.tables[self._name].get(id)
 
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[T]]:
+        table = self._table()
+        return {id: table[id] for id in ids if id in table}
+
+    def find_many_by_external_id(self, external_ids: Iterable[str]) -> dict[str, Stored[T]]:
+        snapshot = self._view()
+        index, table = snapshot.external[self._name], snapshot.tables[self._name]
+        return {e: table[index[e]] for e in external_ids if e in index}
+
     def iter(self, *, after: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Stored[T]]:
         table = self._table()
         for id in sorted(table):
@@ -113,19 +123,35 @@ class MemoryTicketReader(MemoryLookup[Ticket]):
         status: str | None = None,
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        through: TicketPosition | None = None,
     ) -> Iterator[Stored[Ticket]]:
         start = None if after is None else (utc_microseconds(after[0]), after[1])
-        keyed = sorted(
-            ((utc_microseconds(s.value.created_at), s.value.id), s) for s in self._table().values()
-        )
-        for key, stored in keyed:
+        end = None if through is None else (utc_microseconds(through[0]), through[1])
+        for key, stored in self._keyed():
             if start is not None and key <= start:
                 continue
+            if end is not None and key > end:
+                return
             if status is not None and stored.value.status != status:
                 continue
             if company is not None and stored.value.company != company:
                 continue
             yield stored
+
+    def _keyed(self) -> list[tuple[tuple[int, str], Stored[Ticket]]]:
+        return sorted(
+            ((utc_microseconds(s.value.created_at), s.value.id), s) for s in self._table().values()
+        )
+
+    def positions(self, every: int, *, company: str | None = None) -> list[TicketPosition]:
+        if every < 1:
+            raise ValueError(f"positions: every must be at least 1, got {every}")
+        keys = [
+            key for key, stored in self._keyed() if company is None or stored.value.company == company
+        ]
+        return [
+            (from_utc_microseconds(created_us), id) for created_us, id in keys[every - 1 :: every]
+        ]
 
 
 class _Writes:
@@ -251,6 +277,9 @@ class MemoryRepository(MemoryReader[T], _MemoryWriter[T]):
     def __init__(self, name: str, label: str, writes: _Writes) -> None:
         MemoryReader.__init__(self, name, label, writes.view)
         _MemoryWriter.__init__(self, name, label, writes)
+
+    def add_many(self, values: Iterable[T]) -> int:
+        return sum(self.add(value) for value in values)
 
 
 class MemoryTicketRepository(MemoryTicketReader, _MemoryWriter[Ticket]):

@@ -133,12 +133,16 @@ class PostgresTicketReader(SqlTicketReader):
         status: str | None = None,
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        through: TicketPosition | None = None,
     ) -> Iterator[Stored[Ticket]]:
         where, filters = ticket_filter(status, company)
         params: tuple[object, ...] = filters
         if after is not None:
             where += " AND (t.created_us, t.id) > (?, ?)"
             params = (*params, utc_microseconds(after[0]), after[1])
+        if through is not None:
+            where += " AND (t.created_us, t.id) <= (?, ?)"
+            params = (*params, utc_microseconds(through[0]), through[1])
         sql = (
             "SELECT t.version, t.header, (SELECT string_agg(e.document, ',' ORDER BY e.seq) "
             "FROM ticket_events e WHERE e.ticket_id = t.id) FROM tickets t WHERE true"

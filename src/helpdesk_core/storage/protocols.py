@@ -105,6 +105,17 @@ class Reader(Lookup[T], Protocol[T]):
         unique per kind of aggregate)."""
         ...
 
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[T]]:
+        """The aggregates with these ids, keyed by id; ids the store does not
+        hold are left out. Few round trips however many ids (imports look up
+        a batch of rows at once)."""
+        ...
+
+    def find_many_by_external_id(self, external_ids: Iterable[str]) -> dict[str, Stored[T]]:
+        """The aggregates with these external ids, keyed by external id; unknown
+        ones are left out. Few round trips however many ids."""
+        ...
+
     def iter(self, *, after: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Stored[T]]:
         """Every aggregate in id order (code-point order), starting after id
         ``after``; read ``batch_size`` at a time so memory stays flat."""
@@ -138,6 +149,12 @@ class Writer(Protocol[T_contra]):
 class Repository(Reader[T], Writer[T], Protocol[T]):
     """Reads and writes one kind of aggregate inside a unit of work."""
 
+    def add_many(self, values: Iterable[T]) -> int:
+        """Store new aggregates, each at version 1, in few round trips; returns
+        how many. :class:`ConflictError` when an id or external id is taken
+        (then leave the unit of work: which of them were stored is undefined)."""
+        ...
+
 
 class TicketReader(Lookup[Ticket], Protocol):
     """Reads tickets with their whole histories."""
@@ -149,14 +166,24 @@ class TicketReader(Lookup[Ticket], Protocol):
         status: str | None = None,
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        through: TicketPosition | None = None,
     ) -> Iterator[Stored[Ticket]]:
         """Every ticket with its history, ordered by ``(created_at, id)`` —
         instants compared in UTC, ids in code-point order — optionally only those
-        now in ``status`` or of ``company``, starting strictly after ``after``.
+        now in ``status`` or of ``company``, starting strictly after ``after``
+        and ending with ``through`` (included) when given.
 
         Reads ``batch_size`` tickets per round trip (keyset pagination or a
         server-side cursor), so memory stays flat over millions of tickets.
         """
+        ...
+
+    def positions(self, every: int, *, company: str | None = None) -> list[TicketPosition]:
+        """The position of every ``every``-th ticket in the streaming order
+        (of ``company`` when given): the boundaries that cut the stream into
+        ranges of ``every`` tickets, ``(None, p1], (p1, p2], …, (pn, None)``,
+        which separate processes can read with ``after``/``through``. Read
+        from the ordering index alone, no document is decoded."""
         ...
 
 

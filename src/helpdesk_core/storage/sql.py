@@ -21,6 +21,7 @@ from helpdesk_core.storage.documents import (
     Kind,
     check_appended,
     event_documents,
+    from_utc_microseconds,
     ticket_from_documents,
     ticket_header,
     utc_microseconds,
@@ -32,6 +33,8 @@ T = TypeVar("T")
 Row = tuple[Any, ...]
 _FIRST = -(2**62)
 """Below every stored instant (UTC microseconds): the start of keyset pagination."""
+_MANY_PER_QUERY = 500
+"""Ids per ``IN (…)`` list of a batch lookup (well below SQLite's parameter limit)."""
 
 
 class Session(Protocol):
@@ -99,6 +102,26 @@ class SqlReader(Generic[T]):
             )
         return None if row is None else Stored(self._kind.decode(row[1]), row[0])
 
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[T]]:
+        return self._find_many("id", ids)
+
+    def find_many_by_external_id(self, external_ids: Iterable[str]) -> dict[str, Stored[T]]:
+        return self._find_many("external_id", external_ids)
+
+    def _find_many(self, column: str, keys: Iterable[str]) -> dict[str, Stored[T]]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, Stored[T]] = {}
+        with self._borrow() as session:
+            for start in range(0, len(wanted), _MANY_PER_QUERY):
+                chunk = wanted[start : start + _MANY_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                for key, version, document in session.rows(
+                    f"SELECT {column}, version, document FROM {self._table} WHERE {column} IN ({marks})",
+                    chunk,
+                ):
+                    found[key] = Stored(self._kind.decode(document), version)
+        return found
+
     def iter(self, *, after: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Stored[T]]:
         position = "" if after is None else after
         while True:
@@ -124,6 +147,25 @@ class SqlRepository(SqlReader[T]):
 
     def add(self, value: T) -> int:
         return self.save(value, expected_version=None)
+
+    def add_many(self, values: Iterable[T]) -> int:
+        rows = [
+            (value.id, getattr(value, "external_id", None), self._kind.encode(value))  # type: ignore[attr-defined]
+            for value in values
+        ]
+        if rows:
+            with self._borrow() as session:
+                try:
+                    session.run_many(
+                        f"INSERT INTO {self._table} (id, external_id, version, document) VALUES (?, ?, 1, ?)",
+                        rows,
+                    )
+                except ConflictError as error:
+                    raise ConflictError(
+                        f"{self._kind.label}: of {len(rows)} new ones, an id or external id is already taken "
+                        f"({error})"
+                    ) from error
+        return len(rows)
 
     def save(self, value: T, *, expected_version: int | None) -> int:
         id: str = value.id  # type: ignore[attr-defined]
@@ -206,9 +248,13 @@ class SqlTicketReader:
         status: str | None = None,
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        through: TicketPosition | None = None,
     ) -> Iterator[Stored[Ticket]]:
         position: tuple[int, str] = (_FIRST, "") if after is None else (utc_microseconds(after[0]), after[1])
         where, params = ticket_filter(status, company)
+        if through is not None:
+            where += " AND (created_us, id) <= (?, ?)"
+            params = (*params, *_key(through))
         sql = (
             f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE (created_us, id) > (?, ?){where} "
             "ORDER BY created_us, id LIMIT ?"
@@ -222,6 +268,22 @@ class SqlTicketReader:
             if len(rows) < batch_size:
                 return
             position = (rows[-1][1], rows[-1][0])
+
+    def positions(self, every: int, *, company: str | None = None) -> list[TicketPosition]:
+        if every < 1:
+            raise ValueError(f"positions: every must be at least 1, got {every}")
+        where, params = ticket_filter(None, company)
+        sql = (
+            f"SELECT created_us, id FROM tickets WHERE (created_us, id) > (?, ?){where} "
+            "ORDER BY created_us, id LIMIT 1 OFFSET ?"
+        )
+        found: list[TicketPosition] = []
+        position: tuple[int, str] = (_FIRST, "")
+        with self._borrow() as session:  # one snapshot; each step skips inside the index
+            while (row := session.one(sql, (*position, *params, every - 1))) is not None:
+                position = (row[0], row[1])
+                found.append((from_utc_microseconds(row[0]), row[1]))
+        return found
 
     @staticmethod
     def _events_of(session: Session, rows: list[Row]) -> dict[str, list[str]]:
@@ -239,10 +301,14 @@ class SqlTicketReader:
         return events
 
 
-def ticket_filter(status: str | None, company: str | None) -> tuple[str, tuple[str, ...]]:
+def _key(position: TicketPosition) -> tuple[int, str]:
+    return utc_microseconds(position[0]), position[1]
+
+
+def ticket_filter(status: str | None, company: str | None) -> tuple[str, tuple[object, ...]]:
     """The extra ``AND …`` of a ticket query and its parameters."""
     where = ""
-    params: tuple[str, ...] = ()
+    params: tuple[object, ...] = ()
     if status is not None:
         where += " AND status = ?"
         params += (status,)

@@ -357,6 +357,50 @@ class StoreContract:
         assert store.companies.get_by_external_id("crm-17") == store.companies.get("C-2")
         assert store.companies.get_by_external_id("crm-18") == store.companies.get("C-1")
 
+    def test_a_batch_lookup_finds_what_single_lookups_find_and_leaves_out_others(self, store: Store) -> None:
+        company, _ = sample_aggregates()["companies"]
+        others = [attrs.evolve(company, id=f"C-{n}", external_id=f"crm-x{n}") for n in range(2, 1202)]
+        with store.unit_of_work() as uow:
+            for value in (company, *others):
+                uow.companies.add(value)
+            uow.commit()
+        ids = ["C-none", company.id, *(o.id for o in others), company.id]
+        found = store.companies.find_many(ids)
+        assert found == {id: store.companies.get(id) for id in ids if id != "C-none"}
+        externals = ["nobody", "crm-17", *(o.external_id for o in reversed(others) if o.external_id)]
+        by_external = store.companies.find_many_by_external_id(externals)
+        assert set(by_external) == set(externals) - {"nobody"}
+        assert by_external["crm-17"] == store.companies.get(company.id)
+        assert by_external["crm-x1201"] == Stored(others[-1], 1)
+        assert store.companies.find_many([]) == {} == store.contacts.find_many_by_external_id(["crm-17"])
+        with store.unit_of_work() as uow:
+            uow.companies.save(attrs.evolve(company, name="Renamed"), expected_version=1)
+            assert uow.companies.find_many([company.id])[company.id].version == 2
+            assert store.companies.find_many([company.id])[company.id].version == 1
+
+    def test_adding_many_stores_each_at_version_1_and_refuses_a_taken_id(self, store: Store) -> None:
+        company, _ = sample_aggregates()["companies"]
+        many = [attrs.evolve(company, id=f"C-{n}", external_id=f"crm-m{n}") for n in range(1, 1502)]
+        with store.unit_of_work() as uow:
+            assert uow.companies.add_many(iter(many)) == len(many)
+            assert uow.companies.add_many([]) == 0
+            uow.commit()
+        assert store.companies.count() == len(many)
+        assert store.companies.get("C-1501") == Stored(many[-1], 1)
+        assert store.companies.get_by_external_id("crm-m7") == Stored(many[6], 1)
+        taken = [
+            attrs.evolve(company, id="C-new", external_id="crm-new"),
+            attrs.evolve(many[3], name="Again"),
+        ]
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.companies.add_many(taken)
+            uow.commit()
+        with pytest.raises(ConflictError), store.unit_of_work() as uow:
+            uow.companies.add_many([attrs.evolve(company, id="C-other", external_id="crm-m9")])
+            uow.commit()
+        assert store.companies.count() == len(many)
+        assert store.companies.find("C-new") is None
+
     # -- versions and conflicts --------------------------------------------------
 
     def test_adding_an_existing_id_is_a_conflict(self, store: Store) -> None:

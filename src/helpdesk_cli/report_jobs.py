@@ -1,0 +1,196 @@
+"""``helpdesk sla report`` on several processes, with the output of one.
+
+The ticket stream (ordered by ``(created_at, id)``) is cut into ranges at
+positions the store reads from its ordering index; each worker process opens
+its own store connection, loads nothing else twice, evaluates whole ranges and
+sends back the rows already encoded (or as dicts for table and XLSX) with a
+tally of them. The parent writes the ranges in stream order and merges the
+tallies, so rows and summaries are exactly those of one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from helpdesk_cli.output import ENCODED_FORMATS, row_encoder
+from helpdesk_core.config import Configuration
+from helpdesk_core.model.parties import Company
+from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.reports import CustomerDirectory, GroupBy, GroupedTally, ReportFilter, report_lines
+from helpdesk_core.sla import SlaPolicy
+from helpdesk_core.storage import Store, open_store
+from helpdesk_core.storage.protocols import TicketPosition
+
+PARALLEL_FROM = 20_000
+"""Tickets from which ``--jobs`` defaults to the number of CPUs: below, starting
+workers costs more than it saves."""
+MIN_RANGE = 100
+MAX_RANGE = 10_000
+"""Tickets per range, at least and at most: small enough to keep every worker
+busy to the end and the rows in flight few, large enough to amortise a query."""
+RANGES_PER_JOB = 8
+"""Ranges per worker when the stream is short enough for ranges under MAX_RANGE."""
+_SHARED_SCHEMES = ("sqlite", "postgresql", "postgres")
+"""Stores another process can open by URL (a plain path is an SQLite file)."""
+
+
+def customer_directory(store: Store) -> CustomerDirectory:
+    """Customer facts of tickets through the store's company reader, cached for the run."""
+
+    def find(company_id: str) -> Company | None:
+        found = store.companies.find(company_id)
+        return None if found is None else found.value
+
+    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
+
+
+def shareable(url: str) -> bool:
+    """Whether worker processes can open the store at ``url`` themselves
+    (an SQLite file or a database server; never ``memory://``)."""
+    return "://" not in url or url.split("://", 1)[0].lower() in _SHARED_SCHEMES
+
+
+def default_jobs(url: str, tickets: int | None) -> int:
+    """The CPUs this process may use when the store is shared and holds at least
+    :data:`PARALLEL_FROM` tickets; else 1 (one process)."""
+    if not shareable(url) or tickets is None or tickets < PARALLEL_FROM:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def range_size(tickets: int, jobs: int) -> int:
+    """Tickets per range for ``tickets`` spread over ``jobs`` workers."""
+    return max(MIN_RANGE, min(MAX_RANGE, tickets // (jobs * RANGES_PER_JOB) or 1))
+
+
+def ranges(positions: list[TicketPosition]) -> list[tuple[TicketPosition | None, TicketPosition | None]]:
+    """``(after, through)`` of each range cut at ``positions``; the last is open."""
+    starts: list[TicketPosition | None] = [None, *positions]
+    ends: list[TicketPosition | None] = [*positions, None]
+    return list(zip(starts, ends, strict=True))
+
+
+@attrs.frozen
+class ReportJob:
+    """What every worker evaluates: the same store, rules, instant, filter and
+    grouping as the parent, and the output format its rows are encoded in."""
+
+    url: str
+    as_of: datetime
+    only: ReportFilter
+    group_by: GroupBy | None
+    fmt: str
+    columns: tuple[str, ...]
+
+
+@attrs.frozen
+class RangeReport:
+    """One range's rows (encoded texts for :data:`ENCODED_FORMATS`, else row
+    dicts), their tally, and how many tickets were read (for the progress bar)."""
+
+    rows: list[Any]
+    tally: GroupedTally
+    tickets: int
+
+
+class _Worker:
+    """The state of one worker process, built once by the pool's initializer."""
+
+    def __init__(self, job: ReportJob, policy: SlaPolicy, config: Configuration) -> None:
+        self.job = job
+        self.policy = policy
+        self.graph = config.graph
+        self.store = open_store(job.url)
+        self.customers = customer_directory(self.store)
+        self.encode = row_encoder(job.fmt, job.columns) if job.fmt in ENCODED_FORMATS else None
+
+    def run(self, after: TicketPosition | None, through: TicketPosition | None) -> RangeReport:
+        job = self.job
+        read = 0
+
+        def tickets() -> Iterator[Ticket]:
+            nonlocal read
+            for stored in self.store.tickets.iter_tickets(
+                after=after, through=through, company=job.only.company
+            ):
+                read += 1
+                yield stored.value
+
+        tally = GroupedTally(by=job.group_by)
+        lines = report_lines(
+            tickets(), policy=self.policy, graph=self.graph, as_of=job.as_of,
+            customers=self.customers, only=job.only,
+        )
+        rows = [tally.add(line).row.to_json() for line in lines]
+        if self.encode is not None:
+            rows = list(map(self.encode, rows))  # type: ignore[arg-type]
+        return RangeReport(rows, tally, read)
+
+
+_worker: _Worker | None = None
+
+
+def _start(job: ReportJob, policy: SlaPolicy, config: Configuration) -> None:
+    global _worker
+    _worker = _Worker(job, policy, config)
+
+
+def _run(after: TicketPosition | None, through: TicketPosition | None) -> RangeReport:
+    assert _worker is not None, "the pool initializer did not run"
+    return _worker.run(after, through)
+
+
+def run_ranges(
+    job: ReportJob,
+    *,
+    policy: SlaPolicy,
+    config: Configuration,
+    jobs: int,
+    bounds: list[tuple[TicketPosition | None, TicketPosition | None]],
+) -> Iterator[RangeReport]:
+    """Each range's report, in the order of ``bounds``, computed by ``jobs``
+    forked worker processes; at most two ranges per worker are in flight, so
+    the parent holds a bounded number of rows. Errors of a worker are raised
+    here (and the pool is stopped)."""
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start, initargs=(job, policy, config)) as pool:
+        pending: deque[Any] = deque()
+        waiting = iter(bounds)
+        for bound in waiting:
+            pending.append(pool.apply_async(_run, bound))
+            if len(pending) >= 2 * jobs:
+                break
+        while pending:
+            result: RangeReport = pending.popleft().get()
+            following = next(waiting, None)
+            if following is not None:
+                pending.append(pool.apply_async(_run, following))
+            yield result
+
+
+def parallel_available() -> bool:
+    """Whether this platform can fork workers that inherit the loaded rules."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+__all__ = [
+    "MAX_RANGE",
+    "MIN_RANGE",
+    "PARALLEL_FROM",
+    "RangeReport",
+    "ReportJob",
+    "customer_directory",
+    "default_jobs",
+    "parallel_available",
+    "range_size",
+    "ranges",
+    "run_ranges",
+    "shareable",
+]

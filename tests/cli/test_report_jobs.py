@@ -1,0 +1,86 @@
+"""``helpdesk sla report --jobs N``: the same bytes and summaries as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from helpdesk_cli.context import AppContext
+from helpdesk_cli.main import cli
+from helpdesk_cli.report_jobs import MIN_RANGE, default_jobs, range_size, ranges
+from helpdesk_core.sample import DEMO_CONFIGURATION
+from helpdesk_core.storage import open_store
+
+AS_OF = "2026-04-08T12:00:00+02:00"
+
+
+def invoke(db: str, config: Path | None, *args: str) -> Result:
+    app = AppContext(db_url=db, config_path=config)
+    return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    folder = tmp_path_factory.mktemp("jobs")
+    config = folder / "demo.toml"
+    config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    db = str(folder / "desk.sqlite3")
+    result = invoke(db, config, "generate", "--tickets", "650", "--seed", "5", "--days", "60")
+    assert result.exit_code == 0, result.output
+    return db, config
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "table"])
+def test_several_jobs_write_exactly_what_one_process_writes(desk: tuple[str, Path], fmt: str) -> None:
+    db, config = desk
+    args = ["sla", "report", "--as-of", AS_OF, "--format", fmt, "--group-by", "assignee"]
+    one = invoke(db, config, *args, "--jobs", "1")
+    two = invoke(db, config, *args, "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert len(ranges(open_store(db).tickets.positions(range_size(650, 2)))) == 7
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr and "650 tickets:" in two.stderr and "  assignee " in two.stderr
+
+
+def test_filters_and_fail_on_breach_hold_across_jobs(desk: tuple[str, Path]) -> None:
+    db, config = desk
+    args = ["sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--state", "breached",
+            "--from", "2026-03-01", "--fail-on-breach", "--group-by", "rule"]
+    one = invoke(db, config, *args, "--jobs", "1")
+    three = invoke(db, config, *args, "--jobs", "3")
+    assert one.exit_code == three.exit_code == 1
+    assert three.stdout == one.stdout and three.stderr == one.stderr
+    assert one.stdout.count("\n") > 0
+
+
+def test_a_company_report_splits_that_companys_tickets(desk: tuple[str, Path]) -> None:
+    db, config = desk
+    company = open_store(db).tickets.positions(1)[0]
+    ticket = open_store(db).tickets.get(company[1]).value
+    assert ticket.company is not None
+    args = ["sla", "report", "--as-of", AS_OF, "--format", "csv", "--company", ticket.company]
+    assert invoke(db, config, *args, "--jobs", "2").stdout == invoke(db, config, *args, "--jobs", "1").stdout
+
+
+def test_jobs_default_to_one_process_for_small_or_private_stores() -> None:
+    assert default_jobs("memory://", 10**6) == 1
+    assert default_jobs("desk.sqlite3", 500) == 1
+    assert default_jobs("sqlite:///desk.sqlite3", None) == 1
+    assert default_jobs("sqlite:///desk.sqlite3", 10**6) >= 1
+    assert range_size(10, 2) == MIN_RANGE
+
+
+def test_a_memory_store_reports_in_one_process_whatever_jobs_says(tmp_path: Path) -> None:
+    config = tmp_path / "demo.toml"
+    config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    result = invoke("memory://", config, "sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("0 tickets:")
+
+
+def test_jobs_must_be_a_positive_number(desk: tuple[str, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--jobs", "0")
+    assert result.exit_code == 2 and "--jobs" in result.output
