@@ -19,7 +19,8 @@ class DeskGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HelpdeskError as error:
-            click.echo(f"Error: {error}", err=True)
+            one_line = " ".join(str(error).split())  # a driver's message may span lines
+            click.echo(f"Error: {one_line}", err=True)
             ctx.exit(error.exit_code)
 
 

@@ -144,3 +144,18 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(cli, [*path, "--help"])
         assert result.exit_code == 0
         assert len(result.output.splitlines()) > 3
+
+
+def test_an_unreachable_postgresql_store_is_one_line_and_exit_5() -> None:
+    app = AppContext(db_url="postgresql://postgres@127.0.0.1:1/none")
+    result = CliRunner().invoke(cli, ["ticket", "list"], obj=app, catch_exceptions=False)
+    assert result.exit_code == 5
+    assert result.stderr.startswith("Error: cannot open PostgreSQL store postgresql://postgres@127.0.0.1:1/none: ")
+    assert "Connection refused" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unknown_store_scheme_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["ticket", "list"], obj=AppContext(db_url="mongodb://x"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: unknown store URL scheme 'mongodb'")

@@ -230,6 +230,9 @@ class PostgresStore(TicketShortcuts):
         self._conninfo, pool_size, self._where = _split_url(url)
         self._pool = None
         try:
+            # One direct connection first: an unreachable server fails at once with
+            # the driver's reason, instead of a pool retrying (and logging) in the background.
+            psycopg.connect(self._conninfo, connect_timeout=int(CONNECT_TIMEOUT)).close()
             if pool_size > 0:
                 from psycopg_pool import ConnectionPool
 
