@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import takewhile
 from typing import NamedTuple, Protocol
 
 from helpdesk_core.errors import ValidationError
@@ -34,12 +35,20 @@ from helpdesk_core.model.ticket import (
 )
 from helpdesk_core.sla.policy import SlaPolicy
 from helpdesk_core.sla.row import Clock, SlaRow, SlaState
-from helpdesk_core.sla.selection import NO_CUSTOMER, CustomerFacts, Selection, ticket_facts
-from helpdesk_core.sla.terms import OnChange
+from helpdesk_core.sla.selection import (
+    NO_CUSTOMER,
+    CustomerFacts,
+    Selection,
+    Source,
+    ticket_facts,
+)
+from helpdesk_core.sla.terms import AppliedRule, OnChange
 from helpdesk_core.workflow.statuses import Status
 from helpdesk_core.worktime import WorkingCalendar
 
 _ZERO = timedelta(0)
+_NOTHING_YET = Selection(None, Source.NONE, "")
+"""The rule "in force" before registration: none (where ``evaluate`` starts)."""
 
 
 class KnowsStatuses(Protocol):
@@ -444,19 +453,48 @@ def _at_risk(
     resolution_due: datetime | None,
     share: float,
 ) -> bool:
+    rule = trace.regime.selection.applied
+    assert rule is not None
+    return _at_risk_of(rule, trace.as_of, trace.reacted_at, reaction_due, resolution_due, share)
+
+
+def _at_risk_of(
+    rule: AppliedRule,
+    as_of: datetime,
+    reacted_at: datetime | None,
+    reaction_due: datetime | None,
+    resolution_due: datetime | None,
+    share: float,
+) -> bool:
     """Whether less than ``share`` of a running target remains, as working
     time on the current rule's calendar (the reaction counts only while it is
     still awaited)."""
-    rule = trace.regime.selection.applied
-    assert rule is not None
     calendar = rule.calendar
-    targets: list[tuple[datetime | None, timedelta]] = [(resolution_due, rule.terms.resolution)]
-    if trace.reacted_at is None:
-        targets.append((reaction_due, rule.terms.reaction))
-    for due, target in targets:
-        if due is not None and calendar.between(trace.as_of, due) < target * share:
-            return True
-    return False
+    terms = rule.rule.result
+    if resolution_due is not None and calendar.between(as_of, resolution_due) < (
+        terms.resolution * share
+    ):
+        return True
+    return (
+        reacted_at is None
+        and reaction_due is not None
+        and calendar.between(as_of, reaction_due) < terms.reaction * share
+    )
+
+
+def _until(events: tuple[Event, ...], as_of: datetime) -> Sequence[Event]:
+    """The events up to ``as_of``: those before the first one after it.
+
+    Comparing instants of two zones costs two ``utcoffset`` calls each, so
+    when ``as_of`` has a fixed offset (every comparison with it is then one of
+    instants) and the last event is not after it, no event is (a history is
+    in order of instants) and none is compared. With a zone that has DST, two
+    datetimes of the very same zone compare by wall clock: then each is asked,
+    as :func:`replay` does.
+    """
+    if not events or (type(as_of.tzinfo) is timezone and not events[-1].at > as_of):
+        return events
+    return tuple(takewhile(lambda event: not event.at > as_of, events))
 
 
 def evaluate(
@@ -472,9 +510,189 @@ def evaluate(
     ``graph`` tells which statuses pause the clock and which are resolved or
     closed; ``customer`` carries the client category and customer groups the
     caller looked up (None: none known).
+
+    The same fold as :func:`replay` followed by :func:`row_of` (which
+    ``explain`` uses, and which the tests hold this function to), without
+    what only an explanation needs: no segments, no record of rule changes,
+    no facts kept for later. A batch report calls this once per ticket.
     """
-    trace = replay(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
-    return row_of(trace, at_risk_share=policy.at_risk_share)
+    require_aware(as_of, "as_of")
+    created = ticket.created_at
+    if as_of < created:
+        raise ValidationError(
+            f"ticket {ticket.id}: as_of {as_of.isoformat()} is before its registration "
+            f"at {created.isoformat()}"
+        )
+    customer = NO_CUSTOMER if customer is None else customer
+    kinds = _kinds_of(graph)
+    initial_status = status = ticket.initial_status
+    kind = kinds.get(status) or kinds.setdefault(status, status_kind(graph, status))
+    priority, type_ = ticket.initial_priority, ticket.initial_type
+    manual: str | None = None
+    note = ""
+    reselect_on_status = policy.tests_status
+    select = policy.select
+    channel, company, attributes = ticket.channel, ticket.company, ticket.attributes
+
+    def reselect(regime: Regime, at: datetime) -> Regime:
+        facts = ticket_facts(
+            type=type_,
+            priority=priority,
+            status=status,
+            channel=channel,
+            company=company,
+            attributes=attributes,
+            registered_at=created,
+            customer=customer,
+        )
+        selection = select(facts, customer=customer, manual=manual, manual_note=note)
+        before = regime.selection.applied
+        applied = selection.applied
+        if applied is before:
+            return Regime(selection, regime.start, regime.carry)
+        if (
+            applied is not None
+            and before is not None
+            and applied.terms.on_change is OnChange.KEEP_ELAPSED
+        ):
+            carry = regime.carry
+            if at > regime.start:
+                carry = (*carry, (regime.start, at, before.calendar))
+            return Regime(selection, at, carry)
+        return Regime(selection, created, ())
+
+    regime = reselect(Regime(_NOTHING_YET, created, ()), created)
+    counted: list[tuple[datetime, datetime]] = []
+    paused: list[float] = []
+    seg_start = count_start = created
+    reacted_at: datetime | None = None
+    done = kind is SegmentKind.DONE
+    resolved_at = created if done else None
+    reaction_regime: Regime | None = None
+    resolution_regime = regime if done else None
+    hand_reaction: datetime | None = None
+    hand_resolution: datetime | None = None
+
+    for event in _until(ticket.events, as_of):
+        at = event.at
+        if isinstance(event, StatusChange):
+            to = event.to
+            if to == status:
+                continue
+            if reacted_at is None and to != initial_status:
+                reacted_at, reaction_regime = at, regime
+            new_kind = kinds.get(to) or kinds.setdefault(to, status_kind(graph, to))
+            if kind is SegmentKind.PAUSED and at > seg_start:
+                paused.append(_wall_seconds(seg_start, at))
+            if new_kind is not kind:
+                if kind is SegmentKind.COUNTED and at > count_start:
+                    counted.append((count_start, at))
+                if new_kind is SegmentKind.COUNTED:
+                    count_start = at
+                elif new_kind is SegmentKind.DONE:
+                    resolved_at, resolution_regime = at, regime
+                if kind is SegmentKind.DONE:
+                    resolved_at = resolution_regime = None
+            seg_start, status, kind = at, to, new_kind
+            if reselect_on_status:
+                regime = reselect(regime, at)
+        elif isinstance(event, Comment):
+            if reacted_at is None and event.public and event.author == "employee":
+                reacted_at, reaction_regime = at, regime
+        elif isinstance(event, PriorityChange):
+            if event.to != priority:
+                priority = event.to
+                regime = reselect(regime, at)
+        elif isinstance(event, TypeChange):
+            if event.to != type_:
+                type_ = event.to
+                regime = reselect(regime, at)
+        elif isinstance(event, SlaOverride):
+            if event.resolution_due is not None:
+                hand_resolution = event.resolution_due
+            if event.reaction_due is not None:
+                hand_reaction = event.reaction_due
+            if event.rule is not None:
+                manual = event.rule
+                by = f" by {event.by}" if event.by else ""
+                note = f"{by} at {at.isoformat()}"
+                regime = reselect(regime, at)
+
+    if kind is SegmentKind.PAUSED and as_of > seg_start:
+        paused.append(_wall_seconds(seg_start, as_of))
+    if kind is SegmentKind.COUNTED:
+        counted.append((count_start, as_of))
+    if reaction_regime is None:
+        reaction_regime = regime
+    if resolution_regime is None:
+        resolution_regime = regime
+
+    selection = regime.selection
+    rule = selection.applied
+    reaction_judge = reaction_regime.selection.applied
+    reaction_due: datetime | None = hand_reaction
+    if reaction_due is None and reaction_judge is not None:
+        reaction_due = due_instant(
+            reaction_regime.spans(), ((created, None),), reaction_judge.terms.reaction
+        )
+
+    done = kind is SegmentKind.DONE
+    resolution_judge = resolution_regime.selection.applied
+    resolution_due: datetime | None = hand_resolution
+    if resolution_due is None and resolution_judge is not None:
+        pieces: tuple[Piece, ...]
+        if kind is SegmentKind.COUNTED:
+            pieces = (*counted[:-1], (counted[-1][0], None))
+        else:
+            since = as_of if kind is SegmentKind.PAUSED else resolved_at
+            assert since is not None
+            pieces = (*counted, (since, None))
+        resolution_due = due_instant(
+            resolution_regime.spans(), pieces, resolution_judge.terms.resolution
+        )
+
+    reaction_breached = reaction_due is not None and (
+        (reacted_at if reacted_at is not None else as_of) > reaction_due
+    )
+    if not done:
+        resolved_at = None
+    resolution_breached = resolution_due is not None and (
+        (resolved_at if resolved_at is not None else as_of) > resolution_due
+    )
+
+    if rule is None and reaction_due is None and resolution_due is None:
+        state = SlaState.NO_SLA
+    elif reaction_breached or resolution_breached:
+        state = SlaState.BREACHED
+    elif done:
+        state = SlaState.MET
+    elif rule is not None and _at_risk_of(
+        rule, as_of, reacted_at, reaction_due, resolution_due, policy.at_risk_share
+    ):
+        state = SlaState.AT_RISK
+    else:
+        state = SlaState.RUNNING
+
+    return SlaRow(
+        ticket=ticket.id,
+        rule=None if rule is None else rule.rule.name,
+        calendar=None if rule is None else rule.rule.result.calendar,
+        reaction_due=reaction_due,
+        reacted_at=reacted_at,
+        reaction_breached=reaction_breached,
+        resolution_due=resolution_due,
+        resolved_at=resolved_at,
+        resolution_breached=resolution_breached,
+        paused_minutes=int(sum(paused) // 60),
+        state=state,
+        as_of=as_of,
+        reaction_due_set_by_hand=hand_reaction is not None,
+        resolution_due_set_by_hand=hand_resolution is not None,
+        reaction_rule=None if reaction_judge is None else reaction_judge.rule.name,
+        resolution_rule=None if resolution_judge is None else resolution_judge.rule.name,
+        rule_reason=selection.reason,
+        clock=_CLOCKS[kind],
+    )
 
 
 __all__ = [

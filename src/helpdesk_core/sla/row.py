@@ -4,8 +4,9 @@ extensions that say where a number came from."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -44,8 +45,42 @@ def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: obje
         raise ValidationError(f"SlaRow.{attribute.name}: expected whole minutes >= 0, got {value!r}")
 
 
+_SURELY_AWARE = (timezone, ZoneInfo)
+"""Zones whose ``utcoffset`` never answers None: a plain datetime carrying one
+is aware without asking (a report builds millions of rows)."""
+
+
+def _aware_instant(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """:func:`~helpdesk_core.model.checks.aware`, answering the common case first."""
+    if value is None or (type(value) is datetime and type(value.tzinfo) in _SURELY_AWARE):
+        return
+    aware(instance, attribute, value)
+
+
+def _state(value: str) -> SlaState:
+    return value if isinstance(value, SlaState) else SlaState(value)
+
+
+def _clock(value: str) -> Clock:
+    return value if isinstance(value, Clock) else Clock(value)
+
+
 def _instant(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+_last_as_of: tuple[datetime, str] | None = None
+"""The last ``as_of`` written and its text: every row of a report shares one."""
+
+
+def _as_of_text(value: datetime) -> str:
+    global _last_as_of
+    last = _last_as_of
+    if last is not None and last[0] is value:
+        return last[1]
+    text = value.isoformat()
+    _last_as_of = (value, text)
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -66,21 +101,21 @@ class SlaRow:
     ticket: str
     rule: str | None
     calendar: str | None
-    reaction_due: datetime | None = attrs.field(validator=aware)
-    reacted_at: datetime | None = attrs.field(validator=aware)
+    reaction_due: datetime | None = attrs.field(validator=_aware_instant)
+    reacted_at: datetime | None = attrs.field(validator=_aware_instant)
     reaction_breached: bool
-    resolution_due: datetime | None = attrs.field(validator=aware)
-    resolved_at: datetime | None = attrs.field(validator=aware)
+    resolution_due: datetime | None = attrs.field(validator=_aware_instant)
+    resolved_at: datetime | None = attrs.field(validator=_aware_instant)
     resolution_breached: bool
     paused_minutes: int = attrs.field(validator=_non_negative)
-    state: SlaState = attrs.field(converter=SlaState)
-    as_of: datetime = attrs.field(validator=aware)
+    state: SlaState = attrs.field(converter=_state)
+    as_of: datetime = attrs.field(validator=_aware_instant)
     reaction_due_set_by_hand: bool = False
     resolution_due_set_by_hand: bool = False
     reaction_rule: str | None = None
     resolution_rule: str | None = None
     rule_reason: str = ""
-    clock: Clock = attrs.field(default=Clock.COUNTING, converter=Clock)
+    clock: Clock = attrs.field(default=Clock.COUNTING, converter=_clock)
 
     def to_json(self) -> dict[str, Any]:
         """The row as the JSON object of ``FORMATS.md`` (fixed columns first,
@@ -97,7 +132,7 @@ class SlaRow:
             "resolution_breached": self.resolution_breached,
             "paused_minutes": self.paused_minutes,
             "state": self.state.value,
-            "as_of": self.as_of.isoformat(),
+            "as_of": _as_of_text(self.as_of),
             "reaction_due_set_by_hand": self.reaction_due_set_by_hand,
             "resolution_due_set_by_hand": self.resolution_due_set_by_hand,
             "reaction_rule": self.reaction_rule,

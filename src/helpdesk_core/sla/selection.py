@@ -122,7 +122,8 @@ _CACHE_LIMIT = 4096
 class RuleSelector:
     """Selects rules for one policy, remembering table answers by the facts the
     table actually tests (a batch has few distinct type/priority/category
-    combinations). Tables testing the registration time are not cached.
+    combinations), and whole selections by those facts and the customer.
+    Tables testing the registration time are not cached.
 
     The cache is a bounded plain dict: sharing a selector between threads can
     at worst compute an answer twice.
@@ -136,6 +137,12 @@ class RuleSelector:
     _fields: tuple[str, ...] | None = attrs.field(init=False)
     _attributes: tuple[str, ...] = attrs.field(init=False)
     _cache: dict[Hashable, Match[SlaTerms]] = attrs.field(init=False, factory=dict)
+    _selections: dict[tuple[Hashable, int], tuple[CustomerFacts, Selection]] = attrs.field(
+        init=False, factory=dict
+    )
+    """Whole selections without a rule chosen by hand, by the table's key and
+    the customer facts (by identity: a report's directory hands out one object
+    per company; the object is kept beside its id so a recycled id cannot match)."""
 
     def __attrs_post_init__(self) -> None:
         fields: set[str] = set()
@@ -157,18 +164,19 @@ class RuleSelector:
     def _key(self, facts: Mapping[str, object]) -> Hashable | None:
         if self._fields is None:
             return None
-        key: list[object] = [facts.get(field) for field in self._fields]
+        key = tuple(map(facts.get, self._fields))
         if self._attributes:
             attributes = facts.get("attributes")
             values = attributes if isinstance(attributes, Mapping) else {}
-            for name in self._attributes:
-                value = values.get(name)
-                key.append(tuple(value) if isinstance(value, list | set | frozenset) else value)
+            key += tuple(
+                tuple(value) if isinstance(value, list | set | frozenset) else value
+                for value in map(values.get, self._attributes)
+            )
         try:
-            hash(tuple(key))
+            hash(key)
         except TypeError:
             return None
-        return tuple(key)
+        return key
 
     def table_match(self, facts: Mapping[str, object]) -> Match[SlaTerms]:
         """The table's first match for ``facts`` (cached when possible)."""
@@ -194,6 +202,27 @@ class RuleSelector:
     ) -> Selection:
         """The rule in force for ``facts``; ``manual`` is a rule chosen by hand
         (``manual_note`` says by whom and when, for the reason)."""
+        if manual is None:
+            key = self._key(facts)
+            if key is not None:
+                entry = self._selections.get((key, id(customer)))
+                if entry is not None and entry[0] is customer:
+                    return entry[1]
+                selection = self._select(facts, customer=customer, manual=None, manual_note="")
+                if len(self._selections) >= _CACHE_LIMIT:
+                    self._selections.clear()
+                self._selections[key, id(customer)] = (customer, selection)
+                return selection
+        return self._select(facts, customer=customer, manual=manual, manual_note=manual_note)
+
+    def _select(
+        self,
+        facts: Mapping[str, object],
+        *,
+        customer: CustomerFacts,
+        manual: str | None,
+        manual_note: str,
+    ) -> Selection:
         skipped: list[str] = []
         if manual is not None:
             applied = self.rules.get(manual)
