@@ -108,3 +108,13 @@ def test_written_line_uses_the_fixed_keys(ticket: Ticket) -> None:
     assert [e["kind"] for e in data["events"]] == [e.kind for e in ticket.events]
     if ticket.initial_priority is not None:
         assert data["priority"] == ticket.initial_priority
+
+
+def test_attributes_that_are_not_an_object_are_refused_clearly() -> None:
+    import pytest
+
+    from helpdesk_core.errors import ValidationError
+
+    line = '{"id": "T-1", "subject": "x", "created_at": "2026-01-01T00:00:00Z", "attributes": null}'
+    with pytest.raises(ValidationError, match=r"^ticket T-1: expected a JSON object, got None$"):
+        ticket_from_json(line)

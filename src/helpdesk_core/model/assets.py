@@ -9,7 +9,13 @@ from typing import Any
 import attrs
 
 from helpdesk_core.errors import ValidationError
-from helpdesk_core.model.checks import identifier, instance_or_none, non_blank, required, text
+from helpdesk_core.model.checks import (
+    identifier,
+    instance_or_none,
+    non_blank,
+    required_identifier,
+    text,
+)
 from helpdesk_core.model.ticket import Assignee
 
 _assignee = instance_or_none(Assignee, "an Assignee (an employee or a group)")
@@ -36,9 +42,9 @@ def _attribute_names(instance: Any, attribute: attrs.Attribute[Any], value: obje
 class ServiceObject:
     """A place the desk serves, belonging to one company."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
-    company: str = attrs.field(validator=[required, identifier])
+    company: str = attrs.field(validator=required_identifier)
     address: str = attrs.field(default="", validator=text)
     responsible: Assignee | None = attrs.field(default=None, validator=_assignee)
     external_id: str | None = attrs.field(default=None, validator=identifier)
@@ -50,9 +56,9 @@ class Equipment:
     service objects. ``type`` is an equipment-type id; ``attributes`` hold the
     extra fields of that type (a copy of the mapping given)."""
 
-    id: str = attrs.field(validator=[required, identifier])
-    type: str = attrs.field(validator=[required, identifier])
-    company: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
+    type: str = attrs.field(validator=required_identifier)
+    company: str = attrs.field(validator=required_identifier)
     manufacturer: str = attrs.field(default="", validator=text)
     model: str = attrs.field(default="", validator=text)
     serial: str = attrs.field(default="", validator=text)

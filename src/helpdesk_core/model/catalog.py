@@ -22,11 +22,10 @@ from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.checks import (
     enum_member,
     flag,
-    identifier,
     member_of,
     non_blank,
     non_negative,
-    required,
+    required_identifier,
 )
 from helpdesk_core.model.parties import Company
 from helpdesk_core.model.staff import Role
@@ -41,7 +40,7 @@ class TicketType:
     """A kind of ticket ("Incident", "Installation"). Tickets of an ``internal``
     type are never shown to customers and send them no notifications."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
     internal: bool = attrs.field(default=False, validator=flag)
 
@@ -63,7 +62,7 @@ class Priority:
     """A ticket priority. ``order`` sorts priorities from least to most urgent
     (0 first); ``colour`` is ``#rrggbb``, stored lower-case."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
     order: int = attrs.field(validator=non_negative)
     colour: str = attrs.field(default="#808080", converter=_lower, validator=_colour)
@@ -73,7 +72,7 @@ class Priority:
 class ClientCategory:
     """A category of companies (Client, Partner, VIP client); SLA rules may match on it."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
 
 
@@ -144,7 +143,7 @@ class AttributeDefinition:
     ``choice`` attribute. ``visible_to_roles`` are the employee roles that see it
     (all by default); ``visible_to_contacts`` shows it on the client portal."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
     kind: AttributeKind = attrs.field(converter=_kind, validator=member_of(AttributeKind))
     choices: tuple[str, ...] = attrs.field(default=(), converter=_choices, validator=_choice_list)

@@ -25,6 +25,7 @@ from helpdesk_core.model.checks import (
     identifier_set,
     non_blank,
     required,
+    required_identifier,
 )
 
 
@@ -93,7 +94,7 @@ class Contract:
     within ``start..end``.
     """
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     number: str = attrs.field(validator=non_blank)
     companies: frozenset[str] = attrs.field(converter=id_set, validator=identifier_set)
     start: date = attrs.field(validator=[required, calendar_date])

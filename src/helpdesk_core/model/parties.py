@@ -27,7 +27,7 @@ from helpdesk_core.model.checks import (
     member_of,
     non_blank,
     non_negative,
-    required,
+    required_identifier,
     text,
 )
 from helpdesk_core.model.ticket import Assignee
@@ -50,9 +50,6 @@ def _domain_set(instance: Any, attribute: attrs.Attribute[Any], value: object) -
     domain_names(instance, attribute, value)
 
 
-_REQUIRED_ID = [required, identifier]
-
-
 @attrs.frozen(kw_only=True)
 class Company:
     """A customer organisation.
@@ -63,9 +60,9 @@ class Company:
     ``responsible`` is the account manager, an employee or an employee group.
     """
 
-    id: str = attrs.field(validator=_REQUIRED_ID)
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
-    category: str = attrs.field(default="client", validator=_REQUIRED_ID)
+    category: str = attrs.field(default="client", validator=required_identifier)
     email: str | None = attrs.field(default=None, validator=email_address)
     phone: str | None = attrs.field(default=None, validator=text)
     domains: frozenset[str] = attrs.field(
@@ -121,7 +118,7 @@ class Contact:
     ``first_name`` / ``last_name`` is required: many people are known by one name.
     """
 
-    id: str = attrs.field(validator=_REQUIRED_ID)
+    id: str = attrs.field(validator=required_identifier)
     first_name: str = attrs.field(default="", validator=text)
     last_name: str = attrs.field(default="", validator=text)
     company: str | None = attrs.field(default=None, validator=identifier)
@@ -189,7 +186,7 @@ class CustomerGroup:
     Members are not stored here: see the module docstring.
     """
 
-    id: str = attrs.field(validator=_REQUIRED_ID)
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
     sla: str | None = attrs.field(default=None, validator=identifier)
     responsible: Assignee | None = attrs.field(default=None, validator=_assignee)

@@ -24,6 +24,7 @@ from helpdesk_core.model.checks import (
     member_of,
     non_blank,
     required,
+    required_identifier,
     text,
 )
 
@@ -52,7 +53,7 @@ class Employee:
     can neither log in nor be responsible for a ticket, and keeps their history.
     At least one of ``first_name`` / ``last_name`` is required."""
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     first_name: str = attrs.field(default="", validator=text)
     last_name: str = attrs.field(default="", validator=text)
     email: str = attrs.field(validator=[required, email_address])
@@ -113,7 +114,7 @@ class EmployeeGroup:
     may manage a group without working its tickets.
     """
 
-    id: str = attrs.field(validator=[required, identifier])
+    id: str = attrs.field(validator=required_identifier)
     name: str = attrs.field(validator=non_blank)
     members: frozenset[str] = attrs.field(
         default=frozenset(), converter=id_set, validator=identifier_set
