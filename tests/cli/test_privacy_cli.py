@@ -159,3 +159,26 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
 )
 def test_every_privacy_command_has_help(name: str, command: click.Command) -> None:
     assert command.help and command.help.strip(), name
+
+
+def test_importing_a_forgotten_person_again_is_flagged(tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "external_id,first_name,last_name,email,phone\n"
+        "P-77,Jana,Dvořáková,jana.dvorakova@example.cz,+420 601 123 456\n"
+        "P-78,Petr,Novák,petr.novak@example.cz,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "desk.sqlite3")
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), obj=AppContext(db_url=db), catch_exceptions=False)
+
+    assert run("import", "contacts", str(contacts)).exit_code == 0
+    assert run("privacy", "forget", "P-77", "--yes").exit_code == 0
+    again = run("import", "contacts", str(contacts))
+    assert again.exit_code == 0
+    flagged = [line for line in again.stderr.splitlines() if "matches a person forgotten on" in line]
+    assert len(flagged) == 1, again.stderr
+    assert "contact P-77 matches a person forgotten on" in flagged[0]
+    assert "Dvořáková" not in again.stderr and "jana.dvorakova" not in again.stderr

@@ -21,6 +21,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
+
+from helpdesk_core.desk_privacy import flag_forgotten
 from helpdesk_core.imports.cells import check_region
 from helpdesk_core.imports.exporting import csv_cell
 from helpdesk_core.imports.kinds import KINDS, kind_named
@@ -34,6 +37,7 @@ from helpdesk_core.imports.planning import (
 )
 from helpdesk_core.imports.readers import SourceFile, format_of
 from helpdesk_core.imports.report import FileReport, ImportRejected, ImportReport, RowResult
+from helpdesk_core.model.parties import Contact
 
 BUNDLE_FORMATS = ("csv", "jsonl")
 """The extensions a bundle directory's files may have."""
@@ -170,13 +174,28 @@ def import_sources(
                 raise RowsRejected(plan.problems())
             uow.rollback()
             excluded.update(fresh)
+        forgotten = _forgotten_again(store, saving.contacts)
         if not dry_run:
             saving.flush()
             uow.commit()
     written: dict[str, Path] = {}
     if skip_invalid and not dry_run and rejects:
         written = _write_rejects(sources, plan, rejects)
-    return _report(sources, plan, dry_run=dry_run, rejects=written)
+    report = _report(sources, plan, dry_run=dry_run, rejects=written)
+    return attrs.evolve(report, warnings=(*report.warnings, *forgotten))
+
+
+def _forgotten_again(store: Store, contacts: Sequence[Contact]) -> list[str]:
+    """A warning for each imported contact who matches a person forgotten
+    earlier (by the salted hashes of the audit trail): the import brings back
+    somebody who asked to be forgotten, and a person must decide."""
+    if not contacts or not hasattr(store, "audit_records"):
+        return []  # a backend without privacy tables has forgotten nobody
+    return [
+        f"contact {contact.id} matches a person forgotten on {record.at.date().isoformat()} "
+        f"(audit record {record.id}); check before keeping their data"
+        for contact, record in flag_forgotten(store, contacts)
+    ]
 
 
 class _Saving:
@@ -189,8 +208,12 @@ class _Saving:
         self._dry_run = dry_run
         self._new: dict[str, list[Record]] = {}
         self._pending = 0
+        self.contacts: list[Contact] = []
+        """Contacts created or changed, for the check against forgotten people."""
 
     def __call__(self, write: Write) -> None:
+        if isinstance(write.value, Contact):
+            self.contacts.append(write.value)
         if self._dry_run:
             return
         if write.expected_version is not None:
