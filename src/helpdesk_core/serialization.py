@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.errors import CattrsError
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
@@ -25,7 +26,7 @@ from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
-from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, Event, Ticket
+from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, AuthorKind, Event, Ticket
 from helpdesk_core.rules import Condition, condition_kind
 
 T = TypeVar("T")
@@ -270,6 +271,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_structure_hook(datetime | None, _structure_optional_datetime)
     conv.register_structure_hook(str | None, _structure_optional_text)
+    # A comment's author is checked by the model's validator, whose message names
+    # the field; cattrs' own Literal check would raise an error of its own kind.
+    conv.register_structure_hook_func(lambda cls: cls == AuthorKind, lambda value, _: value)
     json_objects = (Mapping[str, Any], Mapping[str, str])
     conv.register_structure_hook_func(lambda cls: cls in json_objects, _structure_json_object)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
@@ -363,7 +367,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
     for index, event in enumerate(events):
         try:
             structured.append(event_from(event, Event))
-        except (ValidationError, TypeError, KeyError, ValueError) as error:
+        except (ValidationError, TypeError, KeyError, ValueError, CattrsError) as error:
             raise ValidationError(f"{label}: events[{index}]: {_reason(error)}") from None
     created_at = data.get("created_at")
     if not isinstance(created_at, str | datetime):
@@ -374,7 +378,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
         raise ValidationError(f"{label}: created_at: {error}") from None
     try:
         return converter.structure({**data, "events": tuple(structured)}, Ticket)
-    except (ValidationError, TypeError, KeyError, ValueError) as error:
+    except (ValidationError, TypeError, KeyError, ValueError, CattrsError) as error:
         raise ValidationError(f"{label}: {_reason(error)}") from None
 
 

@@ -118,3 +118,19 @@ def test_attributes_that_are_not_an_object_are_refused_clearly() -> None:
     line = '{"id": "T-1", "subject": "x", "created_at": "2026-01-01T00:00:00Z", "attributes": null}'
     with pytest.raises(ValidationError, match=r"^ticket T-1: expected a JSON object, got None$"):
         ticket_from_json(line)
+
+
+def test_a_comment_without_an_author_kind_names_the_field() -> None:
+    import pytest
+
+    from helpdesk_core.errors import ValidationError
+
+    line = (
+        '{"id": "T-1", "subject": "x", "created_at": "2026-01-01T00:00:00Z", "events": '
+        '[{"kind": "comment", "at": "2026-01-01T00:00:00Z", "author": null}]}'
+    )
+    with pytest.raises(ValidationError) as caught:
+        ticket_from_json(line)
+    assert str(caught.value) == (
+        "ticket T-1: events[0]: Comment.author: expected 'employee' or 'contact', got None"
+    )
