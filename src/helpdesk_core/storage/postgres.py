@@ -26,16 +26,9 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from helpdesk_core.errors import ConflictError, StorageUnavailable, ValidationError
-from helpdesk_core.model.assets import Equipment, ServiceObject
-from helpdesk_core.model.contracts import Contract
-from helpdesk_core.model.parties import Company, Contact, CustomerGroup
-from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.privacy.audit import AuditRecord
-from helpdesk_core.privacy.consent import ConsentLedger
-from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage import migrations
-from helpdesk_core.storage.documents import by_name, ticket_from_documents, utc_microseconds
+from helpdesk_core.storage.documents import ticket_from_documents, utc_microseconds
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
     Stored,
@@ -47,8 +40,8 @@ from helpdesk_core.storage.sql import (
     Borrow,
     Row,
     Session,
-    SqlReader,
-    SqlRepository,
+    SqlReaders,
+    SqlRepositories,
     SqlTicketReader,
     SqlTicketRepository,
     ticket_filter,
@@ -170,7 +163,7 @@ class PostgresTicketRepository(SqlTicketRepository, PostgresTicketReader):
     """Reads and writes tickets in a PostgreSQL unit of work."""
 
 
-class PostgresUnitOfWork:
+class PostgresUnitOfWork(SqlRepositories):
     """One transaction on one connection; rolled back unless committed."""
 
     def __init__(self, session: PostgresSession) -> None:
@@ -180,19 +173,8 @@ class PostgresUnitOfWork:
         def borrow() -> Iterator[Session]:
             yield session
 
-        kinds = by_name()
+        SqlRepositories.__init__(self, borrow)
         self.tickets = PostgresTicketRepository(borrow)
-        self.companies: SqlRepository[Company] = SqlRepository(kinds["companies"], borrow)
-        self.contacts: SqlRepository[Contact] = SqlRepository(kinds["contacts"], borrow)
-        self.customer_groups: SqlRepository[CustomerGroup] = SqlRepository(kinds["customer_groups"], borrow)
-        self.contracts: SqlRepository[Contract] = SqlRepository(kinds["contracts"], borrow)
-        self.service_objects: SqlRepository[ServiceObject] = SqlRepository(kinds["service_objects"], borrow)
-        self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
-        self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
-        self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
-        self.audit_records: SqlRepository[AuditRecord] = SqlRepository(kinds["audit_records"], borrow)
-        self.consents: SqlRepository[ConsentLedger] = SqlRepository(kinds["consents"], borrow)
-        self.legal_holds: SqlRepository[LegalHold] = SqlRepository(kinds["legal_holds"], borrow)
 
     def commit(self) -> None:
         self._session.finish(commit=True)
@@ -222,7 +204,7 @@ def _split_url(url: str) -> tuple[str, int, str]:
     return conninfo, pool_size, label
 
 
-class PostgresStore(TicketShortcuts):
+class PostgresStore(TicketShortcuts, SqlReaders):
     """Aggregates in a PostgreSQL database; see the module docstring."""
 
     def __init__(self, url: str) -> None:
@@ -260,19 +242,8 @@ class PostgresStore(TicketShortcuts):
             self.close()
             raise
         borrow = self._reading
-        kinds = by_name()
+        SqlReaders.__init__(self, borrow)
         self.tickets = PostgresTicketReader(borrow)
-        self.companies: SqlReader[Company] = SqlReader(kinds["companies"], borrow)
-        self.contacts: SqlReader[Contact] = SqlReader(kinds["contacts"], borrow)
-        self.customer_groups: SqlReader[CustomerGroup] = SqlReader(kinds["customer_groups"], borrow)
-        self.contracts: SqlReader[Contract] = SqlReader(kinds["contracts"], borrow)
-        self.service_objects: SqlReader[ServiceObject] = SqlReader(kinds["service_objects"], borrow)
-        self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
-        self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
-        self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
-        self.audit_records: SqlReader[AuditRecord] = SqlReader(kinds["audit_records"], borrow)
-        self.consents: SqlReader[ConsentLedger] = SqlReader(kinds["consents"], borrow)
-        self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Row]]:

@@ -16,9 +16,17 @@ from contextlib import AbstractContextManager
 from typing import Any, Generic, Protocol, TypeVar
 
 from helpdesk_core.errors import ConflictError, NotFound
+from helpdesk_core.model.assets import Equipment, ServiceObject
+from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.parties import Company, Contact, CustomerGroup
+from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Event, Ticket
+from helpdesk_core.privacy.audit import AuditRecord
+from helpdesk_core.privacy.consent import ConsentLedger
+from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage.documents import (
     Kind,
+    by_name,
     check_appended,
     event_documents,
     from_utc_microseconds,
@@ -398,11 +406,51 @@ def _insert_events(session: Session, ticket_id: str, first: int, documents: Sequ
         )
 
 
+
+class SqlReaders:
+    """The readers of every aggregate besides tickets, over one way of borrowing
+    a session: what an SQL store offers outside a unit of work."""
+
+    def __init__(self, borrow: Borrow) -> None:
+        kinds = by_name()
+        self.companies: SqlReader[Company] = SqlReader(kinds["companies"], borrow)
+        self.contacts: SqlReader[Contact] = SqlReader(kinds["contacts"], borrow)
+        self.customer_groups: SqlReader[CustomerGroup] = SqlReader(kinds["customer_groups"], borrow)
+        self.contracts: SqlReader[Contract] = SqlReader(kinds["contracts"], borrow)
+        self.service_objects: SqlReader[ServiceObject] = SqlReader(kinds["service_objects"], borrow)
+        self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
+        self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
+        self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
+        self.audit_records: SqlReader[AuditRecord] = SqlReader(kinds["audit_records"], borrow)
+        self.consents: SqlReader[ConsentLedger] = SqlReader(kinds["consents"], borrow)
+        self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
+
+
+class SqlRepositories:
+    """The repositories of every aggregate besides tickets inside one SQL unit
+    of work (the same session for all of them)."""
+
+    def __init__(self, borrow: Borrow) -> None:
+        kinds = by_name()
+        self.companies: SqlRepository[Company] = SqlRepository(kinds["companies"], borrow)
+        self.contacts: SqlRepository[Contact] = SqlRepository(kinds["contacts"], borrow)
+        self.customer_groups: SqlRepository[CustomerGroup] = SqlRepository(kinds["customer_groups"], borrow)
+        self.contracts: SqlRepository[Contract] = SqlRepository(kinds["contracts"], borrow)
+        self.service_objects: SqlRepository[ServiceObject] = SqlRepository(kinds["service_objects"], borrow)
+        self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
+        self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
+        self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
+        self.audit_records: SqlRepository[AuditRecord] = SqlRepository(kinds["audit_records"], borrow)
+        self.consents: SqlRepository[ConsentLedger] = SqlRepository(kinds["consents"], borrow)
+        self.legal_holds: SqlRepository[LegalHold] = SqlRepository(kinds["legal_holds"], borrow)
+
 __all__ = [
     "Borrow",
     "Row",
     "Session",
     "SqlReader",
+    "SqlReaders",
+    "SqlRepositories",
     "SqlRepository",
     "SqlTicketReader",
     "SqlTicketRepository",

@@ -21,22 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpdesk_core.errors import ConflictError, StorageUnavailable
-from helpdesk_core.model.assets import Equipment, ServiceObject
-from helpdesk_core.model.contracts import Contract
-from helpdesk_core.model.parties import Company, Contact, CustomerGroup
-from helpdesk_core.model.staff import Employee, EmployeeGroup
-from helpdesk_core.privacy.audit import AuditRecord
-from helpdesk_core.privacy.consent import ConsentLedger
-from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage import migrations
-from helpdesk_core.storage.documents import by_name
 from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, TextCell, TicketShortcuts
 from helpdesk_core.storage.sql import (
     Borrow,
     Row,
     Session,
-    SqlReader,
-    SqlRepository,
+    SqlReaders,
+    SqlRepositories,
     SqlTicketReader,
     SqlTicketRepository,
 )
@@ -117,25 +109,14 @@ def _lend(session: Session) -> Borrow:
     return borrow
 
 
-class SqliteUnitOfWork:
+class SqliteUnitOfWork(SqlRepositories):
     """One ``BEGIN IMMEDIATE`` transaction; rolled back unless committed."""
 
     def __init__(self, session: _WriteSession) -> None:
         self._session = session
         borrow = _lend(session)
-        kinds = by_name()
+        SqlRepositories.__init__(self, borrow)
         self.tickets = SqlTicketRepository(borrow)
-        self.companies: SqlRepository[Company] = SqlRepository(kinds["companies"], borrow)
-        self.contacts: SqlRepository[Contact] = SqlRepository(kinds["contacts"], borrow)
-        self.customer_groups: SqlRepository[CustomerGroup] = SqlRepository(kinds["customer_groups"], borrow)
-        self.contracts: SqlRepository[Contract] = SqlRepository(kinds["contracts"], borrow)
-        self.service_objects: SqlRepository[ServiceObject] = SqlRepository(kinds["service_objects"], borrow)
-        self.equipment: SqlRepository[Equipment] = SqlRepository(kinds["equipment"], borrow)
-        self.employees: SqlRepository[Employee] = SqlRepository(kinds["employees"], borrow)
-        self.employee_groups: SqlRepository[EmployeeGroup] = SqlRepository(kinds["employee_groups"], borrow)
-        self.audit_records: SqlRepository[AuditRecord] = SqlRepository(kinds["audit_records"], borrow)
-        self.consents: SqlRepository[ConsentLedger] = SqlRepository(kinds["consents"], borrow)
-        self.legal_holds: SqlRepository[LegalHold] = SqlRepository(kinds["legal_holds"], borrow)
 
     def commit(self) -> None:
         self._session.end("COMMIT")
@@ -144,7 +125,7 @@ class SqliteUnitOfWork:
         self._session.end("ROLLBACK")
 
 
-class SqliteStore(TicketShortcuts):
+class SqliteStore(TicketShortcuts, SqlReaders):
     """Aggregates in an SQLite file: ``sqlite:///relative/path`` or
     ``sqlite:////absolute/path`` (or a plain path)."""
 
@@ -166,19 +147,8 @@ class SqliteStore(TicketShortcuts):
             finally:
                 session.end("ROLLBACK")
         borrow = self._reading
-        kinds = by_name()
+        SqlReaders.__init__(self, borrow)
         self.tickets = SqlTicketReader(borrow)
-        self.companies: SqlReader[Company] = SqlReader(kinds["companies"], borrow)
-        self.contacts: SqlReader[Contact] = SqlReader(kinds["contacts"], borrow)
-        self.customer_groups: SqlReader[CustomerGroup] = SqlReader(kinds["customer_groups"], borrow)
-        self.contracts: SqlReader[Contract] = SqlReader(kinds["contracts"], borrow)
-        self.service_objects: SqlReader[ServiceObject] = SqlReader(kinds["service_objects"], borrow)
-        self.equipment: SqlReader[Equipment] = SqlReader(kinds["equipment"], borrow)
-        self.employees: SqlReader[Employee] = SqlReader(kinds["employees"], borrow)
-        self.employee_groups: SqlReader[EmployeeGroup] = SqlReader(kinds["employee_groups"], borrow)
-        self.audit_records: SqlReader[AuditRecord] = SqlReader(kinds["audit_records"], borrow)
-        self.consents: SqlReader[ConsentLedger] = SqlReader(kinds["consents"], borrow)
-        self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
 
     def _connect(self) -> sqlite3.Connection:
         try:
