@@ -69,6 +69,29 @@ def _structure_optional_datetime(value: object, _: type) -> datetime | None:
     return None if value is None else _structure_datetime(value, datetime)
 
 
+def _structure_text(value: object, _: type) -> str:
+    """A required text: as cattrs structures it (``str(value)``), but ``null``
+    is refused instead of becoming the text ``"None"``."""
+    if type(value) is str:
+        return value
+    if value is None:
+        raise ValidationError("expected a text, got null")
+    return str(value)
+
+
+def _text_of(field: str) -> Callable[[object, type], str]:
+    """:func:`_structure_text` for one field, whose name the error carries."""
+
+    def structure(value: object, _: type) -> str:
+        if type(value) is str:
+            return value
+        if value is None:
+            raise ValidationError(f"{field}: expected a text, got null")
+        return str(value)
+
+    return structure
+
+
 def _structure_optional_text(value: object, _: type) -> str | None:
     """``str | None`` as cattrs structures it (``str(value)``), without its
     generic union dispatch: ids and texts are on every decoded event."""
@@ -117,28 +140,36 @@ def _all_texts(values: list[Any]) -> bool:
     return True
 
 
-def _plain_field_lines(name: str, kind: object, ns: dict[str, Any], conv: cattrs.Converter) -> list[str]:
-    """Lines turning ``v`` into ``kw[name]``, or returning ``NOT_PLAIN`` when
-    ``v`` is not of the exact JSON type whose result is known to equal the
-    converter's (anything else goes through the converter's own hook)."""
+def _plain_field_lines(
+    name: str, kind: object, ns: dict[str, Any], conv: cattrs.Converter, keep: str = "kw[{name!r}] = {value}"
+) -> list[str]:
+    """Lines turning ``v`` into the field ``name`` (``keep`` says how the
+    value is kept: into ``kw`` or onto the new instance), or returning
+    ``NOT_PLAIN`` when ``v`` is not of the exact JSON type whose result is
+    known to equal the converter's (anything else goes through the
+    converter's own hook)."""
     bail = "return NOT_PLAIN"
+
+    def kept(value: str) -> str:
+        return keep.format(name=name, value=value)
+
     if kind is str or kind is bool or kind is int:
         ns[f"t_{name}"] = kind
-        return [f"if type(v) is not t_{name}: {bail}", f"kw[{name!r}] = v"]
+        return [f"if type(v) is not t_{name}: {bail}", kept("v")]
     if kind == str | None:
-        return [f"if v is not None and type(v) is not str: {bail}", f"kw[{name!r}] = v"]
+        return [f"if v is not None and type(v) is not str: {bail}", kept("v")]
     if kind is datetime or kind == datetime | None:
         lines = [f"if type(v) is not str: {bail}", "v = parse(v)",
                  f"if type(v.tzinfo) is not timezone: {bail}"]
         if kind is not datetime:
             lines = ["if v is not None:", *(f"  {line}" for line in lines)]
-        return [*lines, f"kw[{name!r}] = v"]
+        return [*lines, kept("v")]
     if kind == frozenset[str] or kind == tuple[str, ...]:
         ns[f"c_{name}"] = frozenset if kind == frozenset[str] else tuple
-        return [f"if type(v) is not list or not all_texts(v): {bail}", f"kw[{name!r}] = c_{name}(v)"]
+        return [f"if type(v) is not list or not all_texts(v): {bail}", kept(f"c_{name}(v)")]
     ns[f"h_{name}"] = conv.get_structure_hook(kind)
     ns[f"t_{name}"] = kind
-    return [f"kw[{name!r}] = h_{name}(v, t_{name})"]
+    return [kept(f"h_{name}(v, t_{name})")]
 
 
 def _plain_structure_fn(
@@ -167,6 +198,65 @@ def _plain_structure_fn(
     exec(compile("\n".join(lines), f"<plain structure {cls.__qualname__}>", "exec"), ns)
     plain: Callable[[dict[str, Any]], T] = ns["structure_plain"]
     return plain
+
+
+def _trusted_structure_fn(
+    conv: cattrs.Converter,
+    cls: type[T],
+    renames: Mapping[str, str],
+    hooks: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> Callable[[dict[str, Any]], T]:
+    """A structure function for a document this library wrote itself (a row of
+    its own store): the plain case of :func:`_plain_structure_fn`, but the
+    instance is built without running the attrs validators again — the value
+    was validated when it was saved, and a batch report decodes millions.
+
+    Types are still checked as the plain case checks them (ids and texts are
+    strings, date-times carry an offset); a key it does not know, a value of
+    another JSON type or a missing required field returns :data:`_NOT_PLAIN`
+    (or raises), and the caller decodes the document the validated way.
+    ``hooks`` replaces the structure hook of the named fields.
+    """
+    attrs.resolve_types(cls)  # type: ignore[type-var]
+    fields = [f for f in attrs.fields(cls) if f.init]  # type: ignore[arg-type]
+    ns: dict[str, Any] = {
+        "cls": cls, "NOT_PLAIN": _NOT_PLAIN, "parse": datetime.fromisoformat,
+        "timezone": timezone, "all_texts": _all_texts, "new": object.__new__,
+        "put": object.__setattr__, "MISSING": _NOT_PLAIN,
+        "known": frozenset(renames.get(f.name, f.name) for f in fields) | {"kind"},
+    }
+    lines = ["def structure_trusted(o):", "  if not known.issuperset(o): return NOT_PLAIN",
+             "  self = new(cls)"]
+    for field in fields:
+        key = renames.get(field.name, field.name)
+        keep = "put(self, {name!r}, {value})"
+        if field.converter is not None:
+            ns[f"k_{field.name}"] = field.converter
+            keep = "put(self, {name!r}, k_{name}({value}))"
+        if hooks and field.name in hooks:
+            ns[f"h_{field.name}"] = hooks[field.name]
+            body = [keep.format(name=field.name, value=f"h_{field.name}(v)")]
+        else:
+            body = _plain_field_lines(field.name, field.type, ns, conv, keep)
+        if field.default is attrs.NOTHING:
+            lines += [f"  v = o[{key!r}]", *(f"  {line}" for line in body)]
+            continue
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            ns[f"d_{field.name}"] = field.default.factory
+            default = f"d_{field.name}()"
+        else:
+            ns[f"d_{field.name}"] = field.default
+            default = f"d_{field.name}"
+        lines += [
+            f"  v = o.get({key!r}, MISSING)",
+            f"  if v is MISSING: put(self, {field.name!r}, {default})",
+            "  else:",
+            *(f"    {line}" for line in body),
+        ]
+    lines.append("  return self")
+    exec(compile("\n".join(lines), f"<trusted structure {cls.__qualname__}>", "exec"), ns)
+    trusted: Callable[[dict[str, Any]], T] = ns["structure_trusted"]
+    return trusted
 
 
 def _as_is_overrides(cls: type[Any]) -> dict[str, Any]:
@@ -213,7 +303,13 @@ def _keeping_unknown_keys(
     into ``extra`` on the way in and come back out at the top level."""
     renames = renames or {}
     overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
-    structure = make_dict_structure_fn(cls, converter, **overrides)
+    attrs.resolve_types(cls)  # type: ignore[type-var]
+    texts = {
+        a.name: override(rename=renames.get(a.name), struct_hook=_text_of(f"{cls.__name__}.{a.name}"))
+        for a in attrs.fields(cls)  # type: ignore[arg-type]
+        if a.type is str
+    }
+    structure = make_dict_structure_fn(cls, converter, **{**overrides, **texts})
     as_is = {
         name: override(rename=renames.get(name), unstruct_hook=identity)
         for name in _as_is_overrides(cls)
@@ -270,6 +366,7 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_structure_hook(datetime | None, _structure_optional_datetime)
+    conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(str | None, _structure_optional_text)
     # A comment's author is checked by the model's validator, whose message names
     # the field; cattrs' own Literal check would raise an error of its own kind.
@@ -382,6 +479,50 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
         raise ValidationError(f"{label}: {_reason(error)}") from None
 
 
+_TRUSTED_EVENTS: dict[object, Callable[[dict[str, Any]], Any]] = {
+    kind: _trusted_structure_fn(converter, cls, {}) for kind, cls in EVENT_KINDS.items()
+}
+_EVENT_HOOK = converter.get_structure_hook(Event)
+
+
+def _trusted_events(data: object) -> tuple[Event, ...]:
+    """The events of a stored ticket; one the trusted path does not take (say,
+    with unknown keys to keep) is structured the validated way."""
+    if type(data) is not list:
+        raise ValidationError(f"events must be a JSON array, got {type(data).__name__}")
+    events: list[Event] = []
+    for item in data:
+        structure = _TRUSTED_EVENTS.get(item.get("kind")) if type(item) is dict else None
+        event = _NOT_PLAIN if structure is None else structure(item)
+        events.append(_EVENT_HOOK(item, Event) if event is _NOT_PLAIN else event)
+    return tuple(events)
+
+
+_TRUSTED_TICKET = _trusted_structure_fn(
+    converter, Ticket, _TICKET_RENAMES, hooks={"events": _trusted_events}
+)
+
+
+def ticket_from_stored(data: dict[str, Any]) -> Ticket:
+    """A ticket from a document of this library's own store.
+
+    What a store holds was a validated :class:`Ticket` when it was saved, so
+    the attrs validators are not run again (decoding takes about half the
+    time: a batch report reads millions). Types are still checked; a document
+    the trusted path does not take — unknown keys, a value of another JSON
+    type, anything missing — is decoded by :func:`ticket_from_json`, which
+    validates everything and names what is wrong.
+    """
+    try:
+        ticket = _TRUSTED_TICKET(data)
+    except Exception:
+        ticket = _NOT_PLAIN
+    if ticket is _NOT_PLAIN:
+        return ticket_from_json(data)
+    stored: Ticket = ticket
+    return stored
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"missing required field {error.args[0]!r}"
@@ -423,6 +564,7 @@ __all__ = [
     "make_converter",
     "structure",
     "ticket_from_json",
+    "ticket_from_stored",
     "ticket_to_json",
     "ticket_to_json_line",
     "unstructure",

@@ -90,3 +90,11 @@ def test_optional_texts_and_instants_structure_as_before() -> None:
                                                  "at": "2026-03-02T09:10:00+01:00", "until": "2026-03-03T09:00"}]})
     with pytest.raises(ValidationError, match="is not an ISO-8601 date-time"):
         ticket_from_json(_line(at="tomorrow"))
+
+
+def test_a_null_where_a_text_is_required_is_refused_not_read_as_none() -> None:
+    with pytest.raises(ValidationError, match=r"^ticket: Ticket\.id: expected a text, got null$"):
+        ticket_from_json({**_line(), "id": None})
+    with pytest.raises(ValidationError, match=r"events\[0\]: StatusChange\.to: expected a text, got null"):
+        ticket_from_json({**_line(), "events": [{"kind": "status", "at": "2026-03-02T09:10:00+01:00", "to": None}]})
+    assert ticket_from_json({**_line(), "subject": 7}).subject == "7"  # numbers still read as their text

@@ -24,7 +24,7 @@ from helpdesk_core.model.ticket import Event, StatusChange, Ticket
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
-from helpdesk_core.serialization import converter, ticket_from_json, ticket_to_json
+from helpdesk_core.serialization import converter, ticket_from_stored, ticket_to_json
 
 T = TypeVar("T")
 
@@ -112,7 +112,7 @@ def ticket_from_documents(header: str, events: Sequence[str] | str | None) -> Ti
     if events:
         joined = events if isinstance(events, str) else ",".join(events)
         data["events"] = json.loads(f"[{joined}]")
-    return ticket_from_json(data)
+    return ticket_from_stored(data)
 
 
 @attrs.frozen

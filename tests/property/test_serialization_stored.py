@@ -1,0 +1,91 @@
+"""Reading tickets back from the library's own store skips the attrs
+validators (the values were validated when saved), and must still give
+exactly what the validated reading gives.
+
+A document the trusted path does not take — unknown keys, a value of another
+JSON type, a missing field, a date-time without an offset — goes the validated
+way, so its errors are the usual ones.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_serialization_fast_paths import _outcome, broken
+from test_serialization_roundtrip import tickets
+
+from helpdesk_core.errors import ValidationError
+from helpdesk_core.model.ticket import StatusChange, Ticket
+from helpdesk_core.serialization import ticket_from_json, ticket_from_stored, ticket_to_json_line
+from helpdesk_core.storage.documents import event_documents, ticket_from_documents, ticket_header
+
+
+@settings(max_examples=150, deadline=None)
+@given(tickets())
+def test_a_stored_ticket_reads_back_equal(ticket: Ticket) -> None:
+    read = ticket_from_documents(ticket_header(ticket), event_documents(ticket.events))
+    assert read == ticket
+    assert [type(e) for e in read.events] == [type(e) for e in ticket.events]
+
+
+@settings(max_examples=150, deadline=None)
+@given(tickets(), st.data())
+def test_trusted_reading_agrees_with_the_validated_one(ticket: Ticket, data: st.DataObject) -> None:
+    """Wherever the validated reading accepts a document the trusted one gives
+    the same ticket; where it refuses one, the trusted reading refuses it with
+    the same message — unless the value has the JSON type the store writes and
+    only a validator would object (a blank subject, say), which a store never
+    holds because every saved ticket was validated."""
+    document = json.loads(ticket_to_json_line(ticket))
+    if document["events"] and data.draw(st.booleans()):
+        index = data.draw(st.integers(0, len(document["events"]) - 1))
+        document["events"][index] = data.draw(broken(document["events"][index]))
+    elif data.draw(st.booleans()):
+        document = data.draw(broken(document))
+    validated = _outcome(ticket_from_json, json.loads(json.dumps(document)))
+    trusted = _outcome(ticket_from_stored, document)
+    if isinstance(validated, Ticket) or isinstance(trusted, str):
+        assert trusted == validated
+
+
+def _stored(**changes: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": "T-1",
+        "subject": "Printer",
+        "created_at": "2026-03-02T08:55:00+01:00",
+        "events": [{"kind": "status", "at": "2026-03-02T09:00:00+01:00", "to": "in_progress"}],
+    }
+    document.update(changes)
+    return document
+
+
+def test_unknown_keys_of_a_stored_event_are_kept() -> None:
+    document = _stored(
+        events=[{"kind": "status", "at": "2026-03-02T09:00:00+01:00", "to": "in_progress", "x_bot": 1}]
+    )
+    ticket = ticket_from_stored(document)
+    assert ticket.events == (
+        StatusChange(
+            at=datetime(2026, 3, 2, 8, tzinfo=UTC), to="in_progress", extra={"x_bot": 1}
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"created_at": "2026-03-02T08:55:00"}, "must be timezone-aware"),
+        ({"id": None}, "Ticket.id: expected a text, got null"),
+        ({"events": [{"kind": "status", "at": "2026-03-02T09:00:00+01:00"}]}, "missing required field 'to'"),
+        ({"events": [{"kind": "call", "at": "2026-03-02T09:00:00+01:00"}]}, "event kind 'call'"),
+        ({"events": {"kind": "status"}}, "events must be a JSON array"),
+    ],
+)
+def test_a_document_of_another_shape_gets_the_validated_error(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        ticket_from_stored(_stored(**changes))
