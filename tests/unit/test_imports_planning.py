@@ -16,7 +16,7 @@ from helpdesk_core.imports.planning import ImportPlan, plan_import, plan_skippin
 from helpdesk_core.imports.readers import SourceFile, format_of
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, PortalAccess
-from helpdesk_core.model.staff import Employee
+from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Assignee
 
 REPOSITORIES = (
@@ -253,3 +253,42 @@ def test_unknown_columns_are_warned_about_once(tmp_path: Path) -> None:
         "contacts.csv: unknown column 'fax' is ignored (known: external_id, company, first_name, "
         "last_name, email, phone, mobile, responsible, portal_access)",
     )
+
+
+def test_a_group_may_name_employees_whose_file_is_mapped_after_it(tmp_path: Path) -> None:
+    groups = file(tmp_path, "employee-groups", "external_id,name,manager,members\nG-1,První linie,E-1,E-1;E-2\n")
+    employees = file(
+        tmp_path,
+        "employees",
+        "external_id,last_name,email,groups\nE-1,Dvořáková,lenka@servis.cz,G-1\nE-2,Procházka,tomas@servis.cz,G-1\n",
+    )
+    plan = plan_import([employees, groups], shelves())
+    assert plan.problems() == ()
+    group = next(w.value for w in plan.writes if w.value.id == "G-1")
+    assert isinstance(group, EmployeeGroup)
+    assert (group.manager, group.members) == ("E-1", frozenset({"E-1", "E-2"}))
+
+
+def test_rows_read_once_are_judged_as_if_read_twice(tmp_path: Path) -> None:
+    """Files no earlier file refers to are read once, row checks and mapping
+    together: a repeated id still rejects the later row, warnings still come
+    in the order of the kinds, and progress still knows each file's rows."""
+    companies = file(tmp_path, "companies", "external_id,name,fax\nC-1,Kavárna,1\n")
+    contacts = file(
+        tmp_path,
+        "contacts",
+        "external_id,company,last_name,pager\nP-1,C-1,Nováková,1\n,C-1,Bez čísla,2\nP-1,C-1,Horák,3\n",
+    )
+    told: list[tuple[str, int, int]] = []
+    plan = plan_import([contacts, companies], shelves(), progress=lambda *a: told.append(a))
+    assert [(r.file, r.line, r.outcome, r.reason) for r in plan.rows] == [
+        ("companies.csv", 2, "created", ""),
+        ("contacts.csv", 2, "created", ""),
+        ("contacts.csv", 3, "rejected", "external_id: required to identify a contact, but it is empty"),
+        ("contacts.csv", 4, "rejected", "external_id: 'P-1' appears again (first on line 2)"),
+    ]
+    assert [w.split(" is ignored")[0] for w in plan.warnings] == [
+        "companies.csv: unknown column 'fax'",
+        "contacts.csv: unknown column 'pager'",
+    ]
+    assert told == [("companies.csv", 1, 1), ("contacts.csv", 3, 3)]

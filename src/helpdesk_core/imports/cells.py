@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import email_validator
 import phonenumbers
@@ -134,11 +135,11 @@ def _email_by_validator(address: str) -> str | EmailNotValidError:
         return error
 
 
-_PLAIN_EMAIL = re.compile(
-    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)+[a-z]{2,63}"
-)
-"""The everyday address: a dot-atom of ASCII letters, digits, ``_+-`` before
-the ``@``; lower-case ASCII labels without ``--`` after it, ending in a
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
+"""The everyday part before the ``@``: a dot-atom of ASCII letters, digits, ``_+-``."""
+
+_PLAIN_DOMAIN = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)+[a-z]{2,63}")
+"""The everyday domain: lower-case ASCII labels without ``--``, ending in a
 letters-only top-level domain."""
 
 
@@ -146,16 +147,34 @@ def _plain_email(address: str) -> str | None:
     """``address`` itself when it is an everyday address that email-validator
     accepts unchanged (a few microseconds instead of ~0.1 ms); None when not
     sure, and the validator decides. A test holds the two to the same answers."""
-    if len(address) > 254 or not _PLAIN_EMAIL.fullmatch(address):
-        return None
-    local, domain = address.split("@")
-    labels = domain.split(".")
-    if len(local) > 64 or any(len(label) > 63 for label in labels):
-        return None
-    special = email_validator.SPECIAL_USE_DOMAIN_NAMES
-    if any(".".join(labels[i:]) in special for i in range(len(labels))):
+    local, at, domain = address.partition("@")
+    if (
+        not at
+        or len(address) > 254
+        or len(local) > 64
+        or not _plain_domain(domain)
+        or not _PLAIN_LOCAL.fullmatch(local)
+    ):
         return None
     return address
+
+
+@lru_cache(maxsize=_CACHED)
+def _plain_domain(domain: str) -> bool:
+    """Whether ``domain`` is an everyday one that email-validator takes as it
+    is (kept per domain: the contacts of one company share it)."""
+    if not _PLAIN_DOMAIN.fullmatch(domain):
+        return False
+    if len(domain) > 63 and any(len(label) > 63 for label in domain.split(".")):
+        return False
+    special = email_validator.SPECIAL_USE_DOMAIN_NAMES
+    dot = -1
+    while True:  # the domain, then each domain it is under
+        if domain[dot + 1 :] in special:
+            return False
+        dot = domain.find(".", dot + 1)
+        if dot == -1:
+            return True
 
 
 def phone(key: str, value: object, *, region: str) -> str | None:
@@ -194,6 +213,10 @@ _PLAIN_PHONE = re.compile(r"(\+?)([1-9][0-9]*(?:[ -][0-9]+)*)")
 """Digits with single spaces or hyphens between groups, ``+`` first or not."""
 
 
+_Desc = tuple[frozenset[int], re.Pattern[str]]
+"""Possible lengths (empty: any) and the pattern of one kind of number."""
+
+
 def _plain_e164(number: str, region: str) -> tuple[str | None] | None:
     """``(E.164 form or None when invalid,)`` for a plain number, decided by the
     metadata of ``phonenumbers`` without its general parser (a few µs); None
@@ -204,39 +227,70 @@ def _plain_e164(number: str, region: str) -> tuple[str | None] | None:
         return None
     digits = plain[2].replace(" ", "").replace("-", "")
     if plain[1]:
-        for size in (1, 2, 3):
-            country = int(digits[:size])
-            if country in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-                break
-        else:
+        lead = _country_lead(digits[:3])
+        if lead is None:
             return None
+        country, size = lead
         national = digits[size:]
+        setup = _setup(country, True, region)
     else:
-        country = phonenumbers.country_code_for_region(region)
         national = digits
-        if not country or national.startswith(str(country)):
+        setup = _setup(0, False, region)
+        if setup is not None and national.startswith(setup.country_text):
+            return None
+    if setup is None or not 2 <= len(national) <= 17 or national.startswith("0"):
+        return None
+    for prefix in setup.prefixes:
+        if prefix.match(national):
+            return None
+    lengths, general = setup.general
+    typed = _typed_pattern(setup.region, len(national))
+    if (
+        (lengths and len(national) not in lengths)
+        or general.fullmatch(national) is None
+        or typed is None
+        or typed.fullmatch(national) is None
+    ):
+        return (None,)
+    return (f"+{setup.country_text}{national}",)
+
+
+@cache
+def _country_lead(lead: str) -> tuple[int, int] | None:
+    """The calling code a number's first (up to three) digits begin with, and
+    its length in digits; None when none of them is one."""
+    for size in (1, 2, 3):
+        country = int(lead[:size])
+        if country in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return country, size
+    return None
+
+
+class _Setup(NamedTuple):
+    """What checking a plain number of one calling code needs."""
+
+    region: str
+    country_text: str
+    general: _Desc
+    prefixes: tuple[re.Pattern[str], ...]
+
+
+@cache
+def _setup(country: int, plus: bool, region: str) -> _Setup | None:
+    """The rules for numbers of calling code ``country`` (written with a ``+``)
+    or, without one, of ``region``; None when the fast path cannot decide:
+    a code shared by several regions, a region without usable metadata."""
+    if not plus:
+        country = phonenumbers.country_code_for_region(region)
+        if not country:
             return None
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE[country]
-    if len(regions) != 1 or (not plain[1] and regions[0] != region):
+    if len(regions) != 1 or (not plus and regions[0] != region):
         return None
     rules = _number_rules(regions[0])
-    if rules is None or not 2 <= len(national) <= 17 or national.startswith("0"):
+    if rules is None:
         return None
-    general, prefixes, _ = rules
-    if any(prefix.match(national) for prefix in prefixes):
-        return None
-    typed = _typed_pattern(regions[0], len(national))
-    if not _matches(general, national) or typed is None or typed.fullmatch(national) is None:
-        return (None,)
-    return (f"+{country}{national}",)
-
-
-_Desc = tuple[frozenset[int], re.Pattern[str]]
-
-
-def _matches(desc: _Desc, national: str) -> bool:
-    lengths, pattern = desc
-    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+    return _Setup(regions[0], str(country), rules[0], rules[1])
 
 
 @cache

@@ -162,8 +162,9 @@ def import_sources(
             name: getattr(uow, name) for name in set(REPOSITORIES.values())
         }
         excluded: dict[tuple[str, int], str] = {}
+        watch = _anyone_forgotten(store)
         while True:
-            saving = _Saving(uow, dry_run=dry_run)
+            saving = _Saving(uow, dry_run=dry_run, keep_contacts=watch)
             plan = plan_import(
                 sources, lookups, region=region, excluded=excluded, progress=progress, apply=saving
             )
@@ -185,12 +186,22 @@ def import_sources(
     return attrs.evolve(report, warnings=(*report.warnings, *forgotten))
 
 
+def _anyone_forgotten(store: Store) -> bool:
+    """Whether the store remembers anybody forgotten (by identifier hashes);
+    when not, the imported contacts need not be kept and checked (reading a
+    contact's identifiers takes ~90 µs; a backend without privacy tables has
+    forgotten nobody)."""
+    if not hasattr(store, "audit_records"):
+        return False
+    return any(s.value.identifier_hashes for s in store.audit_records.iter())
+
+
 def _forgotten_again(store: Store, contacts: Sequence[Contact]) -> list[str]:
     """A warning for each imported contact who matches a person forgotten
     earlier (by the salted hashes of the audit trail): the import brings back
     somebody who asked to be forgotten, and a person must decide."""
-    if not contacts or not hasattr(store, "audit_records"):
-        return []  # a backend without privacy tables has forgotten nobody
+    if not contacts:
+        return []
     return [
         f"contact {contact.id} matches a person forgotten on {record.at.date().isoformat()} "
         f"(audit record {record.id}); check before keeping their data"
@@ -203,16 +214,18 @@ class _Saving:
     records at once, new ones gathered and added ``_ADD_BATCH`` at a time
     (one round trip instead of one each)."""
 
-    def __init__(self, uow: UnitOfWork, *, dry_run: bool) -> None:
+    def __init__(self, uow: UnitOfWork, *, dry_run: bool, keep_contacts: bool) -> None:
         self._uow = uow
         self._dry_run = dry_run
+        self._keep_contacts = keep_contacts
         self._new: dict[str, list[Record]] = {}
         self._pending = 0
         self.contacts: list[Contact] = []
-        """Contacts created or changed, for the check against forgotten people."""
+        """Contacts created or changed, for the check against forgotten people
+        (kept only when the store has forgotten somebody)."""
 
     def __call__(self, write: Write) -> None:
-        if isinstance(write.value, Contact):
+        if self._keep_contacts and isinstance(write.value, Contact):
             self.contacts.append(write.value)
         if self._dry_run:
             return

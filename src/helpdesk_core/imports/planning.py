@@ -4,11 +4,15 @@ before anything is written.
 
 Planning reads the store through :class:`Finder` (any storage ``Reader`` or
 ``Repository`` fits) and writes nothing; :func:`plan_import` returns the rows'
-outcomes and the records to save. Files are read twice: first to learn every
-external id the import defines, then to map the rows. Because a new record's
-id is its external id, a reference can be resolved before the record it
-names exists — so references work within one file and across the files of a
-bundle in any order, cycles included.
+outcomes and the records to save. Every external id a file defines is learnt
+before any row that may refer to it is mapped. Because a new record's id is
+its external id, a reference can be resolved before the record it names
+exists — so references work within one file and across the files of a
+bundle in any order, cycles included. Files are mapped in the order of the
+kinds, so most are referred to only by files mapped after them: those are
+read once, each batch learnt and then mapped; a file a kind mapped earlier
+refers to (employees, named by employee groups) is read a first time on its
+own.
 
 The second pass goes a batch of rows at a time: the stored records a batch
 updates or names are looked up in two round trips (``find_many_by_external_id``
@@ -125,66 +129,88 @@ class _Planner:
         self.ids: dict[tuple[str, str], str | None] = {}
         self.early: dict[tuple[str, int], RowResult] = {}
         self.rows: list[RowResult] = []
-        self.warnings: list[str] = []
-        self.totals: dict[str, int] = {}
+        self.warnings: dict[str, list[str]] = {}
+        self.learned: set[str] = set()
         self.writes: list[Write] = []
         self.spoiled = False
         self.deferred: dict[str, tuple[Record, Stored[Any] | None]] = {}
         self.by_external: dict[tuple[str, str], Stored[Any] | None] = {}
         self.by_id: dict[tuple[str, str], Stored[Any] | None] = {}
 
-    # -- pass 1: which external ids does this import define? ----------------
+    # -- which external ids does this import define? ---------------------------
+
+    def learning(self, source: SourceFile) -> _Learning:
+        """Start learning ``source``'s rows (its state kept per file)."""
+        self.defined.setdefault(source.kind.name, {})
+        self.left_out.setdefault(source.kind.name, {})
+        self.warnings.setdefault(source.name, [])
+        return _Learning(source)
 
     def learn(self, source: SourceFile) -> None:
+        """Learn every row of ``source`` ahead of mapping any (a first pass)."""
+        learning = self.learning(source)
+        # A readable CSV row has every column of the header: it is read with its
+        # identity columns alone.
+        for row in source.rows(source.kind.identity if source.format == "csv" else None):
+            self.learn_row(learning, row)
+        self.learned.add(source.name)
+
+    def learn_row(self, learning: _Learning, row: SourceRow) -> None:
+        """Note the external id ``row`` defines; an unreadable row, a missing
+        identity or an id seen before is rejected before the row is mapped."""
+        source = learning.source
         kind = source.kind
-        defined = self.defined.setdefault(kind.name, {})
-        left_out = self.left_out.setdefault(kind.name, {})
-        unknown_seen: set[str] = set()
-        periods_seen: dict[tuple[str, str], int] = {}
-        total = 0
-        for row in source.rows():
-            total += 1
-            for key in row.values:
-                if key not in kind.keys and key not in unknown_seen:
-                    unknown_seen.add(key)
-                    self.warnings.append(
-                        f"{source.name}: unknown column {key!r} is ignored "
-                        f"(known: {', '.join(kind.keys)})"
-                    )
-            if row.problem is not None:
-                self.reject_early(source, row, "?", row.problem)
-                continue
-            try:
-                identity = self.identity(kind, row)
-            except ValidationError as error:
-                self.reject_early(source, row, "?", str(error))
-                continue
-            reason = self.excluded.get((source.name, row.line))
-            if reason is not None:
-                if kind.identity == ("external_id",):
-                    left_out.setdefault(identity, (source.name, row.line))
-                self.reject_early(source, row, identity, reason)
-                continue
+        if source.format != "csv":
+            self.warn_unknown(learning, row.values)
+        elif not learning.header_told and row.problem is None:
+            learning.header_told = True
+            self.warn_unknown(learning, source.columns())
+        if row.problem is not None:
+            self.reject_early(source, row, "?", row.problem)
+            return
+        try:
+            identity = self.identity(kind, row)
+        except ValidationError as error:
+            self.reject_early(source, row, "?", str(error))
+            return
+        reason = self.excluded.get((source.name, row.line))
+        if reason is not None:
             if kind.identity == ("external_id",):
-                first = defined.get(identity)
-                if first is not None:
-                    self.reject_early(
-                        source, row, identity,
-                        f"external_id: {identity!r} appears again (first on line {first})",
-                    )
-                    continue
-                defined[identity] = row.line
-            else:
-                pair = (str(row.values.get("contract", "")).strip(), identity.split(" ")[-1])
-                if pair in periods_seen:
-                    self.reject_early(
-                        source, row, identity,
-                        f"start: the service period of contract {pair[0]!r} starting {pair[1]} "
-                        f"appears again (first on line {periods_seen[pair]})",
-                    )
-                    continue
-                periods_seen[pair] = row.line
-        self.totals[source.name] = total
+                self.left_out[kind.name].setdefault(identity, (source.name, row.line))
+            self.reject_early(source, row, identity, reason)
+            return
+        if kind.identity == ("external_id",):
+            defined = self.defined[kind.name]
+            first = defined.get(identity)
+            if first is not None:
+                self.reject_early(
+                    source, row, identity,
+                    f"external_id: {identity!r} appears again (first on line {first})",
+                )
+                return
+            defined[identity] = row.line
+        else:
+            periods_seen = learning.periods_seen
+            pair = (str(row.values.get("contract", "")).strip(), identity.split(" ")[-1])
+            if pair in periods_seen:
+                self.reject_early(
+                    source, row, identity,
+                    f"start: the service period of contract {pair[0]!r} starting {pair[1]} "
+                    f"appears again (first on line {periods_seen[pair]})",
+                )
+                return
+            periods_seen[pair] = row.line
+
+    def warn_unknown(self, learning: _Learning, keys: Iterable[str]) -> None:
+        """Warn once about each of ``keys`` the kind does not know."""
+        kind = learning.source.kind
+        for key in keys:
+            if key not in kind.keys and key not in learning.unknown_seen:
+                learning.unknown_seen.add(key)
+                self.warnings[learning.source.name].append(
+                    f"{learning.source.name}: unknown column {key!r} is ignored "
+                    f"(known: {', '.join(kind.keys)})"
+                )
 
     @staticmethod
     def identity(kind: Kind, row: SourceRow) -> str:
@@ -321,9 +347,15 @@ class _Planner:
     # -- pass 2: map the rows, a batch at a time -------------------------------
 
     def map_file(self, source: SourceFile) -> None:
-        total = self.totals.get(source.name, 0)
+        learning = None if source.name in self.learned else self.learning(source)
+        total = 0
+        if self.progress is not None:
+            total = sum(1 for _ in source.rows(()))
         done = 0
         for batch in _batches(source.rows(), _BATCH_ROWS):
+            if learning is not None:
+                for row in batch:
+                    self.learn_row(learning, row)
             self.prefetch(source, batch)
             for row in batch:
                 done += 1
@@ -427,7 +459,8 @@ class _Planner:
 
     def plan(self) -> ImportPlan:
         for source in self.sources:
-            self.learn(source)
+            if source.kind.name in _LEARNED_FIRST:
+                self.learn(source)
         for source in self.sources:
             self.map_file(source)
         for record, stored in self.deferred.values():
@@ -436,7 +469,8 @@ class _Planner:
             elif stored.value != record:
                 self.write(Write(_CONTRACTS, record, stored.version))
         self.deferred.clear()
-        return ImportPlan(tuple(self.rows), tuple(self.writes), tuple(self.warnings))
+        warnings = [w for source in self.sources for w in self.warnings.get(source.name, ())]
+        return ImportPlan(tuple(self.rows), tuple(self.writes), tuple(warnings))
 
 
 Apply = Callable[[Write], None]
@@ -447,6 +481,26 @@ _BATCH_ROWS = 500
 
 _REFERENCED = frozenset(t for k in KINDS.values() for r in k.references for t in r.targets)
 """The kinds other kinds refer to (contacts, say, are referred to by none)."""
+
+_ORDER = {name: n for n, name in enumerate(KINDS)}
+_LEARNED_FIRST = frozenset(
+    t for k in KINDS.values() for r in k.references for t in r.targets if _ORDER[t] >= _ORDER[k.name]
+)
+"""The kinds that a kind mapped before them refers to (employees, named by
+employee groups): their external ids are all learnt in a pass of their own
+before any row is mapped. Every other file is learnt a batch at a time as it
+is mapped — read once — since only files mapped after it can refer to it."""
+
+
+@attrs.define
+class _Learning:
+    """What learning one file's rows keeps from row to row."""
+
+    source: SourceFile
+    unknown_seen: set[str] = attrs.Factory(set)
+    periods_seen: dict[tuple[str, str], int] = attrs.Factory(dict)
+    header_told: bool = False
+    """CSV: the unknown columns are the header's, told at the first readable row."""
 
 _CONTRACTS = REPOSITORIES["service-periods"]
 _DEFERRED = frozenset({_CONTRACTS})

@@ -2,9 +2,9 @@
 without a BOM, the delimiter given or guessed from the header) or JSON Lines
 with the same keys.
 
-A file is read lazily and may be read more than once (the import reads it a
-first time to learn every external id, then again to map the rows), so memory
-stays flat however long the file. Line numbers are the file's own, 1-based:
+A file is read lazily and may be read more than once (the import may read
+it a first time to learn every external id, then again to map the rows), so
+memory stays flat however long the file. Line numbers are the file's own, 1-based:
 the header is line 1 and the first CSV record is line 2.
 """
 
@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
-from operator import itemgetter
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import attrs
 
@@ -56,26 +55,32 @@ def format_of(path: Path, given: str | None = None) -> Format:
     )
 
 
-def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """The file's lines as text, numbered from 1; a BOM on line 1 is dropped."""
+def _opened(path: Path) -> BinaryIO:
     try:
-        handle = path.open("rb")
+        return path.open("rb")
     except FileNotFoundError:
         raise ImportRejected(f"{path.name}: no such file ({path})") from None
     except IsADirectoryError:
         raise ImportRejected(f"{path.name}: is a directory, expected a file") from None
-    with handle:
+
+
+def _decoded(path: Path, number: int, raw: bytes) -> str:
+    """Line ``number`` of ``path`` as text; a BOM on line 1 is dropped."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            f"{path.name} line {number}: not UTF-8 text ({error.reason} at byte "
+            f"{error.start + 1} of the line); save the file as UTF-8"
+        ) from None
+    return line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The file's lines as text, numbered from 1; a BOM on line 1 is dropped."""
+    with _opened(path) as handle:
         for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ImportRejected(
-                    f"{path.name} line {number}: not UTF-8 text ({error.reason} at byte "
-                    f"{error.start + 1} of the line); save the file as UTF-8"
-                ) from None
-            if number == 1:
-                line = line.removeprefix("\ufeff")
-            yield number, line
+            yield number, _decoded(path, number, raw)
 
 
 @attrs.frozen
@@ -93,10 +98,13 @@ class SourceFile:
     )
     """The file's name as messages show it: ``contacts.csv`` (kept: asked once a row)."""
 
-    def rows(self) -> Iterator[SourceRow]:
-        """Every record, in file order; blank lines and empty records skipped."""
+    def rows(self, keys: Collection[str] | None = None) -> Iterator[SourceRow]:
+        """Every record, in file order; blank lines and empty records skipped.
+        With ``keys``, a CSV row's ``values`` hold only those of its columns
+        (a quick pass that needs a row's identity, not the whole row); lines
+        and problems are the same either way."""
         if self.format == "csv":
-            return self._csv_rows()
+            return self._csv_rows(keys)
         return self._jsonl_rows()
 
     def columns(self) -> tuple[str, ...]:
@@ -142,38 +150,51 @@ class SourceFile:
                     f"identifies each {self.kind.noun}"
                 )
 
-    def _csv_rows(self) -> Iterator[SourceRow]:
+    def _csv_rows(self, keys: Collection[str] | None) -> Iterator[SourceRow]:
         header, delimiter = self._header()
-        lines = _text_lines(self.path)
-        first_line = 0
-        for number, line in lines:
-            if line.strip():
-                first_line = number
-                break
-        reader = csv.reader(map(itemgetter(1), lines), delimiter=delimiter)
-        while True:
-            start = first_line + reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield SourceRow(start, {}, f"unreadable CSV ({error})")
-                continue
-            if not "".join(cells).strip():
-                continue
-            if len(cells) > len(header):
-                yield SourceRow(
-                    start,
-                    {},
-                    f"{len(cells)} cells, but the header has {len(header)} columns "
-                    f"(is the delimiter {delimiter!r} right?)",
-                )
-                continue
-            values = dict(zip(header, cells, strict=False))
-            if len(cells) < len(header):
-                values.update(dict.fromkeys(header[len(cells) :], ""))
-            yield SourceRow(start, values)
+        width = len(header)
+        picked = None if keys is None else [(k, header.index(k)) for k in keys if k in header]
+        with _opened(self.path) as handle:
+            first_line = 0
+            for number, raw in enumerate(handle, start=1):
+                line = _decoded(self.path, number, raw)
+                if line.strip():
+                    first_line = number
+                    break
+            # The rest is decoded in C, line by line; a line that is not UTF-8 is
+            # found again by the careful reader, which names it.
+            reader = csv.reader(map(bytes.decode, handle), delimiter=delimiter)
+            while True:
+                start = first_line + reader.line_num + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    yield SourceRow(start, {}, f"unreadable CSV ({error})")
+                    continue
+                except UnicodeDecodeError:
+                    for _ in _text_lines(self.path):
+                        pass
+                    raise
+                if not "".join(cells).strip():
+                    continue
+                count = len(cells)
+                if count > width:
+                    yield SourceRow(
+                        start,
+                        {},
+                        f"{count} cells, but the header has {width} columns "
+                        f"(is the delimiter {delimiter!r} right?)",
+                    )
+                    continue
+                if picked is not None:
+                    yield SourceRow(start, {k: cells[i] if i < count else "" for k, i in picked})
+                    continue
+                values = dict(zip(header, cells, strict=False))
+                if count < width:
+                    values.update(dict.fromkeys(header[count:], ""))
+                yield SourceRow(start, values)
 
     def _jsonl_rows(self) -> Iterator[SourceRow]:
         for number, line in _text_lines(self.path):
