@@ -22,7 +22,7 @@ from test_serialization_roundtrip import tickets
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.ticket import StatusChange, Ticket
 from helpdesk_core.serialization import ticket_from_json, ticket_from_stored, ticket_to_json_line
-from helpdesk_core.storage.documents import event_documents, ticket_from_documents, ticket_header
+from helpdesk_core.storage.documents import event_documents, parse_json, ticket_from_documents, ticket_header
 
 
 @settings(max_examples=150, deadline=None)
@@ -89,3 +89,24 @@ def test_unknown_keys_of_a_stored_event_are_kept() -> None:
 def test_a_document_of_another_shape_gets_the_validated_error(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         ticket_from_stored(_stored(**changes))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"attributes": {"ratio": NaN, "big": 123456789012345678901234567890}}',
+        '{"note": "\\ud800 half a surrogate pair"}',
+        '{"name": "Kotel – „urgentní“", "nested": [1, 2.5, true, null, {"x": "\\u0007"}]}',
+    ],
+)
+def test_stored_json_reads_as_the_json_module_reads_it(text: str) -> None:
+    expected = json.loads(text)
+    read = parse_json(text)
+    assert json.dumps(read) == json.dumps(expected)  # NaN != NaN: compare the texts
+
+
+@settings(max_examples=100, deadline=None)
+@given(tickets())
+def test_stored_json_of_tickets_reads_as_the_json_module_reads_it(ticket: Ticket) -> None:
+    text = ticket_to_json_line(ticket)
+    assert parse_json(text) == json.loads(text)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import attrs
+import orjson
 
 from helpdesk_core.errors import HistoryError
 from helpdesk_core.model.assets import Equipment, ServiceObject
@@ -108,11 +109,21 @@ def event_documents(events: Iterable[Event]) -> list[str]:
 def ticket_from_documents(header: str, events: Sequence[str] | str | None) -> Ticket:
     """A ticket from its header and its event documents (a list of texts, or
     the texts already joined by commas, or None for no events)."""
-    data: dict[str, Any] = json.loads(header)
+    data: dict[str, Any] = parse_json(header)
     if events:
         joined = events if isinstance(events, str) else ",".join(events)
-        data["events"] = json.loads(f"[{joined}]")
+        data["events"] = parse_json(f"[{joined}]")
     return ticket_from_stored(data)
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads(text)``, by orjson (about twice as fast on ticket documents,
+    the same values); a text orjson refuses but ``json`` reads (``NaN``, an
+    integer beyond 64 bits, a lone surrogate escape) is read by ``json``."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 @attrs.frozen
