@@ -6,8 +6,10 @@ from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
+import attrs
+
 from helpdesk_core.config import parse_configuration
-from helpdesk_core.model.ticket import Comment, PriorityChange, SlaOverride, StatusChange
+from helpdesk_core.model.ticket import Comment, PriorityChange, SlaOverride, StatusChange, Ticket
 from helpdesk_core.rules import lint
 from helpdesk_core.sample import DEMO_CONFIGURATION, DEMO_END, sample_customers, sample_ticket, sample_tickets
 from helpdesk_core.workflow import DEFAULT_GRAPH, DEFAULT_POLICY, check_history
@@ -17,11 +19,28 @@ CUSTOMERS = sample_customers(7)
 TICKETS = list(sample_tickets(7, 400, customers=CUSTOMERS, end=DEMO_END))
 
 
-def test_the_same_seed_gives_the_same_desk_and_ticket_n_does_not_depend_on_the_count() -> None:
+def test_the_same_seed_gives_the_same_desk() -> None:
     assert sample_customers(7) == CUSTOMERS
-    assert list(sample_tickets(7, 5, customers=CUSTOMERS, end=DEMO_END, first=100)) == TICKETS[99:104]
-    assert sample_ticket(7, 3, customers=CUSTOMERS, end=DEMO_END) == TICKETS[2]
-    assert sample_ticket(8, 3, customers=CUSTOMERS, end=DEMO_END) != TICKETS[2]
+    assert list(sample_tickets(7, 400, customers=CUSTOMERS, end=DEMO_END)) == TICKETS
+    assert list(sample_tickets(8, 400, customers=CUSTOMERS, end=DEMO_END)) != TICKETS
+
+
+def test_tickets_are_numbered_in_the_order_they_were_registered() -> None:
+    assert [t.id for t in TICKETS] == [f"T-{n}" for n in range(1, 401)]
+    assert all(a.created_at <= b.created_at for a, b in pairwise(TICKETS))
+    assert len({t.created_at for t in TICKETS}) > 300  # not all at one instant
+
+
+def test_a_draw_is_the_same_ticket_whatever_else_is_drawn_only_its_number_follows_registration() -> None:
+    def unnumbered(ticket: Ticket) -> Ticket:
+        return attrs.evolve(ticket, id="T-0")
+
+    among_400 = [unnumbered(t) for t in TICKETS]
+    first_five = list(sample_tickets(7, 5, customers=CUSTOMERS, end=DEMO_END))
+    assert [t.id for t in first_five] == ["T-1", "T-2", "T-3", "T-4", "T-5"]
+    assert all(unnumbered(t) in among_400 for t in first_five)
+    by_draw = sample_ticket(7, 99, customers=CUSTOMERS, end=DEMO_END, draw=3)
+    assert by_draw.id == "T-99" and unnumbered(by_draw) in among_400
 
 
 def test_every_history_could_have_happened_and_uses_only_catalogued_values() -> None:
