@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
@@ -92,6 +92,31 @@ def ranges(positions: list[TicketPosition]) -> list[tuple[TicketPosition | None,
     return list(zip(starts, ends, strict=True))
 
 
+RegistrationWindow = tuple[TicketPosition | None, TicketPosition | None]
+"""``(after, through)`` positions in the ticket stream bounding the tickets read."""
+EVERY_REGISTRATION: RegistrationWindow = (None, None)
+
+
+def registration_window(start: datetime | None, end: datetime | None) -> RegistrationWindow:
+    """The stream positions holding the tickets registered in ``[start, end)``
+    (either open), so that a report over a month of a large store reads that
+    month, not the store. Tickets registered exactly one microsecond before
+    ``start`` may be read too; the report's filter leaves them out."""
+    after = None if start is None else (start - timedelta(microseconds=1), "")
+    through = None if end is None else (end, "")
+    return after, through
+
+
+def _later(a: TicketPosition | None, b: TicketPosition | None) -> TicketPosition | None:
+    """The later of two lower bounds (None: no bound)."""
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earlier(a: TicketPosition | None, b: TicketPosition | None) -> TicketPosition | None:
+    """The earlier of two upper bounds (None: no bound)."""
+    return b if a is None else a if b is None else min(a, b)
+
+
 @attrs.frozen
 class ReportJob:
     """What every worker evaluates: the same store, rules, instant, filter and
@@ -103,6 +128,7 @@ class ReportJob:
     group_by: GroupBy | None
     fmt: str
     columns: tuple[str, ...]
+    window: RegistrationWindow = EVERY_REGISTRATION
 
 
 @attrs.frozen
@@ -130,11 +156,14 @@ class _Worker:
         job = self.job
         read = 0
 
+        first, last = _later(after, job.window[0]), _earlier(through, job.window[1])
+
         def tickets() -> Iterator[Ticket]:
             nonlocal read
-            for stored in self.store.tickets.iter_tickets(
-                after=after, through=through, company=job.only.company
-            ):
+            if first is not None and last is not None and last <= first:
+                return
+            stream = self.store.tickets.iter_tickets(after=first, through=last, company=job.only.company)
+            for stored in stream:
                 read += 1
                 yield stored.value
 
@@ -210,16 +239,19 @@ def parallel_available() -> bool:
 
 
 __all__ = [
+    "EVERY_REGISTRATION",
     "MAX_RANGE",
     "MIN_RANGE",
     "PARALLEL_FROM",
     "RangeReport",
+    "RegistrationWindow",
     "ReportJob",
     "customer_directory",
     "default_jobs",
     "parallel_available",
     "range_size",
     "ranges",
+    "registration_window",
     "run_ranges",
     "shareable",
     "sla_row_encoder",

@@ -19,12 +19,15 @@ import click
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import ENCODED_FORMATS, FORMATS, emit_encoded, emit_rows
 from helpdesk_cli.report_jobs import (
+    EVERY_REGISTRATION,
     RangeReport,
+    RegistrationWindow,
     ReportJob,
     default_jobs,
     parallel_available,
     range_size,
     ranges,
+    registration_window,
     run_ranges,
     shareable,
     sla_row_encoder,
@@ -137,9 +140,12 @@ def now() -> datetime:
 # -- the store -------------------------------------------------------------------------
 
 
-def stored_tickets(store: Store, *, company: str | None = None) -> Iterator[Ticket]:
-    """Every ticket with its history, oldest first, streamed from the store."""
-    for stored in store.tickets.iter_tickets(company=company):
+def stored_tickets(
+    store: Store, *, company: str | None = None, window: RegistrationWindow = EVERY_REGISTRATION
+) -> Iterator[Ticket]:
+    """Every ticket with its history (registered inside ``window``: at least
+    those), oldest first, streamed from the store."""
+    for stored in store.tickets.iter_tickets(company=company, after=window[0], through=window[1]):
         yield stored.value
 
 
@@ -265,6 +271,7 @@ def report(
         states=states,
     )
     store = app.store
+    window = registration_window(start, end)
     tally = GroupedTally(by=None if group_by is None else GroupBy(group_by))
     total = store.tickets.count() if company is None else None
     if jobs is None:
@@ -272,7 +279,7 @@ def report(
     if fmt == "xlsx" and output is None:
         emit_rows((), REPORT_COLUMNS, fmt, output)  # refuses, before any work
     if jobs > 1 and shareable(store.url) and parallel_available():
-        job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS)
+        job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
         every = range_size(total if total is not None else store.tickets.count(), jobs)
         bounds = ranges(store.tickets.positions(every, company=company))
         parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds)
@@ -284,7 +291,8 @@ def report(
                 emit_rows(merged, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     else:
         streaming_collection()
-        with progress(stored_tickets(store, company=company), total, "SLA report") as tickets:
+        tickets_read = stored_tickets(store, company=company, window=window)
+        with progress(tickets_read, total if window == EVERY_REGISTRATION else None, "SLA report") as tickets:
             lines = report_lines(
                 tickets,
                 policy=policy,

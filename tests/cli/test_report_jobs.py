@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
 
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
-from helpdesk_cli.report_jobs import MIN_RANGE, default_jobs, range_size, ranges
+from helpdesk_cli.report_jobs import MIN_RANGE, default_jobs, range_size, ranges, registration_window
+from helpdesk_cli.sla import stored_tickets
 from helpdesk_core.sample import DEMO_CONFIGURATION
 from helpdesk_core.storage import open_store
 
@@ -84,3 +88,32 @@ def test_jobs_must_be_a_positive_number(desk: tuple[str, Path]) -> None:
     db, config = desk
     result = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_a_registration_window_gives_the_rows_of_those_tickets_and_reads_no_others(
+    desk: tuple[str, Path],
+) -> None:
+    db, config = desk
+    store = open_store(db)
+    prague = ZoneInfo("Europe/Prague")
+    start, end = datetime(2026, 3, 10, tzinfo=prague), datetime(2026, 3, 21, tzinfo=prague)
+    inside = [t.id for t in stored_tickets(store) if start <= t.created_at < end]
+    read = [t.id for t in stored_tickets(store, window=registration_window(start, end))]
+    assert read == inside and 0 < len(inside) < 650
+
+    whole = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1")
+    rows = {json.loads(line)["ticket"]: line for line in whole.stdout.splitlines()}
+    args = ["sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--from", "2026-03-10", "--to", "2026-03-20"]
+    one = invoke(db, config, *args, "--jobs", "1")
+    three = invoke(db, config, *args, "--jobs", "3")
+    assert one.stdout.splitlines() == [rows[ticket] for ticket in inside]
+    assert three.stdout == one.stdout and three.stderr == one.stderr
+
+
+def test_a_window_includes_its_first_instant_and_excludes_its_end() -> None:
+    start = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    after, through = registration_window(start, start + timedelta(hours=1))
+    assert after is not None and through is not None
+    assert after < (start, "T-1") < through
+    assert not (start + timedelta(hours=1), "T-1") <= through
+    assert registration_window(None, None) == (None, None)
