@@ -226,7 +226,7 @@ def _trusted_structure_fn(
         "known": frozenset(renames.get(f.name, f.name) for f in fields) | {"kind"},
     }
     lines = ["def structure_trusted(o):", "  if not known.issuperset(o): return NOT_PLAIN",
-             "  self = new(cls)"]
+             "  self = new(cls)", "  get = o.get"]
     for field in fields:
         key = renames.get(field.name, field.name)
         keep = "put(self, {name!r}, {value})"
@@ -248,7 +248,7 @@ def _trusted_structure_fn(
             ns[f"d_{field.name}"] = field.default
             default = f"d_{field.name}"
         lines += [
-            f"  v = o.get({key!r}, MISSING)",
+            f"  v = get({key!r}, MISSING)",
             f"  if v is MISSING: put(self, {field.name!r}, {default})",
             "  else:",
             *(f"    {line}" for line in body),
