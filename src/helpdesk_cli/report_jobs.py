@@ -33,9 +33,11 @@ PARALLEL_FROM = 20_000
 """Tickets from which ``--jobs`` defaults to the number of CPUs: below, starting
 workers costs more than it saves."""
 MIN_RANGE = 100
-MAX_RANGE = 10_000
+MAX_RANGE = 5_000
 """Tickets per range, at least and at most: small enough to keep every worker
-busy to the end and the rows in flight few, large enough to amortise a query."""
+busy to the end and the rows in flight few (a worker's memory grows with its
+range, so the cap keeps it the same from 100,000 tickets on), large enough to
+amortise a query."""
 RANGES_PER_JOB = 8
 """Ranges per worker when the stream is short enough for ranges under MAX_RANGE."""
 _SHARED_SCHEMES = ("sqlite", "postgresql", "postgres")
