@@ -5,6 +5,7 @@ by any refused import."""
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -227,3 +228,14 @@ def test_every_import_and_export_command_has_help(tmp_path: Path) -> None:
         assert f"Import {kind} from FILE" in result.output
     assert "Write every KIND record" in run(tmp_path, "export", "--help").output
     assert "--bundle" in run(tmp_path, "import", "--help").output
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    thresholds = gc.get_threshold()
+    folder = tmp_path / "bundle"
+    shutil.copytree(EXAMPLES, folder)
+    assert run(tmp_path, "import", "--bundle", str(folder)).exit_code == 0
+    bad = tmp_path / "contacts.csv"
+    bad.write_text(CONTACTS_HEADER + "P-99,C-404,Eva,Veselá,eva@x.cz,,,,\n", encoding="utf-8")
+    assert run(tmp_path, "import", "contacts", str(bad)).exit_code == 2
+    assert gc.get_threshold() == thresholds

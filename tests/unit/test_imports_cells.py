@@ -3,6 +3,7 @@ the way an admin's spreadsheet writes them."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -146,3 +147,30 @@ def test_everyday_numbers_take_the_plain_path_with_the_parsers_answer(written: s
     plain = cells._plain_e164(written, region)
     assert plain is not None
     assert plain[0] == cells._e164_by_parser(written, region)
+
+
+_BACKTRACKING_DOMAIN = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)+[a-z]{2,63}")
+"""The everyday-domain pattern as first written (greedy, backtracking)."""
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="az09-.A_", max_size=16) | st.builds(".".join, st.lists(_LABEL, max_size=4)))
+def test_the_possessive_domain_pattern_accepts_what_the_backtracking_one_did(domain: str) -> None:
+    assert (cells._PLAIN_DOMAIN.fullmatch(domain) is None) == (_BACKTRACKING_DOMAIN.fullmatch(domain) is None)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_REGIONS, st.text(alphabet="0123456789", min_size=2, max_size=17))
+def test_one_valid_number_pattern_says_what_the_general_and_type_patterns_say(region: str, national: str) -> None:
+    rules = cells._number_rules(region)
+    assert rules is not None
+    lengths, general = rules[0]
+    typed = cells._typed_pattern(region, len(national))
+    both = (
+        not (lengths and len(national) not in lengths)
+        and general.fullmatch(national) is not None
+        and typed is not None
+        and typed.fullmatch(national) is not None
+    )
+    valid = cells._valid_pattern(region, len(national))
+    assert (valid is not None and valid.fullmatch(national) is not None) == both

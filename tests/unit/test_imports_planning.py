@@ -14,7 +14,7 @@ import pytest
 from helpdesk_core.imports.kinds import KINDS
 from helpdesk_core.imports.planning import ImportPlan, plan_import, plan_skipping_invalid
 from helpdesk_core.imports.readers import SourceFile, format_of
-from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.contracts import Contract, ServicePeriod
 from helpdesk_core.model.parties import Company, Contact, PortalAccess
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Assignee
@@ -292,3 +292,64 @@ def test_rows_read_once_are_judged_as_if_read_twice(tmp_path: Path) -> None:
         "contacts.csv: unknown column 'pager'",
     ]
     assert told == [("companies.csv", 1, 1), ("contacts.csv", 3, 3)]
+
+
+def test_a_contract_takes_all_its_good_periods_at_once_and_each_bad_one_is_named(tmp_path: Path) -> None:
+    contracts = file(
+        tmp_path, "contracts", "external_id,number,companies,start,end\nK-1,SML-1,C-1,2026-01-01,2026-12-31\n"
+    )
+    companies = file(tmp_path, "companies", "external_id,name\nC-1,Kavárna\n")
+    periods = file(
+        tmp_path,
+        "service-periods",
+        "contract,start,end,paid\n"
+        "K-1,2026-07-01,2026-12-31,no\n"  # added out of order: kept sorted
+        "K-1,2026-11-01,2027-01-31,no\n"  # overlaps the first, and ends after the term
+        "K-1,2026-12-01,2027-02-28,no\n"  # overlaps nothing kept before it, ends after the term
+        "K-1,2026-01-01,2026-06-30,yes\n",
+    )
+    plan = plan_skipping_invalid([periods, contracts, companies], shelves())
+    assert [r.describe() for r in plan.problems()] == [
+        "service-periods.csv line 3: Contract.periods: service periods 2026-07-01..2026-12-31 and "
+        "2026-11-01..2027-01-31 overlap; periods follow one another",
+        "service-periods.csv line 4: Contract.periods: service periods 2026-07-01..2026-12-31 and "
+        "2026-12-01..2027-02-28 overlap; periods follow one another",
+    ]
+    (contract,) = [w.value for w in plan.writes if isinstance(w.value, Contract)]
+    assert [str(p) for p in contract.periods] == ["2026-01-01..2026-06-30", "2026-07-01..2026-12-31"]
+
+
+def test_a_period_outside_the_term_is_refused_with_the_models_reason(tmp_path: Path) -> None:
+    kept = Contract(
+        id="K-1", external_id="K-1", number="SML-1", companies=frozenset({"C-1"}),
+        start=date(2026, 1, 1), end=date(2026, 12, 31),
+    )
+    periods = file(
+        tmp_path,
+        "service-periods",
+        "contract,start,end,paid\nK-1,2026-01-01,2026-06-30,yes\nK-1,2026-09-01,2027-03-31,no\n",
+    )
+    plan = plan_import([periods], shelves(contracts=Shelf(kept)))
+    assert [r.describe() for r in plan.problems()] == [
+        "service-periods.csv line 3: Contract.periods: service period 2026-09-01..2027-03-31 lies "
+        "outside the contract 2026-01-01..2026-12-31"
+    ]
+
+
+def test_a_period_imported_again_replaces_the_one_starting_that_day(tmp_path: Path) -> None:
+    first = ServicePeriod(start=date(2026, 1, 1), end=date(2026, 6, 30), paid=False)
+    kept = Contract(
+        id="K-1", external_id="K-1", number="SML-1", companies=frozenset({"C-1"}),
+        start=date(2026, 1, 1), periods=(first,),
+    )
+    same = file(tmp_path, "service-periods", "contract,start,end,paid\nK-1,2026-01-01,2026-06-30,no\n")
+    plan = plan_import([same], shelves(contracts=Shelf(kept)))
+    assert outcomes(plan) == [("service-periods.csv", 2, "K-1 2026-01-01", "unchanged")]
+    assert plan.writes == ()
+    paid = file(tmp_path, "service-periods", "contract,start,end,paid\nK-1,2026-01-01,2026-06-30,yes\n")
+    plan = plan_import([paid], shelves(contracts=Shelf(kept)))
+    assert outcomes(plan) == [("service-periods.csv", 2, "K-1 2026-01-01", "updated")]
+    (write,) = plan.writes
+    assert isinstance(write.value, Contract)
+    assert write.value.periods == (attrs.evolve(first, paid=True),)
+    assert write.expected_version == 3

@@ -259,12 +259,14 @@ _ADD_BATCH = 500
 def _report(
     sources: Sequence[SourceFile], plan: ImportPlan, *, dry_run: bool, rejects: Mapping[str, Path]
 ) -> ImportReport:
+    counted: dict[str, dict[str, int]] = {
+        source.name: {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0} for source in sources
+    }
+    for row in plan.rows:
+        counted[row.file][row.outcome] += 1
     files = []
     for source in sorted(sources, key=lambda s: list(KINDS).index(s.kind.name)):
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-        for row in plan.rows:
-            if row.file == source.name:
-                counts[row.outcome] += 1
+        counts = counted[source.name]
         files.append(
             FileReport(source.name, source.kind.name, rejects=rejects.get(source.name), **counts)
         )

@@ -12,6 +12,7 @@ the model's own validators then check the record as a whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, Protocol
 
 import attrs
@@ -101,15 +102,18 @@ def _assignee(kind: Kind, key: str, value: object, ctx: RowContext) -> object:
 
 def _choice(enum_class: type[PortalAccess] | type[Role], default: str) -> Cell:
     allowed = [str(m.value) for m in enum_class]
+    members: dict[str, object] = {str(m.value): m for m in enum_class}
+    fallback = enum_class(default)
 
     def read(kind: Kind, key: str, value: object, ctx: RowContext) -> object:
         word = cells.text(key, value)
         if word is None:
-            return enum_class(default)
+            return fallback
         normal = word.lower().replace(" ", "_").replace("-", "_")
-        if normal not in allowed:
+        member = members.get(normal)
+        if member is None:
             raise cells.CellProblem(f"{key}: expected one of {', '.join(allowed)}, got {word!r}")
-        return enum_class(normal)
+        return member
 
     return read
 
@@ -232,8 +236,8 @@ def field_changes(
             continue
         value = values[key]
         if (
-            read in _KEPT_AS_WRITTEN
-            and base is not None
+            base is not None
+            and read in _KEPT_AS_WRITTEN
             and isinstance(value, str)
             and value
             and value == getattr(base, key)
@@ -261,16 +265,26 @@ def build_record(
 
 
 def with_period(
-    contract: Contract, changes: Mapping[str, object]
-) -> tuple[Contract, ServicePeriod | None, ServicePeriod]:
-    """``contract`` with the service period of ``changes`` put in: replacing
-    the period that starts on the same day, or added. Returns the new contract,
-    the period replaced (None when added) and the period as imported. Keys
-    absent from ``changes`` are kept from the replaced period."""
+    contract: Contract, periods: Mapping[date, ServicePeriod], changes: Mapping[str, object]
+) -> tuple[ServicePeriod | None, ServicePeriod]:
+    """The service period of ``changes``, checked to fit ``contract`` whose
+    periods are now ``periods`` (by first day): it replaces the period that
+    starts on the same day, or is added. Returns the period replaced (None
+    when added) and the period as imported; the caller puts it into
+    ``periods`` and builds the contract once, with all of them, at the end.
+    Keys absent from ``changes`` are kept from the replaced period.
+
+    A period that fits — inside the contract's term, overlapping none of the
+    others — makes a valid contract, and nothing more is built; one that does
+    not is put into the contract as before, whose validators say why."""
     start = changes["start"]
-    old = next((p for p in contract.periods if p.start == start), None)
+    old = periods.get(start)  # type: ignore[call-overload]
+    period: ServicePeriod
     if old is not None:
-        period = attrs.evolve(old, **changes)  # type: ignore[arg-type]
+        if all(getattr(old, k) == v for k, v in changes.items()):
+            period = old
+        else:
+            period = attrs.evolve(old, **changes)
     else:
         for key in ("end", "paid"):
             if key not in changes:
@@ -278,11 +292,35 @@ def with_period(
                     f"{key}: required to create a service period, but the file has no {key!r} column"
                 )
         period = ServicePeriod(**changes)  # type: ignore[arg-type]
-    others = tuple(p for p in contract.periods if p.start != start)
-    try:
-        return attrs.evolve(contract, periods=(*others, period)), old, period
-    except ValidationError as error:
-        raise ValidationError(str(error).replace(f"contract {contract.id}: ", "")) from None
+    if not _fits(contract, periods, period):
+        others = tuple(p for p in periods.values() if p.start != start)
+        try:
+            attrs.evolve(contract, periods=(*others, period))
+        except ValidationError as error:
+            raise ValidationError(str(error).replace(f"contract {contract.id}: ", "")) from None
+    return old, period
+
+
+def _fits(contract: Contract, periods: Mapping[date, ServicePeriod], period: ServicePeriod) -> bool:
+    """Whether ``contract`` with ``period`` among ``periods`` (replacing the one
+    of the same first day) passes the contract's validators: the other fields
+    are those of a valid contract, so it does when the period lies within the
+    term and overlaps no other period (both ends included)."""
+    if not (contract.in_force(period.start) and contract.in_force(period.end)):
+        return False
+    for other in periods.values():
+        if other.start != period.start and other.start <= period.end and period.start <= other.end:
+            return False
+    return True
+
+
+def with_periods(contract: Contract, periods: Mapping[date, ServicePeriod]) -> Contract:
+    """``contract`` holding ``periods`` (each checked by :func:`with_period`):
+    the contract itself when they are the ones it has."""
+    chosen = tuple(periods.values())
+    if chosen == contract.periods:
+        return contract
+    return attrs.evolve(contract, periods=chosen)
 
 
 __all__ = [
@@ -294,4 +332,5 @@ __all__ = [
     "build_record",
     "field_changes",
     "with_period",
+    "with_periods",
 ]

@@ -19,7 +19,7 @@ updates or names are looked up in two round trips (``find_many_by_external_id``
 and ``find_many`` when the reader has them), and each finished record can be
 handed straight on to be saved (``apply``), so neither the rows nor the
 records of a long file are all held at once. A contract is the exception: it
-is kept until its service periods are mapped, and written once.
+is kept until its service periods are mapped, then built and written once.
 
 Matching a row to a stored record: by external id; failing that, by id when
 the stored record with that id has no external id (records created before,
@@ -30,17 +30,26 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.imports import cells
+from helpdesk_core.imports.cells import LIST_SEPARATOR
 from helpdesk_core.imports.kinds import KINDS, Kind, Reference
-from helpdesk_core.imports.mapping import Record, RowContext, build_record, field_changes, with_period
+from helpdesk_core.imports.mapping import (
+    Record,
+    RowContext,
+    build_record,
+    field_changes,
+    with_period,
+    with_periods,
+)
 from helpdesk_core.imports.readers import SourceFile, SourceRow
 from helpdesk_core.imports.report import Outcome, RowResult
-from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.contracts import Contract, ServicePeriod
 
 REPOSITORIES: dict[str, str] = {
     "employee-groups": "employee_groups",
@@ -134,6 +143,8 @@ class _Planner:
         self.writes: list[Write] = []
         self.spoiled = False
         self.deferred: dict[str, tuple[Record, Stored[Any] | None]] = {}
+        self.periods: dict[str, dict[date, ServicePeriod]] = {}
+        """Per deferred contract taking service periods, its periods by first day."""
         self.by_external: dict[tuple[str, str], Stored[Any] | None] = {}
         self.by_id: dict[tuple[str, str], Stored[Any] | None] = {}
 
@@ -155,9 +166,10 @@ class _Planner:
             self.learn_row(learning, row)
         self.learned.add(source.name)
 
-    def learn_row(self, learning: _Learning, row: SourceRow) -> None:
+    def learn_row(self, learning: _Learning, row: SourceRow) -> str | None:
         """Note the external id ``row`` defines; an unreadable row, a missing
-        identity or an id seen before is rejected before the row is mapped."""
+        identity or an id seen before is rejected before the row is mapped.
+        Returns the row's key (:meth:`identity`) when it is not rejected."""
         source = learning.source
         kind = source.kind
         if source.format != "csv":
@@ -167,18 +179,18 @@ class _Planner:
             self.warn_unknown(learning, source.columns())
         if row.problem is not None:
             self.reject_early(source, row, "?", row.problem)
-            return
+            return None
         try:
             identity = self.identity(kind, row)
         except ValidationError as error:
             self.reject_early(source, row, "?", str(error))
-            return
+            return None
         reason = self.excluded.get((source.name, row.line))
         if reason is not None:
             if kind.identity == ("external_id",):
                 self.left_out[kind.name].setdefault(identity, (source.name, row.line))
             self.reject_early(source, row, identity, reason)
-            return
+            return None
         if kind.identity == ("external_id",):
             defined = self.defined[kind.name]
             first = defined.get(identity)
@@ -187,7 +199,7 @@ class _Planner:
                     source, row, identity,
                     f"external_id: {identity!r} appears again (first on line {first})",
                 )
-                return
+                return None
             defined[identity] = row.line
         else:
             periods_seen = learning.periods_seen
@@ -198,8 +210,9 @@ class _Planner:
                     f"start: the service period of contract {pair[0]!r} starting {pair[1]} "
                     f"appears again (first on line {periods_seen[pair]})",
                 )
-                return
+                return None
             periods_seen[pair] = row.line
+        return identity
 
     def warn_unknown(self, learning: _Learning, keys: Iterable[str]) -> None:
         """Warn once about each of ``keys`` the kind does not know."""
@@ -215,6 +228,10 @@ class _Planner:
     @staticmethod
     def identity(kind: Kind, row: SourceRow) -> str:
         """The row's key as messages show it; a CellProblem when missing."""
+        if kind.identity == _BY_EXTERNAL_ID:  # the common case: one text cell
+            value = row.values.get("external_id")
+            if type(value) is str and (stripped := value.strip()):
+                return stripped
         parts = []
         for key in kind.identity:
             value = cells.day(key, row.values.get(key)) if key == "start" else cells.text(
@@ -270,24 +287,44 @@ class _Planner:
             self.by_id[key] = self.lookups[repository].find(id_)
         return self.by_id[key]
 
-    def prefetch(self, source: SourceFile, rows: Sequence[SourceRow]) -> None:
+    def prefetch(
+        self, source: SourceFile, rows: Sequence[SourceRow], keys: Mapping[int, str | None]
+    ) -> None:
         """Fetch what mapping ``rows`` will read: the records they update and
-        the records their reference cells name."""
+        the records their reference cells name. ``keys`` holds the identity of
+        each row learnt with the batch (None: rejected); empty when the file
+        was learnt before."""
         kind = source.kind
-        live = [r for r in rows if (source.name, r.line) not in self.early]
+        if keys:
+            live = [r for r in rows if keys[r.line] is not None]
+        else:
+            live = [r for r in rows if (source.name, r.line) not in self.early]
         if kind.identity == ("external_id",):
             own = []
             for row in live:
-                external_id = _quiet_text("external_id", row.values.get("external_id"))
+                external_id = keys[row.line] if keys else _quiet_text(
+                    "external_id", row.values.get("external_id")
+                )
                 if external_id is not None:
                     own.append(external_id)
             self.fetch(REPOSITORIES[kind.name], own)
         for reference in kind.references:
             named: set[str] = set()
+            key = reference.key
             for row in live:
-                if reference.key in row.values:
-                    named.update(_quiet_list(reference.key, row.values[reference.key]))
-            todo = [e for e in named if any((t, e) not in self.ids for t in reference.targets)]
+                value = row.values.get(key)
+                if type(value) is str and LIST_SEPARATOR not in value:
+                    value = value.strip()
+                    if value:
+                        named.add(value)
+                elif value is not None:
+                    named.update(_quiet_list(key, value))
+            ids = self.ids
+            if len(reference.targets) == 1:
+                target = reference.targets[0]
+                todo = [e for e in named if (target, e) not in ids]
+            else:
+                todo = [e for e in named if any((t, e) not in ids for t in reference.targets)]
             for target in reference.targets:
                 self.fetch(REPOSITORIES[target], todo)
 
@@ -353,34 +390,38 @@ class _Planner:
             total = sum(1 for _ in source.rows(()))
         done = 0
         for batch in _batches(source.rows(), _BATCH_ROWS):
+            keys: dict[int, str | None] = {}
             if learning is not None:
                 for row in batch:
-                    self.learn_row(learning, row)
-            self.prefetch(source, batch)
+                    keys[row.line] = self.learn_row(learning, row)
+            self.prefetch(source, batch, keys)
             for row in batch:
                 done += 1
                 if self.progress is not None and done % _PROGRESS_EVERY == 0:
                     self.progress(source.name, done, total)
-                self.rows.append(self.map_row(source, row))
+                self.rows.append(self.map_row(source, row, keys.get(row.line)))
             self.by_external.clear()
             self.by_id.clear()
         if self.progress is not None:
             self.progress(source.name, total, total)
 
-    def map_row(self, source: SourceFile, row: SourceRow) -> RowResult:
+    def map_row(self, source: SourceFile, row: SourceRow, key: str | None = None) -> RowResult:
+        """The outcome of ``row``; ``key`` is its identity when learning the
+        row has just found it (else it is read again)."""
         early = self.early.pop((source.name, row.line), None)
         if early is not None:
             return early
+        if key is None:
+            key = self.identity(source.kind, row)
         try:
             if source.kind.name == "service-periods":
-                return self.map_period(source, row)
-            return self.map_record(source, row)
+                return self.map_period(source, row, key)
+            return self.map_record(source, row, key)
         except ValidationError as error:
-            return self.rejected(source, row, self.identity(source.kind, row), str(error))
+            return self.rejected(source, row, key, str(error))
 
-    def map_record(self, source: SourceFile, row: SourceRow) -> RowResult:
+    def map_record(self, source: SourceFile, row: SourceRow, external_id: str) -> RowResult:
         kind = source.kind
-        external_id = self.identity(kind, row)
         repository = REPOSITORIES[kind.name]
         stored = self.stored_match(kind.name, external_id)
         holder = self.id_taken(kind.name, external_id) if stored is None else None
@@ -405,9 +446,8 @@ class _Planner:
             self.write(Write(repository, record, None if stored is None else stored.version))
         return result
 
-    def map_period(self, source: SourceFile, row: SourceRow) -> RowResult:
+    def map_period(self, source: SourceFile, row: SourceRow, key: str) -> RowResult:
         kind = source.kind
-        key = self.identity(kind, row)
         reference = kind.reference("contract")
         assert reference is not None
         external_id = cells.text("contract", row.values.get("contract"))
@@ -423,10 +463,14 @@ class _Planner:
             raise cells.CellProblem(
                 f"contract {external_id!r} cannot take service periods: its own row was rejected"
             )
+        periods = self.periods.get(contract_id)
+        if periods is None:
+            periods = self.periods[contract_id] = {p.start: p for p in contract.periods}
         changes = field_changes(kind, row.values, self.context, creating=False)
         changes["start"] = cells.day("start", row.values.get("start"))
-        updated, old, period = with_period(contract, changes)
-        self.deferred[contract_id] = (updated, stored)
+        old, period = with_period(contract, periods, changes)
+        periods[period.start] = period
+        self.deferred[contract_id] = (contract, stored)
         return self.outcome(source, row, key, old, period, changes)
 
     @staticmethod
@@ -463,15 +507,21 @@ class _Planner:
                 self.learn(source)
         for source in self.sources:
             self.map_file(source)
-        for record, stored in self.deferred.values():
+        for contract_id, (record, stored) in self.deferred.items():
+            periods = self.periods.get(contract_id)
+            if periods is not None and isinstance(record, Contract):
+                record = with_periods(record, periods)
             if stored is None:
                 self.write(Write(_CONTRACTS, record, None))
             elif stored.value != record:
                 self.write(Write(_CONTRACTS, record, stored.version))
         self.deferred.clear()
+        self.periods.clear()
         warnings = [w for source in self.sources for w in self.warnings.get(source.name, ())]
         return ImportPlan(tuple(self.rows), tuple(self.writes), tuple(warnings))
 
+
+_BY_EXTERNAL_ID = ("external_id",)
 
 Apply = Callable[[Write], None]
 """Applies one write as soon as the plan has it (inside the caller's unit of work)."""

@@ -164,10 +164,11 @@ class SourceFile:
             # The rest is decoded in C, line by line; a line that is not UTF-8 is
             # found again by the careful reader, which names it.
             reader = csv.reader(map(bytes.decode, handle), delimiter=delimiter)
+            read = reader.__next__
             while True:
                 start = first_line + reader.line_num + 1
                 try:
-                    cells = next(reader)
+                    cells = read()
                 except StopIteration:
                     return
                 except csv.Error as error:
@@ -177,9 +178,12 @@ class SourceFile:
                     for _ in _text_lines(self.path):
                         pass
                     raise
+                count = len(cells)
+                if count == width and picked is None and cells[0] and not cells[0].isspace():
+                    yield SourceRow(start, dict(zip(header, cells, strict=True)))  # the everyday row
+                    continue
                 if not "".join(cells).strip():
                     continue
-                count = len(cells)
                 if count > width:
                     yield SourceRow(
                         start,

@@ -41,6 +41,22 @@ def _domains(value: Iterable[str]) -> frozenset[str]:
     return frozenset(d.strip().lower() if isinstance(d, str) else d for d in value)
 
 
+def _ids(value: Iterable[str]) -> frozenset[str]:
+    """:func:`id_set`, returning a frozenset at once: most sets of a record are
+    the empty default, and ``frozenset(s)`` is ``s`` for a frozenset anyway."""
+    if value.__class__ is frozenset:
+        return value
+    return id_set(value)
+
+
+def _id_members(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """:func:`identifier_set`, with the empty frozenset (the default of most
+    sets, always valid) let through without a call."""
+    if value.__class__ is frozenset and not value:
+        return
+    identifier_set(instance, attribute, value)
+
+
 def _domain_set(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, frozenset):
         raise ValidationError(
@@ -70,13 +86,13 @@ class Company:
     )
     responsible: Assignee | None = attrs.field(default=None, validator=_assignee)
     observer_employees: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     observer_groups: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     customer_groups: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     external_id: str | None = attrs.field(default=None, validator=identifier)
 
@@ -133,21 +149,21 @@ class Contact:
         validator=member_of(PortalAccess),
     )
     service_objects: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     supervised_companies: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     employee: str | None = attrs.field(default=None, validator=identifier)
     observer_employees: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     observer_groups: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     notes: str = attrs.field(default="", validator=text)
     customer_groups: frozenset[str] = attrs.field(
-        default=frozenset(), converter=id_set, validator=identifier_set
+        default=frozenset(), converter=_ids, validator=_id_members
     )
     external_id: str | None = attrs.field(default=None, validator=identifier)
 

@@ -9,7 +9,8 @@ that appending an event writes one small row instead of the whole history.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import json.encoder
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -25,11 +26,81 @@ from helpdesk_core.model.ticket import Event, StatusChange, Ticket
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
-from helpdesk_core.serialization import converter, ticket_from_stored, ticket_to_json
+from helpdesk_core.serialization import (
+    STORED_CLASSES,
+    converter,
+    ticket_from_stored,
+    ticket_to_json,
+)
 
 T = TypeVar("T")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _document_writer() -> Callable[[Any], str]:
+    """``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` without
+    the set-up ``json.dumps`` and ``JSONEncoder.encode`` repeat on every call
+    (a new encoder, then a new C iterencoder): the C iterencoder is made once
+    and called directly — the same text, ~2 µs less per document. It keeps
+    no circular-reference markers (stored documents are trees the converter
+    built; a marker dict would also keep stale entries after an error)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C accelerator
+        return encoder.encode
+    text = json.encoder.encode_basestring
+    iterencode = make(None, encoder.default, text, None, ":", ",", False, False, True)
+    join = "".join
+
+    def dumps(data: Any) -> str:
+        if isinstance(data, str):
+            return str(text(data))
+        return join(iterencode(data, 0))
+
+    return dumps
+
+
+_dumps = _document_writer()
+"""A value as its stored JSON text (see :func:`_document_writer`)."""
+
+
+def _document_of(cls: type[T]) -> Callable[[T], str]:
+    """How a ``cls`` value becomes its stored JSON text:
+    ``_dumps(converter.unstructure(value, cls))``, written field by field for
+    the classes the converter unstructures into one plain object (every attrs
+    field, in order, under its own name: :data:`STORED_CLASSES`) — a text,
+    an id, None or an empty set straight into the text, any other value by
+    the converter's hook for its field. The same text, without building the
+    intermediate dict (a contact: ~7 → ~2 µs); tests hold the two to the
+    same bytes."""
+    if cls not in STORED_CLASSES:
+        return lambda value: _dumps(converter.unstructure(value, cls))
+    attrs.resolve_types(cls)  # type: ignore[type-var]
+    text = json.encoder.encode_basestring
+    ns: dict[str, Any] = {"text": text, "dumps": _dumps}
+    lines = ["def write(o):"]
+    members = []
+    for n, field in enumerate(attrs.fields(cls)):  # type: ignore[arg-type]
+        hook = converter.get_unstructure_hook(field.type)
+        ns[f"h{n}"] = hook
+        lines.append(f"  v = o.{field.name}")
+        if field.type in (str, str | None) and hook("a") == "a" and hook(None) is None:
+            lines.append(
+                f"  p{n} = text(v) if v.__class__ is str else 'null' if v is None else dumps(h{n}(v))"
+            )
+        elif field.type == frozenset[str] and hook(frozenset()) == []:
+            lines.append(f"  p{n} = '[]' if v.__class__ is frozenset and not v else dumps(h{n}(v))")
+        else:
+            lines += [
+                f"  r = h{n}(v)",
+                f"  p{n} = text(r) if r.__class__ is str else 'null' if r is None else dumps(r)",
+            ]
+        members.append(f"{text(field.name)}:{{p{n}}}")
+    lines.append(f"  return f'{{{{{','.join(members)}}}}}'")
+    exec(compile("\n".join(lines), f"<stored document {cls.__qualname__}>", "exec"), ns)
+    write: Callable[[T], str] = ns["write"]
+    return write
 
 
 @attrs.frozen
@@ -40,14 +111,20 @@ class Kind(Generic[T]):
     name: str
     cls: type[T]
     label: str
+    _write: Callable[[T], str] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(lambda self: _document_of(self.cls), takes_self=True),
+    )
 
     def encode(self, value: T) -> str:
         """The JSON text stored for ``value``."""
-        return _dumps(converter.unstructure(value, self.cls))
+        return self._write(value)
 
     def decode(self, document: str) -> T:
         """The value back from its stored JSON text."""
-        return converter.structure(json.loads(document), self.cls)
+        return converter.structure(parse_json(document), self.cls)
 
 
 KINDS: tuple[Kind[Any], ...] = (
@@ -69,12 +146,6 @@ PRIVACY_KINDS: tuple[Kind[Any], ...] = (
 )
 """What privacy work keeps: its audit trail, consent ledgers and legal holds
 (tables of their own since schema 3 on SQLite, 2 on PostgreSQL)."""
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-"""``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` without
-building a new encoder per call (``json.dumps`` does for any non-default
-option): the same text, about 2 µs less per document."""
 
 
 def utc_microseconds(instant: datetime) -> int:
