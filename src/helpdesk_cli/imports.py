@@ -7,7 +7,6 @@ is drawn on stderr only when stderr is a terminal, so piped output stays clean.
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
 from helpdesk_core.imports import (
     KINDS,
@@ -51,23 +51,6 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
 
     with bar:
         yield advance
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """Collect cyclic garbage rarely while an import runs, as before afterwards.
-
-    An import makes a dozen containers a row and keeps a row result for each,
-    none of them in a cycle; with Python's default thresholds the collector
-    walks them ~1,000 times and all of them ~8 times (≈6 % of a 180,000-row
-    import). The library itself leaves the collector alone: it is the
-    process's to tune."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(20_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _print_report(report: ImportReport) -> None:
@@ -122,7 +105,7 @@ def _import_command(kind: str) -> click.Command:
         skip_invalid: bool,
         rejects: Path | None,
     ) -> None:
-        with _progress_bar() as progress, _few_collections():
+        with _progress_bar() as progress, few_collections():
             report = import_file(
                 chosen.name,
                 file,
@@ -152,7 +135,7 @@ def _bundle(
         raise click.UsageError("--bundle imports a directory; give it without a KIND and FILE")
     app = ctx.find_object(AppContext)
     assert app is not None
-    with _progress_bar() as progress, _few_collections():
+    with _progress_bar() as progress, few_collections():
         report = import_bundle(
             bundle,
             store=app.store,

@@ -10,7 +10,6 @@ tallies, so rows and summaries are exactly those of one process.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import deque
@@ -20,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from helpdesk_cli.collection import collect_for_batches
 from helpdesk_cli.output import ENCODED_FORMATS, row_encoder
 from helpdesk_core.config import Configuration
 from helpdesk_core.model.parties import Company
@@ -189,17 +189,7 @@ _worker: _Worker | None = None
 def _start(job: ReportJob, policy: SlaPolicy, config: Configuration) -> None:
     global _worker
     _worker = _Worker(job, policy, config)
-    streaming_collection()
-
-
-def streaming_collection() -> None:
-    """Tune the cyclic garbage collector of a process about to stream tickets:
-    what exists now (modules, rules, calendars) is frozen out of its scans,
-    and young objects are collected less often — a decoded ticket makes a few
-    dozen containers and holds no cycles, so a collection every 700 of them
-    (Python's default) mostly walks live tickets for nothing."""
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    collect_for_batches()
 
 
 def _run(after: TicketPosition | None, through: TicketPosition | None) -> RangeReport:
@@ -257,5 +247,4 @@ __all__ = [
     "run_ranges",
     "shareable",
     "sla_row_encoder",
-    "streaming_collection",
 ]

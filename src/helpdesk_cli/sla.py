@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import ENCODED_FORMATS, FORMATS, emit_encoded, emit_rows
 from helpdesk_cli.report_jobs import (
@@ -31,7 +32,6 @@ from helpdesk_cli.report_jobs import (
     run_ranges,
     shareable,
     sla_row_encoder,
-    streaming_collection,
 )
 from helpdesk_cli.report_jobs import (
     customer_directory as customer_directory,
@@ -290,9 +290,9 @@ def report(
             else:
                 emit_rows(merged, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     else:
-        streaming_collection()
         tickets_read = stored_tickets(store, company=company, window=window)
-        with progress(tickets_read, total if window == EVERY_REGISTRATION else None, "SLA report") as tickets:
+        shown = total if window == EVERY_REGISTRATION else None
+        with few_collections(), progress(tickets_read, shown, "SLA report") as tickets:
             lines = report_lines(
                 tickets,
                 policy=policy,

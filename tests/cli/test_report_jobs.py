@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,3 +118,11 @@ def test_a_window_includes_its_first_instant_and_excludes_its_end() -> None:
     assert after < (start, "T-1") < through
     assert not (start + timedelta(hours=1), "T-1") <= through
     assert registration_window(None, None) == (None, None)
+
+
+def test_a_report_in_one_process_leaves_the_garbage_collector_as_it_found_it(desk: tuple[str, Path]) -> None:
+    db, config = desk
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    result = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1")
+    assert result.exit_code == 0 and result.stdout.count("\n") == 650
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
