@@ -69,24 +69,17 @@ def _structure_optional_datetime(value: object, _: type) -> datetime | None:
     return None if value is None else _structure_datetime(value, datetime)
 
 
-def _structure_text(value: object, _: type) -> str:
-    """A required text: as cattrs structures it (``str(value)``), but ``null``
-    is refused instead of becoming the text ``"None"``."""
-    if type(value) is str:
-        return value
-    if value is None:
-        raise ValidationError("expected a text, got null")
-    return str(value)
-
-
-def _text_of(field: str) -> Callable[[object, type], str]:
-    """:func:`_structure_text` for one field, whose name the error carries."""
+def _text_of(field: str | None) -> Callable[[object, type], str]:
+    """How a required text is structured: as cattrs does (``str(value)``), but
+    ``null`` is refused — naming ``field`` when given — instead of becoming
+    the text ``"None"``."""
+    named = "" if field is None else f"{field}: "
 
     def structure(value: object, _: type) -> str:
         if type(value) is str:
             return value
         if value is None:
-            raise ValidationError(f"{field}: expected a text, got null")
+            raise ValidationError(f"{named}expected a text, got null")
         return str(value)
 
     return structure
@@ -366,7 +359,7 @@ def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_structure_hook(datetime | None, _structure_optional_datetime)
-    conv.register_structure_hook(str, _structure_text)
+    conv.register_structure_hook(str, _text_of(None))
     conv.register_structure_hook(str | None, _structure_optional_text)
     # A comment's author is checked by the model's validator, whose message names
     # the field; cattrs' own Literal check would raise an error of its own kind.
