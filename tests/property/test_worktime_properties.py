@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpdesk_core.errors import ValidationError
 from helpdesk_core.worktime import WEEKDAYS, WorkingCalendar
 
 ZONES = ("UTC", "Europe/Prague", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata")
@@ -178,3 +180,50 @@ def test_round_trip(cal: WorkingCalendar) -> None:
     again = WorkingCalendar.from_dict(cal.to_dict())
     assert again == cal
     assert again.to_dict() == cal.to_dict()
+
+
+def _add_counting_by_steps(
+    calendar: WorkingCalendar, stretches: list[tuple[datetime, datetime | None]], duration: timedelta
+) -> datetime:
+    """The definition: sum ``between`` over the closed stretches until one holds
+    more than what remains, then ``add`` from its start."""
+    remaining = duration
+    for start, end in stretches:
+        if end is None:
+            return calendar.add(start, remaining)
+        if end.astimezone(UTC) <= start.astimezone(UTC):
+            continue
+        worked = calendar.between(start, end)
+        if worked > remaining:
+            return calendar.add(start, remaining)
+        remaining -= worked
+    raise AssertionError("the last stretch is open")
+
+
+@PROPERTY_SETTINGS
+@given(
+    calendar=calendars(),
+    moments=st.lists(instants(), min_size=1, max_size=7),
+    empty=st.booleans(),
+    hours=st.integers(0, 400),
+    micros=st.integers(0, 3_600_000_000),
+)
+def test_add_counting_is_between_over_the_stretches_then_add(
+    calendar: WorkingCalendar, moments: list[datetime], empty: bool, hours: int, micros: int
+) -> None:
+    ordered = sorted(moments, key=lambda moment: moment.astimezone(UTC))
+    if empty and len(ordered) > 2:  # a stretch that ends where it starts
+        ordered[1] = ordered[2]
+    closed = ordered[:-1] if len(ordered) % 2 else ordered[:-2]
+    stretches: list[tuple[datetime, datetime | None]] = list(zip(closed[::2], closed[1::2], strict=True))
+    stretches.append((ordered[-1], None))
+    duration = timedelta(hours=hours, microseconds=micros)
+    found = calendar.add_counting(stretches, duration)
+    assert found == _add_counting_by_steps(calendar, stretches, duration)
+    assert found.tzinfo is calendar.zone
+
+
+def test_add_counting_needs_an_open_last_stretch() -> None:
+    calendar = WorkingCalendar.from_dict({"tz": "UTC", "week": {"mon": [["09:00", "17:00"]]}})
+    with pytest.raises(ValidationError, match="the last stretch must be open"):
+        calendar.add_counting([(ORIGIN, ORIGIN + timedelta(days=3))], timedelta(hours=1))

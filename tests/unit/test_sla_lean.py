@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from test_sla_batch import POLICY, generate
 
 from helpdesk_core.config import parse_configuration
-from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.model.ticket import StatusChange, Ticket
 from helpdesk_core.reports.customers import CustomerDirectory
 from helpdesk_core.sample import DEMO_CONFIGURATION, DEMO_END, sample_customers, sample_tickets
 from helpdesk_core.sla import CustomerFacts, SlaPolicy, SlaRow, evaluate
@@ -63,6 +64,8 @@ def _compare(
             slow = _oracle(ticket, policy=policy, graph=graph, as_of=instant, customer=customer)
             assert fast.to_json() == slow.to_json(), (ticket.id, instant.isoformat())
             assert fast == slow, (ticket.id, instant.isoformat())
+            # built without validators, yet what the validated constructor makes of it
+            assert SlaRow(**attrs.asdict(fast, recurse=False)) == fast
             seen[fast.state.value] += 1
             seen[f"clock:{fast.clock.value}"] += 1
             seen["paused"] += fast.paused_minutes > 0
@@ -115,3 +118,19 @@ def test_customers_alike_but_for_their_group_sla_get_their_own_rule() -> None:
         for customer in (plain, gold, plain, gold, None)
     ]
     assert rules == ["Default", "Gold", "Default", "Gold", "Default"]
+
+
+def test_a_pause_over_the_change_to_summer_time_counts_the_hours_that_passed() -> None:
+    # every instant in the very same zone object: Python would subtract them by
+    # their wall clocks (10 h) although only 9 h passed (02:00 → 03:00 skipped)
+    created = datetime(2026, 3, 28, 20, tzinfo=PRAGUE)
+    ticket = Ticket.register(
+        id="T-1", subject="s", created_at=created, type="question", priority="normal",
+    )
+    ticket = ticket.with_event(StatusChange(at=created + timedelta(minutes=5), to="postponed"))
+    resumed = datetime(2026, 3, 29, 6, 5, tzinfo=PRAGUE)
+    ticket = ticket.with_event(StatusChange(at=resumed, to="open"))
+    for as_of in (resumed + timedelta(hours=1), datetime(2026, 3, 29, 6, tzinfo=PRAGUE)):
+        fast = evaluate(ticket, policy=POLICY, graph=DEFAULT_GRAPH, as_of=as_of)
+        slow = _oracle(ticket, policy=POLICY, graph=DEFAULT_GRAPH, as_of=as_of, customer=None)
+        assert fast.paused_minutes == slow.paused_minutes == 9 * 60 - 5 * (as_of < resumed)

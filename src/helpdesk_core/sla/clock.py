@@ -47,6 +47,7 @@ from helpdesk_core.workflow.statuses import Status
 from helpdesk_core.worktime import WorkingCalendar
 
 _ZERO = timedelta(0)
+_MINUTE = timedelta(minutes=1)
 _NOTHING_YET = Selection(None, Source.NONE, "")
 """The rule "in force" before registration: none (where ``evaluate`` starts)."""
 
@@ -327,6 +328,8 @@ def due_instant(spans: Sequence[Span], pieces: Sequence[Piece], target: timedelt
     """The latest instant at which the working time counted in ``pieces``
     (each part measured on the calendar of the span it falls in) reaches
     ``target``. ``spans`` and ``pieces`` both end with an open stretch."""
+    if len(spans) == 1 and pieces[0][0] >= spans[0][0]:
+        return spans[0][2].add_counting(pieces, target)  # one calendar, nothing to cut
     remaining = target
     for low, high, calendar in spans:
         for start, end in pieces:
@@ -361,14 +364,19 @@ def measured(
     return parts
 
 
-def _wall_seconds(start: datetime, end: datetime) -> float:
-    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds()
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time from ``start`` to ``end``. Python subtracts two datetimes
+    of the very same zone object by their wall clocks, which across a DST
+    change is not the time that passed; a fixed offset has no DST."""
+    if start.tzinfo is end.tzinfo and type(start.tzinfo) is not timezone:
+        return end.astimezone(UTC) - start.astimezone(UTC)
+    return end - start
 
 
 def paused_minutes(segments: Sequence[Segment]) -> int:
     """Wall-clock minutes (real elapsed time, floored) spent in pausing statuses."""
-    seconds = sum(_wall_seconds(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED)
-    return int(seconds // 60)
+    paused = sum((_elapsed(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED), _ZERO)
+    return paused // _MINUTE
 
 
 def _breached(achieved: datetime | None, due: datetime | None, as_of: datetime) -> bool:
@@ -546,6 +554,8 @@ def evaluate(
             customer=customer,
         )
         selection = select(facts, customer=customer, manual=manual, manual_note=note)
+        if selection is regime.selection:
+            return regime
         before = regime.selection.applied
         applied = selection.applied
         if applied is before:
@@ -562,8 +572,8 @@ def evaluate(
         return Regime(selection, created, ())
 
     regime = reselect(Regime(_NOTHING_YET, created, ()), created)
-    counted: list[tuple[datetime, datetime]] = []
-    paused: list[float] = []
+    counted: list[Piece] = []
+    paused = _ZERO
     seg_start = count_start = created
     reacted_at: datetime | None = None
     done = kind is SegmentKind.DONE
@@ -583,7 +593,7 @@ def evaluate(
                 reacted_at, reaction_regime = at, regime
             new_kind = kinds.get(to) or kinds.setdefault(to, status_kind(graph, to))
             if kind is SegmentKind.PAUSED and at > seg_start:
-                paused.append(_wall_seconds(seg_start, at))
+                paused += _elapsed(seg_start, at)
             if new_kind is not kind:
                 if kind is SegmentKind.COUNTED and at > count_start:
                     counted.append((count_start, at))
@@ -619,9 +629,7 @@ def evaluate(
                 regime = reselect(regime, at)
 
     if kind is SegmentKind.PAUSED and as_of > seg_start:
-        paused.append(_wall_seconds(seg_start, as_of))
-    if kind is SegmentKind.COUNTED:
-        counted.append((count_start, as_of))
+        paused += _elapsed(seg_start, as_of)
     if reaction_regime is None:
         reaction_regime = regime
     if resolution_regime is None:
@@ -632,23 +640,28 @@ def evaluate(
     reaction_judge = reaction_regime.selection.applied
     reaction_due: datetime | None = hand_reaction
     if reaction_due is None and reaction_judge is not None:
-        reaction_due = due_instant(
-            reaction_regime.spans(), ((created, None),), reaction_judge.terms.reaction
-        )
+        if reaction_regime.carry or reaction_regime.start is not created:
+            reaction_due = due_instant(
+                reaction_regime.spans(), ((created, None),), reaction_judge.terms.reaction
+            )
+        else:  # one calendar from registration on: a plain add
+            reaction_due = reaction_judge.calendar.add(created, reaction_judge.terms.reaction)
 
     done = kind is SegmentKind.DONE
     resolution_judge = resolution_regime.selection.applied
     resolution_due: datetime | None = hand_resolution
     if resolution_due is None and resolution_judge is not None:
-        pieces: tuple[Piece, ...]
+        # the counted stretches, ended by the one the clock counts from now on:
+        # since the last resume if counting, from as_of if paused, from the resolution if done
         if kind is SegmentKind.COUNTED:
-            pieces = (*counted[:-1], (counted[-1][0], None))
+            counted.append((count_start, None))
+        elif kind is SegmentKind.PAUSED:
+            counted.append((as_of, None))
         else:
-            since = as_of if kind is SegmentKind.PAUSED else resolved_at
-            assert since is not None
-            pieces = (*counted, (since, None))
+            assert resolved_at is not None
+            counted.append((resolved_at, None))
         resolution_due = due_instant(
-            resolution_regime.spans(), pieces, resolution_judge.terms.resolution
+            resolution_regime.spans(), counted, resolution_judge.terms.resolution
         )
 
     reaction_breached = reaction_due is not None and (
@@ -673,7 +686,7 @@ def evaluate(
     else:
         state = SlaState.RUNNING
 
-    return SlaRow(
+    return SlaRow.computed(
         ticket=ticket.id,
         rule=None if rule is None else rule.rule.name,
         calendar=None if rule is None else rule.rule.result.calendar,
@@ -683,7 +696,7 @@ def evaluate(
         resolution_due=resolution_due,
         resolved_at=resolved_at,
         resolution_breached=resolution_breached,
-        paused_minutes=int(sum(paused) // 60),
+        paused_minutes=paused // _MINUTE,
         state=state,
         as_of=as_of,
         reaction_due_set_by_hand=hand_reaction is not None,

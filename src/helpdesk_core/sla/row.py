@@ -4,12 +4,13 @@ extensions that say where a number came from."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
+import orjson
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.checks import aware
@@ -75,10 +76,42 @@ def _text_or_null(value: str | None) -> str:
 
 
 def _instant_or_null(value: datetime | None) -> str:
-    return "null" if value is None else f'"{value.isoformat()}"'
+    """The JSON text of an instant: ``isoformat`` in quotes, or ``null``.
+
+    orjson writes the same text about three times faster (a row has four
+    instants), except for an offset with seconds, which it rounds to the
+    minute (a zone's local mean time before 1900, say): those, and datetime
+    subclasses, are written by ``isoformat``.
+    """
+    if value is None:
+        return "null"
+    if type(value) is datetime:
+        zone = value.tzinfo
+        if type(zone) is timezone:  # a fixed offset: asked once per offset
+            whole = _WHOLE_MINUTES.get(zone)
+            if whole is None:
+                if len(_WHOLE_MINUTES) > 1024:
+                    _WHOLE_MINUTES.clear()
+                whole = _WHOLE_MINUTES[zone] = _whole_minutes(zone.utcoffset(None))
+        else:
+            whole = _whole_minutes(value.utcoffset())
+        if whole:
+            return _dumps(value).decode()
+    return f'"{value.isoformat()}"'
+
+
+_WHOLE_MINUTES: dict[timezone, bool] = {}
+"""Whether each fixed offset met so far is whole minutes (a desk meets few; bounded)."""
+
+
+def _whole_minutes(offset: timedelta | None) -> bool:
+    return offset is not None and not (offset.seconds % 60 or offset.microseconds)
 
 
 _BOOLEAN = {True: "true", False: "false"}
+_dumps = orjson.dumps
+_new = object.__new__
+_put = object.__setattr__
 
 
 _last_as_of: tuple[datetime, str] | None = None
@@ -95,7 +128,7 @@ def _as_of_text(value: datetime) -> str:
     return text
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SlaRow:
     """The SLA of one ticket as of one instant.
 
@@ -128,6 +161,17 @@ class SlaRow:
     resolution_rule: str | None = None
     rule_reason: str = ""
     clock: Clock = attrs.field(default=Clock.COUNTING, converter=_clock)
+
+    @classmethod
+    def computed(cls, **fields: Any) -> SlaRow:
+        """A row from the SLA engine's own values, built without running the
+        validators again (a report builds millions): every field must be
+        given, each already of its type — the engine's tests hold its rows
+        equal to validated ones. Anything else builds rows with ``SlaRow(...)``.
+        A dict-backed instance (no slots) takes its fields in one step."""
+        row = _new(cls)
+        _put(row, "__dict__", fields)
+        return row
 
     def to_json(self) -> dict[str, Any]:
         """The row as the JSON object of ``FORMATS.md`` (fixed columns first,

@@ -8,7 +8,7 @@ calendar instance.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -233,6 +233,43 @@ class WorkingCalendar:
         except (TypeError, AttributeError):
             moment = epoch_us(start, "add: start")
             amount = duration_us(duration, "add: duration")
+        return self._shifted(moment, amount, start)
+
+    def add_counting(
+        self, stretches: Iterable[tuple[datetime, datetime | None]], duration: timedelta
+    ) -> datetime:
+        """``add`` for a clock that counts only inside ``stretches``: the latest
+        instant at which the working time inside them reaches ``duration``.
+
+        ``stretches`` are ``[start, end)``, in order and not overlapping; the last
+        is open (``end`` None) and is where the clock runs on. This is an SLA
+        deadline that pauses: the working time of each closed stretch counts,
+        and the deadline falls in the first stretch that holds what remains
+        (one that holds it exactly is passed, so the deadline is the latest
+        such instant). The same as summing :meth:`between` over the stretches
+        and ending with :meth:`add`, with one conversion per instant.
+        """
+        amount = duration_us(duration, "add_counting: duration")
+        timeline = self._workings.timeline
+        for start, end in stretches:
+            low = epoch_us(start, "add_counting: start")
+            if end is None:
+                return self._shifted(low, amount, start)
+            high = epoch_us(end, "add_counting: end")
+            if high <= low:
+                continue
+            snapshot = timeline.current
+            if snapshot is None or not (snapshot.lo < low and high < snapshot.hi):
+                snapshot = timeline.covering(low, high)
+            worked = snapshot.work_between(low, high)
+            if worked > amount:
+                return self._shifted(low, amount, start)
+            amount -= worked
+        raise ValidationError("add_counting: the last stretch must be open (end None)")
+
+    def _shifted(self, moment: int, amount: int, start: datetime) -> datetime:
+        """The latest instant whose working position is ``amount`` after that of
+        ``moment`` (epoch microseconds); ``start`` is ``moment`` for errors."""
         workings = self._workings
         timeline = workings.timeline
         snapshot = timeline.current
