@@ -90,7 +90,9 @@ class SlaTally:
     def add(self, row: SlaRow) -> SlaRow:
         """Count ``row`` and hand it back, so a tally can sit inside a stream."""
         self.tickets += 1
-        self.states[row.state.value] = self.states.get(row.state.value, 0) + 1
+        state = row.state.value
+        states = self.states
+        states[state] = states.get(state, 0) + 1
         if row.reaction_due is not None and (row.reacted_at is not None or row.reaction_breached):
             self.reaction_judged += 1
             self.reaction_met += not row.reaction_breached
@@ -175,6 +177,17 @@ class ReportFilter:
                 return False
         return True
 
+    @property
+    def tests_tickets(self) -> bool:
+        """Whether a criterion tests the ticket itself (not only its row's state)."""
+        return not (
+            self.created_from is None
+            and self.created_before is None
+            and self.company is None
+            and self.assignee is None
+            and self.priority is None
+        )
+
     def admits_row(self, row: SlaRow) -> bool:
         """Whether the evaluated row is wanted (its state)."""
         return not self.states or row.state in self.states
@@ -219,12 +232,16 @@ def report_lines(
 ) -> Iterator[ReportLine]:
     """The report's lines in the tickets' order: tickets registered after
     ``as_of`` and tickets or rows ``only`` refuses are left out."""
+    admits_ticket = only.admits_ticket if only.tests_tickets else None
+    states = only.states
     for ticket in tickets:
-        if ticket.created_at > as_of or not only.admits_ticket(ticket, as_of):
+        if ticket.created_at > as_of:
             continue
-        customer = customers(ticket) if customers is not None else None
+        if admits_ticket is not None and not admits_ticket(ticket, as_of):
+            continue
+        customer = None if customers is None else customers(ticket)
         row = evaluate(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
-        if only.admits_row(row):
+        if not states or row.state in states:
             yield ReportLine(row, ticket)
 
 

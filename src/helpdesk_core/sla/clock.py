@@ -524,7 +524,8 @@ def evaluate(
     what only an explanation needs: no segments, no record of rule changes,
     no facts kept for later. A batch report calls this once per ticket.
     """
-    require_aware(as_of, "as_of")
+    if type(as_of.tzinfo) is not timezone:  # a fixed offset is aware; ask the others
+        require_aware(as_of, "as_of")
     created = ticket.created_at
     if as_of < created:
         raise ValidationError(
@@ -592,10 +593,12 @@ def evaluate(
             if reacted_at is None and to != initial_status:
                 reacted_at, reaction_regime = at, regime
             new_kind = kinds.get(to) or kinds.setdefault(to, status_kind(graph, to))
-            if kind is SegmentKind.PAUSED and at > seg_start:
+            # a history is in order: a stretch is never negative, and an empty
+            # one adds nothing (add_counting passes it)
+            if kind is SegmentKind.PAUSED:
                 paused += _elapsed(seg_start, at)
             if new_kind is not kind:
-                if kind is SegmentKind.COUNTED and at > count_start:
+                if kind is SegmentKind.COUNTED:
                     counted.append((count_start, at))
                 if new_kind is SegmentKind.COUNTED:
                     count_start = at
@@ -628,7 +631,7 @@ def evaluate(
                 note = f"{by} at {at.isoformat()}"
                 regime = reselect(regime, at)
 
-    if kind is SegmentKind.PAUSED and as_of > seg_start:
+    if kind is SegmentKind.PAUSED:
         paused += _elapsed(seg_start, as_of)
     if reaction_regime is None:
         reaction_regime = regime
@@ -660,9 +663,14 @@ def evaluate(
         else:
             assert resolved_at is not None
             counted.append((resolved_at, None))
-        resolution_due = due_instant(
-            resolution_regime.spans(), counted, resolution_judge.terms.resolution
-        )
+        if resolution_regime.carry or resolution_regime.start is not created:
+            resolution_due = due_instant(
+                resolution_regime.spans(), counted, resolution_judge.terms.resolution
+            )
+        else:  # one calendar from registration on
+            resolution_due = resolution_judge.calendar.add_counting(
+                counted, resolution_judge.terms.resolution
+            )
 
     reaction_breached = reaction_due is not None and (
         (reacted_at if reacted_at is not None else as_of) > reaction_due

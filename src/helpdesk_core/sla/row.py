@@ -201,24 +201,52 @@ class SlaRow:
     def to_json_text(self) -> str:
         """:meth:`to_json` as the JSON text ``json.dumps(row, ensure_ascii=False)``
         writes, byte for byte (a report writes millions of rows: this is about
-        three times faster than building the dict and encoding it)."""
+        four times faster than building the dict and encoding it).
+
+        The rule's columns and everything after ``paused_minutes`` take few
+        distinct values in a report, so their text is written once per value
+        and kept (a bounded cache).
+        """
+        rule_key = (self.rule, self.calendar)
+        rule = _FRAGMENTS.get(rule_key)
+        if rule is None:
+            rule = _fragment(rule_key, f'"rule": {_text_or_null(self.rule)}, '
+                             f'"calendar": {_text_or_null(self.calendar)}, ')
+        state, clock, as_of = self.state, self.clock, _as_of_text(self.as_of)
+        by_hand = (self.reaction_due_set_by_hand, self.resolution_due_set_by_hand)
+        judges = (self.reaction_rule, self.resolution_rule, self.rule_reason)
+        verdict_key = (state, clock, as_of, by_hand, judges)
+        verdict = _FRAGMENTS.get(verdict_key)
+        if verdict is None:
+            verdict = _fragment(verdict_key, (
+                f'"state": "{state.value}", "as_of": "{as_of}", '
+                f'"reaction_due_set_by_hand": {_BOOLEAN[by_hand[0]]}, '
+                f'"resolution_due_set_by_hand": {_BOOLEAN[by_hand[1]]}, '
+                f'"reaction_rule": {_text_or_null(judges[0])}, '
+                f'"resolution_rule": {_text_or_null(judges[1])}, '
+                f'"rule_reason": {encode_basestring(judges[2])}, "clock": "{clock.value}"}}'
+            ))
         return (
-            f'{{"ticket": {encode_basestring(self.ticket)}, "rule": {_text_or_null(self.rule)}, '
-            f'"calendar": {_text_or_null(self.calendar)}, '
+            f'{{"ticket": {encode_basestring(self.ticket)}, {rule}'
             f'"reaction_due": {_instant_or_null(self.reaction_due)}, '
             f'"reacted_at": {_instant_or_null(self.reacted_at)}, '
             f'"reaction_breached": {_BOOLEAN[self.reaction_breached]}, '
             f'"resolution_due": {_instant_or_null(self.resolution_due)}, '
             f'"resolved_at": {_instant_or_null(self.resolved_at)}, '
             f'"resolution_breached": {_BOOLEAN[self.resolution_breached]}, '
-            f'"paused_minutes": {int(self.paused_minutes)}, "state": "{self.state.value}", '
-            f'"as_of": "{_as_of_text(self.as_of)}", '
-            f'"reaction_due_set_by_hand": {_BOOLEAN[self.reaction_due_set_by_hand]}, '
-            f'"resolution_due_set_by_hand": {_BOOLEAN[self.resolution_due_set_by_hand]}, '
-            f'"reaction_rule": {_text_or_null(self.reaction_rule)}, '
-            f'"resolution_rule": {_text_or_null(self.resolution_rule)}, '
-            f'"rule_reason": {encode_basestring(self.rule_reason)}, "clock": "{self.clock.value}"}}'
+            f'"paused_minutes": {int(self.paused_minutes)}, {verdict}'
         )
+
+
+_FRAGMENTS: dict[tuple[Any, ...], str] = {}
+"""JSON text of the columns that repeat from row to row, by their values."""
+
+
+def _fragment(key: tuple[Any, ...], text: str) -> str:
+    if len(_FRAGMENTS) >= 4096:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[key] = text
+    return text
 
 
 REPORT_COLUMNS = (
