@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timezone
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -160,8 +160,13 @@ def _plain_field_lines(
     if kind == frozenset[str] or kind == tuple[str, ...]:
         ns[f"c_{name}"] = frozenset if kind == frozenset[str] else tuple
         return [f"if type(v) is not list or not all_texts(v): {bail}", kept(f"c_{name}(v)")]
-    ns[f"h_{name}"] = conv.get_structure_hook(kind)
+    if get_origin(kind) is Literal and all(type(choice) is str for choice in get_args(kind)):
+        ns[f"l_{name}"] = frozenset(get_args(kind))  # one of these texts, or the model refuses it
+        return [f"if type(v) is not str or v not in l_{name}: {bail}", kept("v")]
+    ns[f"h_{name}"] = hook = conv.get_structure_hook(kind)
     ns[f"t_{name}"] = kind
+    if hook is _structure_json_object:  # what the hook does with a dict
+        return ["if type(v) is dict:", f"  {kept('dict(v)')}", "else:", f"  {kept(f'h_{name}(v, t_{name})')}"]
     return [kept(f"h_{name}(v, t_{name})")]
 
 
@@ -193,11 +198,42 @@ def _plain_structure_fn(
     return plain
 
 
+def _builder_of(cls: type[T]) -> type[T]:
+    """A subclass of the frozen, slotted ``cls`` that adds no slots and sets
+    attributes the ordinary way: an instance is filled with plain attribute
+    stores (which the interpreter specialises to a write into the slot,
+    ~4 times cheaper than ``object.__setattr__``), then its class becomes
+    ``cls`` — the same slots, so the instance is a ``cls`` like any other."""
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__module__": cls.__module__,
+    }
+    return type(f"_Filling{cls.__name__}", (cls,), namespace)
+
+
+def _default_of(field: attrs.Attribute[Any], ns: dict[str, Any]) -> str:
+    """The expression giving ``field``'s default in generated code (a literal
+    where the default is one: cheaper than a name to look up)."""
+    default: Any = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        if default.factory is dict and not default.takes_self:
+            return "{}"
+        ns[f"d_{field.name}"] = default.factory
+        return f"d_{field.name}()"
+    if default is None or default == () or type(default) in (str, bool, int):
+        return repr(default)
+    ns[f"d_{field.name}"] = default
+    return f"d_{field.name}"
+
+
 def _trusted_structure_fn(
     conv: cattrs.Converter,
     cls: type[T],
     renames: Mapping[str, str],
     hooks: Mapping[str, Callable[[Any], Any]] | None = None,
+    tagged: bool = False,
 ) -> Callable[[dict[str, Any]], T]:
     """A structure function for a document this library wrote itself (a row of
     its own store): the plain case of :func:`_plain_structure_fn`, but the
@@ -208,45 +244,52 @@ def _trusted_structure_fn(
     strings, date-times carry an offset); a key it does not know, a value of
     another JSON type or a missing required field returns :data:`_NOT_PLAIN`
     (or raises), and the caller decodes the document the validated way.
-    ``hooks`` replaces the structure hook of the named fields.
+    ``hooks`` gives the value of the named fields (in place of the structure
+    hook and the field's converter); ``tagged`` documents also hold the
+    ``kind`` tag. An ``extra`` field is where the validated reading keeps
+    unknown keys, so an ``extra`` key is an unknown key here too.
+
+    The instance is filled through :func:`_builder_of` (plain attribute
+    stores), and present keys are counted instead of compared with the known
+    ones: a document whose count differs from its length holds a key that
+    is not a field.
     """
     attrs.resolve_types(cls)  # type: ignore[type-var]
     fields = [f for f in attrs.fields(cls) if f.init]  # type: ignore[arg-type]
     ns: dict[str, Any] = {
-        "cls": cls, "NOT_PLAIN": _NOT_PLAIN, "parse": datetime.fromisoformat,
-        "timezone": timezone, "all_texts": _all_texts, "new": object.__new__,
-        "put": object.__setattr__, "MISSING": _NOT_PLAIN,
-        "known": frozenset(renames.get(f.name, f.name) for f in fields) | {"kind"},
+        "cls": cls, "builder": _builder_of(cls), "NOT_PLAIN": _NOT_PLAIN,
+        "parse": datetime.fromisoformat, "timezone": timezone, "all_texts": _all_texts,
+        "new": object.__new__,
     }
-    lines = ["def structure_trusted(o):", "  if not known.issuperset(o): return NOT_PLAIN",
-             "  self = new(cls)", "  get = o.get"]
+    required = sum(1 for f in fields if f.default is attrs.NOTHING)
+    lines = ["def structure_trusted(o):", "  self = new(builder)", f"  n = {required + tagged}"]
     for field in fields:
+        if field.name == "extra":
+            lines.append(f"  self.extra = {_default_of(field, ns)}")
+            continue
         key = renames.get(field.name, field.name)
-        keep = "put(self, {name!r}, {value})"
+        keep = "self.{name} = {value}"
         if field.converter is not None:
             ns[f"k_{field.name}"] = field.converter
-            keep = "put(self, {name!r}, k_{name}({value}))"
-        if hooks and field.name in hooks:
+            keep = "self.{name} = k_{name}({value})"
+        if hooks and field.name in hooks:  # the hook gives the field's value
             ns[f"h_{field.name}"] = hooks[field.name]
-            body = [keep.format(name=field.name, value=f"h_{field.name}(v)")]
+            body = [f"self.{field.name} = h_{field.name}(v)"]
         else:
             body = _plain_field_lines(field.name, field.type, ns, conv, keep)
         if field.default is attrs.NOTHING:
             lines += [f"  v = o[{key!r}]", *(f"  {line}" for line in body)]
             continue
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            ns[f"d_{field.name}"] = field.default.factory
-            default = f"d_{field.name}()"
-        else:
-            ns[f"d_{field.name}"] = field.default
-            default = f"d_{field.name}"
+        default = _default_of(field, ns)
         lines += [
-            f"  v = get({key!r}, MISSING)",
-            f"  if v is MISSING: put(self, {field.name!r}, {default})",
-            "  else:",
+            f"  if {key!r} in o:",
+            "    n += 1",
+            f"    v = o[{key!r}]",
             *(f"    {line}" for line in body),
+            "  else:",
+            f"    self.{field.name} = {default}",
         ]
-    lines.append("  return self")
+    lines += ["  if n != len(o): return NOT_PLAIN", "  self.__class__ = cls", "  return self"]
     exec(compile("\n".join(lines), f"<trusted structure {cls.__qualname__}>", "exec"), ns)
     trusted: Callable[[dict[str, Any]], T] = ns["structure_trusted"]
     return trusted
@@ -473,7 +516,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
 
 
 _TRUSTED_EVENTS: dict[object, Callable[[dict[str, Any]], Any]] = {
-    kind: _trusted_structure_fn(converter, cls, {}) for kind, cls in EVENT_KINDS.items()
+    kind: _trusted_structure_fn(converter, cls, {}, tagged=True) for kind, cls in EVENT_KINDS.items()
 }
 _EVENT_HOOK = converter.get_structure_hook(Event)
 
@@ -484,15 +527,53 @@ def _trusted_events(data: object) -> tuple[Event, ...]:
     if type(data) is not list:
         raise ValidationError(f"events must be a JSON array, got {type(data).__name__}")
     events: list[Event] = []
+    append = events.append
+    trusted = _TRUSTED_EVENTS.get
     for item in data:
-        structure = _TRUSTED_EVENTS.get(item.get("kind")) if type(item) is dict else None
-        event = _NOT_PLAIN if structure is None else structure(item)
-        events.append(_EVENT_HOOK(item, Event) if event is _NOT_PLAIN else event)
+        if type(item) is dict:
+            structure = trusted(item.get("kind"))
+            if structure is not None:
+                event = structure(item)
+                if event is not _NOT_PLAIN:
+                    append(event)
+                    continue
+        append(_EVENT_HOOK(item, Event))
     return tuple(events)
 
 
+_ASSIGNEES: dict[object, Assignee] = {}
+"""Assignees already read by :func:`_trusted_assignee`, by their stored form
+(an id, or an id and the group flag): a desk has a few hundred people and
+groups, and every ticket header names one of them."""
+_ASSIGNEES_KEPT = 4096
+"""At most this many are kept (a store of unusual width builds the rest)."""
+
+
+def _trusted_assignee(value: object) -> Assignee | None:
+    """The registered assignee of a stored ticket: what the converter reads,
+    validated once per distinct value instead of once per ticket. Assignees
+    are frozen values, so tickets may share one."""
+    if type(value) is str:
+        key: object = value
+    elif type(value) is dict and type(value.get("id")) is str and type(value.get("group", False)) is bool:
+        key = (value["id"], value.get("group", False))
+    elif value is None:
+        return None
+    else:
+        return _structure_assignee(value, Assignee)
+    assignee = _ASSIGNEES.get(key)
+    if assignee is None:
+        assignee = _structure_assignee(value, Assignee)
+        if len(_ASSIGNEES) < _ASSIGNEES_KEPT:
+            _ASSIGNEES[key] = assignee
+    return assignee
+
+
 _TRUSTED_TICKET = _trusted_structure_fn(
-    converter, Ticket, _TICKET_RENAMES, hooks={"events": _trusted_events}
+    converter,
+    Ticket,
+    _TICKET_RENAMES,
+    hooks={"events": _trusted_events, "initial_assignee": _trusted_assignee},
 )
 
 
