@@ -200,3 +200,44 @@ def test_explain_shows_the_rule_the_holiday_and_the_deadlines() -> None:
     assert "holiday" in text
     assert timeline.row.state.value == "breached"
     assert [move.target for move in timeline.moves] == ["reaction", "resolution"]
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        {"priority": ["high"]},
+        {"company": ["C-1"], "channel": ["phone"]},
+        {"status": ["in_progress"], "client_category": ["vip"]},
+        {"customer_group": ["G-1"], "not_type": ["internal"]},
+        {"attributes.region": ["north"]},  # tests an attribute: asked through the facts
+        {"registered_in_hours": "office"},  # tests the registration time: never kept
+    ],
+)
+def test_selecting_by_a_tickets_facts_one_by_one_answers_as_the_facts_mapping(when: dict[str, Any]) -> None:
+    from itertools import product
+
+    from helpdesk_core.sla.selection import ticket_facts
+
+    policy = SlaPolicy.from_config(
+        {"rules": [rule(name="Special", when=when, reaction="1h"), rule()]}, calendars=CALENDARS
+    )
+    customers = [CustomerFacts(), CustomerFacts(client_category="vip", customer_groups=("G-1",))]
+    customers.append(CustomerFacts(client_category="vip", customer_groups=("G-1",)))  # equal, not the same
+    names = []
+    for _ in range(2):  # the second round answers from what the first one kept
+        for values in product(
+            ("incident", "internal"), ("high", None), ("open", "in_progress"), ("phone", None),
+            ("C-1", "C-2"), ({"region": "north"}, {}), (MON_9, MON_9 - timedelta(hours=12)),
+            customers,
+        ):
+            kind, priority, status, channel, company, attributes, registered, customer = values
+            facts = ticket_facts(
+                type=kind, priority=priority, status=status, channel=channel, company=company,
+                attributes=attributes, registered_at=registered, customer=customer,
+            )
+            one_by_one = policy.selector.select_ticket(
+                kind, priority, status, channel, company, attributes, registered, customer
+            )
+            assert one_by_one == policy.select(facts, customer=customer), values
+            names.append(one_by_one.name)
+    assert {"Special", "Default"} <= set(names)

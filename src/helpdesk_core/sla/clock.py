@@ -540,21 +540,13 @@ def evaluate(
     manual: str | None = None
     note = ""
     reselect_on_status = policy.tests_status
-    select = policy.select
+    select = policy.selector.select_ticket
     channel, company, attributes = ticket.channel, ticket.company, ticket.attributes
 
     def reselect(regime: Regime, at: datetime) -> Regime:
-        facts = ticket_facts(
-            type=type_,
-            priority=priority,
-            status=status,
-            channel=channel,
-            company=company,
-            attributes=attributes,
-            registered_at=created,
-            customer=customer,
+        selection = select(
+            type_, priority, status, channel, company, attributes, created, customer, manual, note
         )
-        selection = select(facts, customer=customer, manual=manual, manual_note=note)
         if selection is regime.selection:
             return regime
         before = regime.selection.applied

@@ -194,6 +194,11 @@ class SlaPolicy:
         )
 
     @property
+    def selector(self) -> RuleSelector:
+        """The policy's rule selector, which remembers its answers for the run."""
+        return self._selector
+
+    @property
     def tests_status(self) -> bool:
         """Whether a rule of the table tests the ticket's status (then every
         status change selects the rule again, like a priority change)."""

@@ -15,7 +15,7 @@ rule was renamed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -143,6 +143,14 @@ class RuleSelector:
     """Whole selections without a rule chosen by hand, by the table's key and
     the customer facts (by identity: a report's directory hands out one object
     per company; the object is kept beside its id so a recycled id cannot match)."""
+    _ticket_key: Callable[..., tuple[Any, ...]] | None = attrs.field(init=False)
+    """The tested ticket fields out of :meth:`select_ticket`'s arguments, when
+    the table tests nothing else of the ticket (no attribute, no registration
+    time); None otherwise."""
+    _by_ticket: dict[tuple[tuple[Any, ...], int], tuple[CustomerFacts, Selection]] = attrs.field(
+        init=False, factory=dict
+    )
+    """:meth:`select_ticket`'s answers, by those fields and the customer facts' identity."""
 
     def __attrs_post_init__(self) -> None:
         fields: set[str] = set()
@@ -160,6 +168,7 @@ class RuleSelector:
         self.tested = frozenset(fields | {f"attributes.{name}" for name in attributes})
         self._fields = tuple(sorted(fields)) if cacheable else None
         self._attributes = tuple(sorted(attributes))
+        self._ticket_key = _ticket_key_of(fields) if cacheable and not attributes else None
 
     def _key(self, facts: Mapping[str, object]) -> Hashable | None:
         if self._fields is None:
@@ -215,6 +224,40 @@ class RuleSelector:
                 return selection
         return self._select(facts, customer=customer, manual=manual, manual_note=manual_note)
 
+    def select_ticket(
+        self,
+        type: str | None,
+        priority: str | None,
+        status: str,
+        channel: str | None,
+        company: str | None,
+        attributes: Mapping[str, Any],
+        registered_at: datetime,
+        customer: CustomerFacts,
+        manual: str | None = None,
+        manual_note: str = "",
+    ) -> Selection:
+        """:meth:`select` for a ticket's facts given one by one, as the SLA
+        clock knows them at each moment of a history. The facts mapping is
+        built only when the answer is not known yet: a batch of a million
+        tickets has a few hundred distinct answers."""
+        ticket_key = self._ticket_key
+        if manual is None and ticket_key is not None:
+            key = (ticket_key(type, priority, status, channel, company), id(customer))
+            entry = self._by_ticket.get(key)
+            if entry is not None and entry[0] is customer:
+                return entry[1]
+        facts = ticket_facts(
+            type=type, priority=priority, status=status, channel=channel, company=company,
+            attributes=attributes, registered_at=registered_at, customer=customer,
+        )
+        selection = self.select(facts, customer=customer, manual=manual, manual_note=manual_note)
+        if manual is None and ticket_key is not None:
+            if len(self._by_ticket) >= _CACHE_LIMIT:
+                self._by_ticket.clear()
+            self._by_ticket[key] = (customer, selection)
+        return selection
+
     def _select(
         self,
         facts: Mapping[str, object],
@@ -249,6 +292,22 @@ class RuleSelector:
         else:
             reason = "no SLA: no enabled rule of the table matches"
         return Selection(None, Source.NONE, _with(reason, skipped))
+
+
+_TICKET_FIELDS = ("type", "priority", "status", "channel", "company")
+"""The facts :meth:`RuleSelector.select_ticket` takes one by one, in order
+(the customer's facts come with the customer; the registration time and the
+attributes are never part of its key)."""
+
+
+def _ticket_key_of(tested: Iterable[str]) -> Callable[..., tuple[Any, ...]]:
+    """A function of the :data:`_TICKET_FIELDS` returning those a table tests."""
+    wanted = [name for name in _TICKET_FIELDS if name in set(tested)]
+    source = f"def key({', '.join(_TICKET_FIELDS)}): return ({''.join(f'{name}, ' for name in wanted)})"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    key: Callable[..., tuple[Any, ...]] = namespace["key"]
+    return key
 
 
 def _with(reason: str, skipped: list[str]) -> str:
