@@ -119,3 +119,17 @@ def test_whatif_sides_are_the_two_separate_reports() -> None:
     assert changed == {t for t in rows_before if rows_before[t].state != rows_after[t].state}
     assert changed, "a stricter reaction target breaches some tickets"
     assert summary.reaction_change is not None and summary.reaction_change < 0
+
+
+def test_tickets_registered_after_the_reports_instant_are_left_out_and_a_naive_instant_refused() -> None:
+    import pytest
+
+    from helpdesk_core.errors import ValidationError
+
+    ordered = sorted(TICKETS, key=lambda t: t.created_at)
+    middle = ordered[len(ordered) // 2].created_at
+    shown = list(report_lines(TICKETS, policy=POLICY, graph=CONFIG.graph, as_of=middle, customers=directory()))
+    assert [line.ticket.id for line in shown] == [t.id for t in TICKETS if t.created_at <= middle]
+    assert 0 < len(shown) < len(TICKETS)
+    with pytest.raises(ValidationError, match=r"as_of.*timezone-aware"):
+        list(report_lines(TICKETS, policy=POLICY, graph=CONFIG.graph, as_of=middle.replace(tzinfo=None)))

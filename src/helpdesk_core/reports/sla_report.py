@@ -13,7 +13,8 @@ from datetime import datetime
 
 import attrs
 
-from helpdesk_core.model.checks import aware
+from helpdesk_core.errors import ValidationError
+from helpdesk_core.model.checks import aware, require_aware
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports.as_of import TicketAsOf, ticket_as_of
 from helpdesk_core.sla import CustomerFacts, SlaPolicy, SlaRow, SlaState, evaluate
@@ -232,15 +233,19 @@ def report_lines(
 ) -> Iterator[ReportLine]:
     """The report's lines in the tickets' order: tickets registered after
     ``as_of`` and tickets or rows ``only`` refuses are left out."""
+    require_aware(as_of, "as_of")
     admits_ticket = only.admits_ticket if only.tests_tickets else None
     states = only.states
     for ticket in tickets:
-        if ticket.created_at > as_of:
-            continue
         if admits_ticket is not None and not admits_ticket(ticket, as_of):
             continue
         customer = None if customers is None else customers(ticket)
-        row = evaluate(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
+        try:
+            row = evaluate(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
+        except ValidationError:
+            if ticket.created_at > as_of:  # registered later: it did not exist yet
+                continue
+            raise
         if not states or row.state in states:
             yield ReportLine(row, ticket)
 

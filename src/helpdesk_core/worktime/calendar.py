@@ -252,10 +252,18 @@ class WorkingCalendar:
         amount = duration_us(duration, "add_counting: duration")
         timeline = self._workings.timeline
         for start, end in stretches:
-            low = epoch_us(start, "add_counting: start")
+            try:  # epoch_us, inline: a report converts millions
+                elapsed = start - _EPOCH
+                low = elapsed.days * US_PER_DAY + elapsed.seconds * US_PER_SECOND + elapsed.microseconds
+            except TypeError:
+                low = epoch_us(start, "add_counting: start")
             if end is None:
                 return self._shifted(low, amount, start)
-            high = epoch_us(end, "add_counting: end")
+            try:
+                elapsed = end - _EPOCH
+                high = elapsed.days * US_PER_DAY + elapsed.seconds * US_PER_SECOND + elapsed.microseconds
+            except TypeError:
+                high = epoch_us(end, "add_counting: end")
             if high <= low:
                 continue
             snapshot = timeline.current
