@@ -249,14 +249,22 @@ class WorkingCalendar:
         such instant). The same as summing :meth:`between` over the stretches
         and ending with :meth:`add`, with one conversion per instant.
         """
-        amount = duration_us(duration, "add_counting: duration")
+        try:
+            amount = duration.days * US_PER_DAY + duration.seconds * US_PER_SECOND + duration.microseconds
+        except AttributeError:
+            amount = duration_us(duration, "add_counting: duration")
         timeline = self._workings.timeline
+        last_end: datetime | None = None  # a stretch often starts where the last one ended
+        last_end_us = 0
         for start, end in stretches:
-            try:  # epoch_us, inline: a report converts millions
-                elapsed = start - _EPOCH
-                low = elapsed.days * US_PER_DAY + elapsed.seconds * US_PER_SECOND + elapsed.microseconds
-            except TypeError:
-                low = epoch_us(start, "add_counting: start")
+            if start is last_end:
+                low = last_end_us
+            else:
+                try:  # epoch_us, inline: a report converts millions
+                    elapsed = start - _EPOCH
+                    low = elapsed.days * US_PER_DAY + elapsed.seconds * US_PER_SECOND + elapsed.microseconds
+                except TypeError:
+                    low = epoch_us(start, "add_counting: start")
             if end is None:
                 return self._shifted(low, amount, start)
             try:
@@ -264,6 +272,7 @@ class WorkingCalendar:
                 high = elapsed.days * US_PER_DAY + elapsed.seconds * US_PER_SECOND + elapsed.microseconds
             except TypeError:
                 high = epoch_us(end, "add_counting: end")
+            last_end, last_end_us = end, high
             if high <= low:
                 continue
             snapshot = timeline.current
