@@ -5,9 +5,11 @@ For each size (default 100,000 and 1,000,000 tickets, ≈6 events each) the
 store is generated once with ``helpdesk generate`` (kept in --workdir and
 reused), then, in the same run:
 
-* **floor** — a Python process that reads exactly the rows the store reads
-  (ticket headers in ``(created_us, id)`` keyset pages of 1000, then their
-  event documents), decoding nothing;
+* **floor** — a Python process that issues exactly the statement the SQLite
+  store issues and reads the same rows: one row per ticket in
+  ``(created_us, id)`` keyset pages of 1000, its header beside its event
+  documents joined by SQLite (``group_concat``, with the ``seq`` numbers whose
+  order the store checks, as the floor does too), decoding nothing;
 * **report** — ``helpdesk sla report --format jsonl --output FILE`` under the
   demo configuration, as of the end of the generated histories (``--jobs``
   as given, else the report's default: one worker per CPU). Peak RSS is that
@@ -37,24 +39,23 @@ FLOOR = r"""
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 position = (-(2**62), "")
+prefixes = [",".join(map(str, range(n))) + ";" for n in range(64)]
 tickets = events = size = 0
 while True:
     db.execute("BEGIN")
     rows = db.execute(
-        "SELECT id, created_us, version, header, event_count FROM tickets "
+        "SELECT id, created_us, version, header, event_count, CASE WHEN event_count <> 0 THEN "
+        "(SELECT group_concat(seq) || ';' || group_concat(document, ',') FROM ticket_events "
+        "WHERE ticket_id = tickets.id) END FROM tickets "
         "WHERE (created_us, id) > (?, ?) ORDER BY created_us, id LIMIT 1000", position).fetchall()
-    ids = [r[0] for r in rows if r[4]]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join("?" * len(chunk))
-        for _, document in db.execute(
-            f"SELECT ticket_id, document FROM ticket_events WHERE ticket_id IN ({marks}) "
-            "ORDER BY ticket_id, seq", chunk):
-            events += 1
-            size += len(document)
     db.execute("COMMIT")
     for r in rows:
         size += len(r[3])
+        if r[4]:
+            prefix = prefixes[r[4]] if r[4] < 64 else ",".join(map(str, range(r[4]))) + ";"
+            assert r[5].startswith(prefix), f"ticket {r[0]}: events aggregated out of seq order"
+            events += r[4]
+            size += len(r[5]) - len(prefix)
     tickets += len(rows)
     if len(rows) < 1000:
         break

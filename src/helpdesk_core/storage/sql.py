@@ -212,11 +212,47 @@ class SqlRepository(SqlReader[T]):
                 raise _stale(self._kind.label, id, expected_version, session, self._table)
 
 
-_TICKET_COLUMNS = "id, created_us, version, header, event_count"
+_EVENTS_JOINED = (
+    "CASE WHEN event_count <> 0 THEN (SELECT group_concat(seq) || ';' || group_concat(document, ',') "
+    "FROM ticket_events WHERE ticket_id = tickets.id) END"
+)
+"""A ticket's events in one text: its ``seq`` numbers joined by commas, a
+semicolon, then its event documents joined by commas — one row per ticket
+instead of one per event, joined by SQLite instead of Python. SQLite before
+3.44 has no ``ORDER BY`` inside an aggregate and documents the order of
+``group_concat`` as arbitrary; it follows the primary key ``(ticket_id, seq)``
+that the subquery walks, and the ``seq`` numbers beside the documents prove it
+for every ticket (see :func:`events_in_seq_order`). Tickets without events
+(``event_count`` 0) skip the subquery, as the per-event query skipped them."""
+_TICKET_COLUMNS = f"id, created_us, version, header, event_count, {_EVENTS_JOINED}"
+_SEQ_PREFIXES = tuple(",".join(map(str, range(n))) + ";" for n in range(64))
+"""``"0,1,…,n-1;"`` for the usual event counts ``n``: what a history aggregated
+in order begins with (events are numbered from 0 as they are appended)."""
+
+
+def events_in_seq_order(event_count: int, aggregate: str | None) -> str | None:
+    """The event documents joined by commas out of an aggregate of
+    :data:`_EVENTS_JOINED`, if its ``seq`` numbers read ``0,1,…,event_count-1``
+    in that order; None when they do not (another order, a gap, another count
+    or no event row at all), and the history must be read by the ordered query.
+
+    The ``seq`` text holds digits, commas and minus signs only, so the first
+    semicolon ends it and a matching prefix proves the documents that follow are
+    exactly the ticket's events in ``seq`` order."""
+    if aggregate is None:
+        return None
+    prefix = (
+        _SEQ_PREFIXES[event_count]
+        if 0 <= event_count < len(_SEQ_PREFIXES)
+        else ",".join(map(str, range(event_count))) + ";"
+    )
+    return aggregate[len(prefix) :] if aggregate.startswith(prefix) else None
 
 
 class SqlTicketReader:
-    """Reads tickets: a header row plus event rows, streamed by keyset pages."""
+    """Reads tickets: a header row with its events already joined, streamed by
+    keyset pages (SQLite's dialect: ``group_concat``; PostgreSQL's reader has
+    its own ``string_agg … ORDER BY seq``)."""
 
     def __init__(self, borrow: Borrow) -> None:
         self._borrow = borrow
@@ -268,11 +304,14 @@ class SqlTicketReader:
             "ORDER BY created_us, id LIMIT ?"
         )
         while True:
-            with self._borrow() as session:
+            with self._borrow() as session:  # the page and any history read again: one snapshot
                 rows = session.rows(sql, (*position, *params, batch_size))
-                events = self._events_of(session, rows)
-            for id, _, version, header, _ in rows:
-                yield Stored(ticket_from_documents(header, events.get(id)), version)
+                page = [
+                    (version, header, _history(session, id, count, aggregate) if count else None)
+                    for id, _, version, header, count, aggregate in rows
+                ]
+            for version, header, events in page:
+                yield Stored(ticket_from_documents(header, events), version)
             if len(rows) < batch_size:
                 return
             position = (rows[-1][1], rows[-1][0])
@@ -293,20 +332,17 @@ class SqlTicketReader:
                 found.append((from_utc_microseconds(row[0]), row[1]))
         return found
 
-    @staticmethod
-    def _events_of(session: Session, rows: list[Row]) -> dict[str, list[str]]:
-        ids = [row[0] for row in rows if row[4]]
-        events: dict[str, list[str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            for ticket_id, document in session.rows(
-                f"SELECT ticket_id, document FROM ticket_events WHERE ticket_id IN ({marks}) "
-                "ORDER BY ticket_id, seq",
-                chunk,
-            ):
-                events.setdefault(ticket_id, []).append(document)
-        return events
+
+def _history(session: Session, id: str, event_count: int, aggregate: str | None) -> str | list[str]:
+    """A ticket's event documents: joined by SQLite when :func:`events_in_seq_order`
+    proves the order, else read again one per row in ``seq`` order."""
+    joined = events_in_seq_order(event_count, aggregate)
+    if joined is not None:
+        return joined
+    return [
+        r[0]
+        for r in session.rows("SELECT document FROM ticket_events WHERE ticket_id = ? ORDER BY seq", (id,))
+    ]
 
 
 def _key(position: TicketPosition) -> tuple[int, str]:
@@ -454,5 +490,6 @@ __all__ = [
     "SqlRepository",
     "SqlTicketReader",
     "SqlTicketRepository",
+    "events_in_seq_order",
     "ticket_filter",
 ]
