@@ -7,11 +7,13 @@ Built once per invocation from ``--db``/``--config`` (or ``HELPDESK_DB`` /
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from helpdesk_core.config import Configuration, load_configuration
-from helpdesk_core.storage import Store, open_store
+if TYPE_CHECKING:
+    from helpdesk_core.config import Configuration
+    from helpdesk_core.storage import Store
 
 DEFAULT_DB = "./helpdesk.sqlite3"
 
@@ -29,12 +31,16 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from helpdesk_core.storage import open_store  # not for --help (≈ 0.05 s of imports)
+
             self._store = open_store(self.db_url)
         return self._store
 
     @property
     def config(self) -> Configuration:
         if self._config is None:
+            from helpdesk_core.config import load_configuration  # not for --help (≈ 0.2 s of imports)
+
             self._config = load_configuration(self.config_path)
         return self._config
 

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.tickets import import_group
 from helpdesk_core.imports import (
     KINDS,
     ImportReport,
@@ -189,4 +190,9 @@ def export_command(app: AppContext, kind: str, fmt: str, output: Path | None) ->
     click.echo(f"{count} {kind} written to {output}", err=True)
 
 
-__all__ = ["attach", "export_command"]
+# ``helpdesk import`` is loaded from here (see helpdesk_cli.main.COMMANDS): the
+# ticket import of helpdesk_cli.tickets with this module's customer-base
+# commands and --bundle, attached once, when this module is first imported.
+attach(import_group)
+
+__all__ = ["attach", "export_command", "import_group"]

@@ -6,21 +6,30 @@ its own store connection, loads nothing else twice, evaluates whole ranges and
 sends back the rows already encoded (or as dicts for table and XLSX) with a
 tally of them. The parent writes the ranges in stream order and merges the
 tallies, so rows and summaries are exactly those of one process.
+
+When the encoded rows go to a file, they do not pass through the parent at
+all: each worker writes its range to a file of a private temporary folder
+(the *spool*), and the parent has the kernel append those files to the output
+in order. On a machine with as many CPUs as workers every CPU second the
+parent spends is taken from the workers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
+import signal
+import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 
 from helpdesk_cli.collection import collect_for_batches
-from helpdesk_cli.output import ENCODED_FORMATS, row_encoder
+from helpdesk_cli.output import ENCODED_FORMATS, OutputUnwritable, row_encoder, spooled_text
 from helpdesk_core.config import Configuration
 from helpdesk_core.model.parties import Company
 from helpdesk_core.model.ticket import Ticket
@@ -40,6 +49,8 @@ range, so the cap keeps it the same from 100,000 tickets on), large enough to
 amortise a query."""
 RANGES_PER_JOB = 8
 """Ranges per worker when the stream is short enough for ranges under MAX_RANGE."""
+SPOOL_PREFIX = "helpdesk-report-"
+"""The name of a spool folder begins with this (then random letters)."""
 _SHARED_SCHEMES = ("sqlite", "postgresql", "postgres")
 """Stores another process can open by URL (a plain path is an SQLite file)."""
 
@@ -131,16 +142,21 @@ class ReportJob:
     fmt: str
     columns: tuple[str, ...]
     window: RegistrationWindow = EVERY_REGISTRATION
+    spool: str | None = None
+    """The folder where workers write each range's encoded rows
+    (:func:`~helpdesk_cli.output.spooled_text`); None: rows are sent back."""
 
 
 @attrs.frozen
 class RangeReport:
     """One range's rows (encoded texts for :data:`ENCODED_FORMATS`, else row
-    dicts), their tally, and how many tickets were read (for the progress bar)."""
+    dicts; none when spooled), their tally, how many tickets were read (for
+    the progress bar), and the spool file holding the encoded rows, if any."""
 
     rows: list[Any]
     tally: GroupedTally
     tickets: int
+    file: str | None = None
 
 
 class _Worker:
@@ -180,7 +196,30 @@ class _Worker:
             if encode is None
             else [encode(tally.add(line).row) for line in lines]
         )
-        return RangeReport(rows, tally, read)
+        if job.spool is None or encode is None:
+            return RangeReport(rows, tally, read)
+        return RangeReport([], tally, read, _spool(spooled_text(rows, job.fmt), job.spool))
+
+
+def _spool(data: bytes, folder: str) -> str:
+    """Write ``data`` to a new file in ``folder``; return its path. A file that
+    cannot be written whole is removed and reported as one line."""
+    path = ""
+    try:
+        descriptor, path = tempfile.mkstemp(suffix=".part", dir=folder)
+        with open(descriptor, "wb", buffering=0) as file:
+            file.write(data)
+    except OSError as error:
+        if path:
+            os.unlink(path)
+        raise OutputUnwritable(
+            f"{folder}: cannot write the report's temporary rows: {error.strerror or error}"
+        ) from None
+    except BaseException:
+        if path:
+            os.unlink(path)
+        raise
+    return path
 
 
 _worker: _Worker | None = None
@@ -188,6 +227,9 @@ _worker: _Worker | None = None
 
 def _start(job: ReportJob, policy: SlaPolicy, config: Configuration) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group: the parent alone answers it (it
+    # stops the pool and removes the spool), so no worker prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(job, policy, config)
     collect_for_batches()
 
@@ -204,25 +246,46 @@ def run_ranges(
     config: Configuration,
     jobs: int,
     bounds: list[tuple[TicketPosition | None, TicketPosition | None]],
-) -> Iterator[RangeReport]:
+    spool: bool = False,
+) -> Generator[RangeReport, None, None]:
     """Each range's report, in the order of ``bounds``, computed by ``jobs``
     forked worker processes; at most two ranges per worker are in flight, so
     the parent holds a bounded number of rows. Errors of a worker are raised
-    here (and the pool is stopped)."""
+    here (and the pool is stopped).
+
+    With ``spool`` (an encoded format), the rows of each range are in the
+    report's ``file``, in a private temporary folder (under ``TMPDIR``) that
+    is removed with whatever is left in it once the workers are stopped: when
+    the iteration ends, fails, or is closed (close it on the caller's errors
+    and Ctrl-C, e.g. with ``contextlib.closing``)."""
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start, initargs=(job, policy, config)) as pool:
-        pending: deque[Any] = deque()
-        waiting = iter(bounds)
-        for bound in waiting:
-            pending.append(pool.apply_async(_run, bound))
-            if len(pending) >= 2 * jobs:
-                break
-        while pending:
-            result: RangeReport = pending.popleft().get()
-            following = next(waiting, None)
-            if following is not None:
-                pending.append(pool.apply_async(_run, following))
-            yield result
+    folder = None
+    try:
+        if spool and job.fmt in ENCODED_FORMATS:
+            try:
+                folder = tempfile.mkdtemp(prefix=SPOOL_PREFIX)
+            except OSError as error:
+                raise OutputUnwritable(
+                    f"{tempfile.gettempdir()}: cannot make a folder for the report's temporary rows: "
+                    f"{error.strerror or error}"
+                ) from None
+            job = attrs.evolve(job, spool=folder)
+        with context.Pool(jobs, initializer=_start, initargs=(job, policy, config)) as pool:
+            pending: deque[Any] = deque()
+            waiting = iter(bounds)
+            for bound in waiting:
+                pending.append(pool.apply_async(_run, bound))
+                if len(pending) >= 2 * jobs:
+                    break
+            while pending:
+                result: RangeReport = pending.popleft().get()
+                following = next(waiting, None)
+                if following is not None:
+                    pending.append(pool.apply_async(_run, following))
+                yield result
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def parallel_available() -> bool:
@@ -235,6 +298,7 @@ __all__ = [
     "MAX_RANGE",
     "MIN_RANGE",
     "PARALLEL_FROM",
+    "SPOOL_PREFIX",
     "RangeReport",
     "RegistrationWindow",
     "ReportJob",

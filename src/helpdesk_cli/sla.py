@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,7 +18,7 @@ import click
 
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
-from helpdesk_cli.output import ENCODED_FORMATS, FORMATS, emit_encoded, emit_rows
+from helpdesk_cli.output import ENCODED_FORMATS, FORMATS, emit_encoded, emit_rows, emit_spooled
 from helpdesk_cli.report_jobs import (
     EVERY_REGISTRATION,
     RangeReport,
@@ -282,13 +282,15 @@ def report(
         job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
         every = range_size(total if total is not None else store.tickets.count(), jobs)
         bounds = ranges(store.tickets.positions(every, company=company))
-        parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds)
-        with progress(parts, total, "SLA report", size=lambda part: part.tickets) as counted:
-            merged = _merged(counted, tally)
-            if fmt in ENCODED_FORMATS:
-                emit_encoded(merged, REPORT_COLUMNS, fmt, output)
+        spool = fmt in ENCODED_FORMATS and output is not None
+        parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds, spool=spool)
+        with closing(parts), progress(parts, total, "SLA report", size=lambda part: part.tickets) as counted:
+            if output is not None and spool:
+                emit_spooled(_spooled(counted, tally), REPORT_COLUMNS, fmt, output)
+            elif fmt in ENCODED_FORMATS:
+                emit_encoded(_merged(counted, tally), REPORT_COLUMNS, fmt, output)
             else:
-                emit_rows(merged, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+                emit_rows(_merged(counted, tally), REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     else:
         tickets_read = stored_tickets(store, company=company, window=window)
         shown = total if window == EVERY_REGISTRATION else None
@@ -321,6 +323,14 @@ def _merged(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[Any]:
     for part in parts:
         tally.merge(part.tally)
         yield from part.rows
+
+
+def _spooled(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[str]:
+    """The spool file of each range in order, merging each range's tally into ``tally``."""
+    for part in parts:
+        tally.merge(part.tally)
+        if part.file is not None:
+            yield part.file
 
 
 def _check_priority(config: Configuration, priority: str | None) -> None:
