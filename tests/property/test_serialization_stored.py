@@ -92,12 +92,25 @@ def test_a_document_of_another_shape_gets_the_validated_error(changes: dict[str,
         '{"attributes": {"ratio": NaN, "big": 123456789012345678901234567890}}',
         '{"note": "\\ud800 half a surrogate pair"}',
         '{"name": "Kotel – „urgentní“", "nested": [1, 2.5, true, null, {"x": "\\u0007"}]}',
+        # orjson reads these integers as floats without a word
+        '{"priority": 18446744073709551617}',
+        '{"priority": -9223372036854775809, "n": [99999999999999999999999]}',
+        '{"largest": 18446744073709551615, "smallest": -9223372036854775808}',
+        '{"phone": "+4201234567890123456789", "ratio": 0.1234567890123456789}',
     ],
 )
 def test_stored_json_reads_as_the_json_module_reads_it(text: str) -> None:
     expected = json.loads(text)
     read = parse_json(text)
     assert json.dumps(read) == json.dumps(expected)  # NaN != NaN: compare the texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers() | st.integers(-(2**70), 2**70))
+def test_every_integer_reads_exactly(number: int) -> None:
+    read = parse_json(f'{{"n": {number}, "in": [{number}]}}')
+    assert read == {"n": number, "in": [number]}
+    assert type(read["n"]) is int
 
 
 @settings(max_examples=100, deadline=None)
