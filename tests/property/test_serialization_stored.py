@@ -20,7 +20,7 @@ from test_serialization_fast_paths import _outcome, maybe_broken
 from test_serialization_roundtrip import tickets
 
 from helpdesk_core.errors import ValidationError
-from helpdesk_core.model.ticket import StatusChange, Ticket
+from helpdesk_core.model.ticket import Comment, StatusChange, Ticket
 from helpdesk_core.serialization import ticket_from_json, ticket_from_stored, ticket_to_json_line
 from helpdesk_core.storage.documents import event_documents, parse_json, ticket_from_documents, ticket_header
 
@@ -118,3 +118,14 @@ def test_every_integer_reads_exactly(number: int) -> None:
 def test_stored_json_of_tickets_reads_as_the_json_module_reads_it(ticket: Ticket) -> None:
     text = ticket_to_json_line(ticket)
     assert parse_json(text) == json.loads(text)
+
+
+def test_wide_integers_of_a_stored_ticket_read_back_exactly() -> None:
+    created = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    ticket = Ticket.register(
+        id="T-1", subject="s", created_at=created, attributes={"serial": 2**70, "small": -(2**63) - 1},
+    ).with_event(Comment(at=created, author="contact", extra={"counter": 18446744073709551617}))
+    for events in (event_documents(ticket.events), ",".join(event_documents(ticket.events))):
+        read = ticket_from_documents(ticket_header(ticket), events)
+        assert read == ticket
+        assert read.attributes["serial"] == 2**70 and type(read.attributes["serial"]) is int

@@ -179,32 +179,41 @@ def event_documents(events: Iterable[Event]) -> list[str]:
 
 def ticket_from_documents(header: str, events: Sequence[str] | str | None) -> Ticket:
     """A ticket from its header and its event documents (a list of texts, or
-    the texts already joined by commas, or None for no events)."""
-    data: dict[str, Any] = parse_json(header)
-    if events:
-        joined = events if isinstance(events, str) else ",".join(events)
-        data["events"] = parse_json(f"[{joined}]")
+    the texts already joined by commas, or None for no events); both texts
+    are looked through for wide integers at once (see :func:`parse_json`)."""
+    joined = (events if isinstance(events, str) else ",".join(events)) if events else ""
+    loads = json.loads if _may_hold_wide_integers(header + joined) else _loads_fast
+    data: dict[str, Any] = loads(header)
+    if joined:
+        data["events"] = loads(f"[{joined}]")
     return ticket_from_stored(data)
 
 
 def parse_json(text: str) -> Any:
     """``json.loads(text)``, by orjson (about twice as fast on ticket documents,
-    the same values); a text orjson refuses but ``json`` reads (``NaN``, a lone
-    surrogate escape) is read by ``json``.
+    the same values) where that gives the same values.
 
     orjson does not refuse an integer beyond 64 bits: it reads it as the
     nearest float, silently. A text with 19 digits in a row (any such integer
     has at least that many) is therefore read by ``json``, which keeps every
     integer exact; one whose long digits are inside a string, or a float's,
-    is read by ``json`` too, merely slower. The check runs at C speed on the
-    text's bytes (about a microsecond per kilobyte).
+    is read by ``json`` too, merely slower. A text orjson refuses but ``json``
+    reads (``NaN``, a lone surrogate escape) is read by ``json``.
     """
-    if _LONG_DIGITS in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_NINES):
-        return json.loads(text)
+    return json.loads(text) if _may_hold_wide_integers(text) else _loads_fast(text)
+
+
+def _loads_fast(text: str) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
         return json.loads(text)
+
+
+def _may_hold_wide_integers(text: str) -> bool:
+    """Whether ``text`` has 19 digits in a row, checked at C speed on its bytes
+    (about a microsecond per kilobyte)."""
+    return _LONG_DIGITS in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_NINES)
 
 
 _DIGITS_AS_NINES = bytes.maketrans(b"0123456789", b"9999999999")
