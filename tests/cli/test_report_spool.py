@@ -10,22 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from test_report_jobs import AS_OF, invoke
 
 from helpdesk_cli import output, report_jobs
-from helpdesk_cli.context import AppContext
-from helpdesk_cli.main import cli
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.reports import report_lines
 from helpdesk_core.sample import DEMO_CONFIGURATION
 
-AS_OF = "2026-04-08T12:00:00+02:00"
 TICKETS = 650
-
-
-def invoke(db: str, config: Path, *args: str) -> Result:
-    app = AppContext(db_url=db, config_path=config)
-    return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

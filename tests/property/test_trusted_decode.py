@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_serialization_fast_paths import _outcome
 from test_serialization_roundtrip import tickets
+from test_serialization_stored import _stored
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, Ticket
@@ -65,24 +66,13 @@ def test_defaults_are_not_shared_between_decoded_tickets() -> None:
     assert second.attributes == {} and second.events[0].extra == {}
 
 
-def _document(**changes: Any) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "id": "T-1",
-        "subject": "Printer",
-        "created_at": "2026-03-02T08:55:00+01:00",
-        "events": [{"kind": "status", "at": "2026-03-02T09:00:00+01:00", "to": "in_progress"}],
-    }
-    document.update(changes)
-    return document
-
-
 @pytest.mark.parametrize(
     "document",
     [
-        _document(extra={"x_note": 1}),
-        _document(extra=5),
-        _document(events=[{"kind": "status", "at": "2026-03-02T09:00:00+01:00", "to": "x", "extra": {}}]),
-        _document(kind="status"),
+        _stored(extra={"x_note": 1}),
+        _stored(extra=5),
+        _stored(events=[{"kind": "status", "at": "2026-03-02T09:00:00+01:00", "to": "x", "extra": {}}]),
+        _stored(kind="status"),
     ],
 )
 def test_a_key_kept_as_unknown_reads_as_the_validated_reading_reads_it(document: dict[str, Any]) -> None:
@@ -117,7 +107,7 @@ ASSIGNEES = [
 
 @pytest.mark.parametrize("assignee", ASSIGNEES, ids=repr)
 def test_a_registered_assignee_reads_as_the_validated_reading_reads_it(assignee: object) -> None:
-    document = _document(assignee=assignee)
+    document = _stored(assignee=assignee)
     validated = _outcome(ticket_from_json, json.loads(json.dumps(document)))
     for _ in range(2):  # read again once the value is known
         assert _outcome(ticket_from_stored, json.loads(json.dumps(document))) == validated
@@ -126,12 +116,12 @@ def test_a_registered_assignee_reads_as_the_validated_reading_reads_it(assignee:
 def test_assignees_read_alike_however_many_a_store_names() -> None:
     names = [f"E-{n}" for n in range(5_000)]
     for name in names:
-        read = ticket_from_stored(_document(assignee=name))
+        read = ticket_from_stored(_stored(assignee=name))
         assert read.initial_assignee == Assignee(id=name)
-    group = ticket_from_stored(_document(assignee={"id": names[-1], "group": True}))
+    group = ticket_from_stored(_stored(assignee={"id": names[-1], "group": True}))
     assert group.initial_assignee == Assignee(id=names[-1], group=True)
     with pytest.raises(ValidationError, match="not a valid id"):
-        ticket_from_stored(_document(assignee=" E-1"))
+        ticket_from_stored(_stored(assignee=" E-1"))
 
 
 ODD_VALUES: list[object] = [
@@ -139,7 +129,7 @@ ODD_VALUES: list[object] = [
     [], ["E-1"], {}, {"x_note": 1}, {"id": "E-1"}, {"id": "G-1", "group": True}, {"id": "E-1", "group": 1},
 ]
 ODD_KEYS = ["extra", "kind", "assignee", "group", "to", "public", "author", "x_note"]
-EVERY_KIND = _document(
+EVERY_KIND = _stored(
     assignee={"id": "G-1", "group": True},
     events=[
         {"kind": "status", "at": "2026-03-02T09:00:00+01:00", "to": "postponed",
@@ -195,4 +185,4 @@ def test_a_stored_comment_by_neither_employee_nor_contact_gets_the_validated_err
     author the model knows, or the document is read the validated way."""
     comment = {"kind": "comment", "at": "2026-03-02T09:00:00+01:00", "author": author, "body": "Hi"}
     with pytest.raises(ValidationError, match=r"Comment\.author: expected 'employee' or 'contact'"):
-        ticket_from_stored(_document(events=[comment]))
+        ticket_from_stored(_stored(events=[comment]))
