@@ -15,18 +15,23 @@ reused), then, in the same run:
   as given, else the report's default: one worker per CPU). Peak RSS is that
   of the largest process (``wait4`` reports the maximum over the children).
 
-Both run as child processes; wall time in seconds and peak RSS in MB (from
-``wait4``) are printed with their ratio. Targets: report ≤ 3× the floor,
-≤ 60 s for 1M tickets, peak RSS < 500 MB and within 20 % from 100k to 1M.
+Both run as child processes, alternately, ``--repeat`` times (default 3: the
+shared machine's speed drifts by a third from one minute to the next); each
+pair's times are printed, then the median floor, the median report time and
+the median of the pairs' ratios, with the largest peak RSS (from ``wait4``).
+Targets: report ≤ 3× the floor, ≤ 60 s for 1M tickets, peak RSS < 500 MB and
+within 20 % from 100k to 1M.
 
     python bench/sla_report.py                 # 100k and 1M
     python bench/sla_report.py --tickets 20000 # smaller
+    python bench/sla_report.py --repeat 1      # one pair per size, quicker
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -79,7 +84,9 @@ def run(command: list[str]) -> tuple[float, float, str]:
     return elapsed, usage.ru_maxrss / 1024, out + err
 
 
-def bench(size: int, workdir: Path, seed: int, jobs: int | None) -> tuple[float, float, float, float]:
+def bench(
+    size: int, workdir: Path, seed: int, jobs: int | None, repeat: int = 1
+) -> tuple[float, float, float, float]:
     # "-numbered": generated since tickets are numbered in registration order
     # (stores of the earlier generator are laid out differently; not reused).
     db = workdir / f"bench-{size}-{seed}-numbered.sqlite3"
@@ -90,22 +97,34 @@ def bench(size: int, workdir: Path, seed: int, jobs: int | None) -> tuple[float,
         print(f"  {out.strip()}")
     config = workdir / "demo.toml"
     config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
-    floor_s, floor_mb, floor_out = run([sys.executable, "-c", FLOOR, str(db)])
-    tickets, events, size_bytes = map(int, floor_out.split())
     rows_file = workdir / "report.jsonl"
-    report_s, report_mb, summary = run(
-        [*helpdesk, "--config", str(config), "sla", "report", "--as-of", DEMO_END.isoformat(),
-         "--format", "jsonl", "--output", str(rows_file), *(["--jobs", str(jobs)] if jobs else [])]
-    )
-    with rows_file.open("rb") as rows:
-        lines = sum(1 for _ in rows)
-    rows_file.unlink()
-    assert lines == tickets, f"{lines} rows for {tickets} tickets"
+    pairs: list[tuple[float, float]] = []
+    floor_mb = report_mb = 0.0
+    for _ in range(repeat):  # floor and report alternate, so both see the machine's same moods
+        floor_s, floor_peak, floor_out = run([sys.executable, "-c", FLOOR, str(db)])
+        tickets, events, size_bytes = map(int, floor_out.split())
+        report_s, report_peak, summary = run(
+            [*helpdesk, "--config", str(config), "sla", "report", "--as-of", DEMO_END.isoformat(),
+             "--format", "jsonl", "--output", str(rows_file), *(["--jobs", str(jobs)] if jobs else [])]
+        )
+        with rows_file.open("rb") as rows:
+            lines = sum(1 for _ in rows)
+        rows_file.unlink()
+        assert lines == tickets, f"{lines} rows for {tickets} tickets"
+        pairs.append((floor_s, report_s))
+        floor_mb, report_mb = max(floor_mb, floor_peak), max(report_mb, report_peak)
     print(f"{size:>9,} tickets, {events / tickets:.1f} events each, {size_bytes / 2**20:,.0f} MB of JSON")
-    print(f"  floor  (read the rows):        {floor_s:7.1f} s  peak RSS {floor_mb:6.0f} MB")
+    if repeat > 1:
+        print("  runs (floor, report, ratio):    " + "; ".join(
+            f"{floor:.1f} s, {report:.1f} s, {report / floor:.1f}x" for floor, report in pairs))
+    floor_s = statistics.median(floor for floor, _ in pairs)
+    report_s = statistics.median(report for _, report in pairs)
+    ratio = statistics.median(report / floor for floor, report in pairs)
+    median = f" (median of {repeat})" if repeat > 1 else ""
+    print(f"  floor  (read the rows):        {floor_s:7.1f} s  peak RSS {floor_mb:6.0f} MB{median}")
     print(f"  helpdesk sla report --jsonl:   {report_s:7.1f} s  peak RSS {report_mb:6.0f} MB per process"
-          f"  ({tickets / report_s:,.0f} tickets/s)")
-    print(f"  ratio report / floor:          {report_s / floor_s:7.1f} x")
+          f"  ({tickets / report_s:,.0f} tickets/s){median}")
+    print(f"  ratio report / floor:          {ratio:7.1f} x{median}")
     print(f"  {summary.strip()}", flush=True)
     return floor_s, report_s, floor_mb, report_mb
 
@@ -119,9 +138,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("bench-data"))
     parser.add_argument("--jobs", type=int, default=None,
                         help="passed to the report as --jobs (default: its own default, the CPUs)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="floor/report pairs per size; medians are printed (default 3)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = {size: bench(size, args.workdir, args.seed, args.jobs) for size in args.tickets}
+    results = {size: bench(size, args.workdir, args.seed, args.jobs, args.repeat) for size in args.tickets}
     if len(results) > 1:
         sizes = sorted(results)
         small, large = results[sizes[0]][3], results[sizes[-1]][3]
