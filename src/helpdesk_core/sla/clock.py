@@ -116,6 +116,16 @@ class Regime(NamedTuple):
             return ()
         return (*self.carry, (self.start, None, applied.calendar))
 
+    def due(self, pieces: Sequence[Piece], target: timedelta) -> datetime:
+        """:func:`due_instant` under this regime's rule (which must have one).
+        Without carried stretches the rule's calendar measures from the
+        registration on, where every piece starts: nothing to cut, one call."""
+        applied = self.selection.applied
+        assert applied is not None, "a regime without a rule has no due instant"
+        if self.carry:
+            return due_instant(self.spans(), pieces, target)
+        return applied.calendar.add_counting(pieces, target)
+
 
 class Segment(NamedTuple):
     """A stretch ``[start, end)`` of the history spent in one status."""
@@ -635,12 +645,7 @@ def evaluate(
     reaction_judge = reaction_regime.selection.applied
     reaction_due: datetime | None = hand_reaction
     if reaction_due is None and reaction_judge is not None:
-        if reaction_regime.carry or reaction_regime.start is not created:
-            reaction_due = due_instant(
-                reaction_regime.spans(), ((created, None),), reaction_judge.terms.reaction
-            )
-        else:  # one calendar from registration on: a plain add
-            reaction_due = reaction_judge.calendar.add(created, reaction_judge.terms.reaction)
+        reaction_due = reaction_regime.due(((created, None),), reaction_judge.terms.reaction)
 
     done = kind is SegmentKind.DONE
     resolution_judge = resolution_regime.selection.applied
@@ -655,14 +660,7 @@ def evaluate(
         else:
             assert resolved_at is not None
             counted.append((resolved_at, None))
-        if resolution_regime.carry or resolution_regime.start is not created:
-            resolution_due = due_instant(
-                resolution_regime.spans(), counted, resolution_judge.terms.resolution
-            )
-        else:  # one calendar from registration on
-            resolution_due = resolution_judge.calendar.add_counting(
-                counted, resolution_judge.terms.resolution
-            )
+        resolution_due = resolution_regime.due(counted, resolution_judge.terms.resolution)
 
     reaction_breached = reaction_due is not None and (
         (reacted_at if reacted_at is not None else as_of) > reaction_due
