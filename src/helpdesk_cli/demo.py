@@ -12,18 +12,19 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.reports import show_dashboard
 from helpdesk_cli.sla import (
     customer_directory,
+    group_order,
     home_zone,
     instant,
     policy_of,
     progress,
     stored_tickets,
     summary_line,
+    summary_table,
 )
 from helpdesk_core.config import Configuration, parse_configuration
 from helpdesk_core.model.ticket import Ticket
@@ -179,10 +180,11 @@ def _show_report(store: Store, config: Configuration, console: Console) -> str:
     """Print the SLA summary per rule; return a ticket worth explaining (a
     breached one that was postponed, else the first)."""
     example: str | None = None
+    policy = policy_of(config)
     tally = GroupedTally(by=GroupBy.RULE)
     lines = report_lines(
         stored_tickets(store),
-        policy=policy_of(config),
+        policy=policy,
         graph=config.graph,
         as_of=DEMO_END,
         customers=customer_directory(store),
@@ -192,19 +194,8 @@ def _show_report(store: Store, config: Configuration, console: Console) -> str:
         row = line.row
         if example is None and row.state is SlaState.BREACHED and row.paused_minutes:
             example = row.ticket
-    table = Table(title=f"SLA report as of {DEMO_END.isoformat()}, per rule")
-    for column in ("rule", "tickets", "breached", "at risk", "running", "met", "reaction %", "resolution %"):
-        table.add_column(column, justify="left" if column == "rule" else "right")
-    for key, summary in [*tally.summaries(), ("all", tally.total.summary())]:
-        states = summary.states
-        table.add_row(
-            key,
-            str(summary.tickets),
-            *(str(states.get(s, 0)) for s in ("breached", "at_risk", "running", "met")),
-            "-" if summary.reaction_compliance is None else f"{summary.reaction_compliance}",
-            "-" if summary.resolution_compliance is None else f"{summary.resolution_compliance}",
-            style="bold" if key == "all" else None,
-        )
-    console.print(table)
+    groups = tally.summaries(group_order(config, policy, GroupBy.RULE))
+    title = f"SLA report as of {DEMO_END.isoformat()}, per rule"
+    console.print(summary_table(title, GroupBy.RULE.value, groups, tally.total.summary()))
     console.print(summary_line(tally.total.summary()), highlight=False, soft_wrap=True)
     return example or "T-1"

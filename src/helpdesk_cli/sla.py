@@ -7,11 +7,11 @@ Rows go to standard output (or ``--output``), summaries to standard error, so
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -53,6 +53,9 @@ from helpdesk_core.reports import (
 from helpdesk_core.rules import lint
 from helpdesk_core.sla import REPORT_COLUMNS, SlaPolicy, SlaState, explain
 from helpdesk_core.storage import Store
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 pass_app = click.make_pass_decorator(AppContext)
 T = TypeVar("T")
@@ -205,6 +208,45 @@ def summary_line(summary: SlaSummary) -> str:
     )
 
 
+def summary_table(
+    title: str, by: str, groups: Iterable[tuple[str, SlaSummary]], total: SlaSummary
+) -> Table:
+    """The per-group summaries as a table: a row per group under the ``by``
+    column, the counts by state and both compliance percentages, then ``all``."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    counts = ("tickets", "breached", "at risk", "running", "met", "no SLA")
+    for heading in (by, *counts, "reaction %", "resolution %"):
+        table.add_column(heading, justify="left" if heading == by else "right")
+    for key, summary, style in [*((k, s, None) for k, s in groups), ("all", total, "bold")]:
+        states = summary.states
+        table.add_row(
+            key,
+            str(summary.tickets),
+            *(str(states.get(state, 0)) for state in ("breached", "at_risk", "running", "met", "no_sla")),
+            _pct(summary.reaction_compliance).rstrip("%"),
+            _pct(summary.resolution_compliance).rstrip("%"),
+            style=style,
+        )
+    return table
+
+
+def group_order(config: Configuration, policy: SlaPolicy, by: GroupBy | None) -> tuple[str, ...]:
+    """The order a person expects the groups in: priorities from the most
+    urgent down, ticket types as the catalog lists them, rules in the table's
+    evaluation order; other values (and values no longer configured) follow in
+    natural order."""
+    if by is GroupBy.RULE:
+        return policy.rule_names()
+    if by is GroupBy.PRIORITY:
+        return tuple(reversed(config.catalogs.known_values().get("priority", ())))
+    if by is GroupBy.TYPE:
+        return config.catalogs.known_values().get("type", ())
+    return ()
+
+
 # -- commands --------------------------------------------------------------------------
 
 
@@ -310,12 +352,30 @@ def report(
                 rows = (tally.add(line).row.to_json() for line in lines)
                 emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     summary = tally.total.summary()
-    click.echo(summary_line(summary), err=True)
-    if tally.by is not None:
-        for key, group in tally.summaries():
-            click.echo(f"  {tally.by.value} {key}: {summary_line(group)}", err=True)
+    _show_summary(tally, group_order(config, policy, tally.by))
     if fail_on_breach and summary.states.get(SlaState.BREACHED.value, 0):
         sys.exit(1)
+
+
+def _show_summary(tally: GroupedTally, order: Sequence[str]) -> None:
+    """The summary on standard error: on a terminal, a table per group above
+    the total line; elsewhere (pipes, files, cron mail) one line per group
+    after it."""
+    total = tally.total.summary()
+    if tally.by is None:
+        click.echo(summary_line(total), err=True)
+        return
+    groups = tally.summaries(order)
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        console.print(summary_table(f"SLA summary per {tally.by.value}", tally.by.value, groups, total))
+        console.print(summary_line(total), highlight=False, soft_wrap=True)
+        return
+    click.echo(summary_line(total), err=True)
+    for key, group in groups:
+        click.echo(f"  {tally.by.value} {key}: {summary_line(group)}", err=True)
 
 
 def _merged(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[Any]:

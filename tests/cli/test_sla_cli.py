@@ -356,3 +356,54 @@ def test_a_missing_configuration_file_is_named_by_every_command(desk: Path, tmp_
     result = invoke(desk, *(a.format(folder=tmp_path) for a in args), config=missing)
     assert result.exit_code == 2
     assert result.stderr == f"Error: {missing}: configuration file not found\n"
+
+
+def _groups(db: Path, config: Path, by: str) -> list[str]:
+    result = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", "--group-by", by,
+                    config=config)
+    assert result.exit_code in (0, 1), result.output
+    return [line.split(":")[0].removeprefix(f"  {by} ") for line in result.stderr.splitlines()[1:]]
+
+
+def test_groups_come_in_the_order_a_person_expects(sample: tuple[Path, Path]) -> None:
+    db, config = sample
+    priorities = _groups(db, config, "priority")
+    assert len(priorities) >= 3
+    urgency = ["critical", "high", "normal", "low"]
+    assert priorities == sorted(priorities, key=urgency.index), "the most urgent first, as the catalog ranks them"
+
+    desk = load_configuration(config)
+    assert desk.sla is not None
+    rules = _groups(db, config, "rule")
+    assert rules == [name for name in desk.sla.rule_names() if name in rules], "in the table's evaluation order"
+
+    companies = _groups(db, config, "company")
+    assert {"C-2", "C-10"} <= set(companies)
+    numbered = [c for c in companies if c != "(none)"]
+    assert numbered == sorted(numbered, key=lambda c: int(c.removeprefix("C-"))), "C-2 before C-10"
+    assert "(none)" not in companies or companies[-1] == "(none)"
+
+
+def test_the_summary_table_has_a_row_per_group_then_all() -> None:
+    from rich.console import Console
+
+    from helpdesk_cli.sla import summary_table
+    from helpdesk_core.reports import SlaSummary
+
+    gold = SlaSummary(tickets=7, states={"breached": 2, "met": 4, "no_sla": 1}, reaction_judged=6,
+                      reaction_met=5, resolution_judged=6, resolution_met=4)
+    fresh = SlaSummary(tickets=3, states={"running": 2, "at_risk": 1}, reaction_judged=0, reaction_met=0,
+                       resolution_judged=0, resolution_met=0)
+    every = SlaSummary(tickets=10, states={"breached": 2, "met": 4, "no_sla": 1, "running": 2, "at_risk": 1},
+                       reaction_judged=6, reaction_met=5, resolution_judged=6, resolution_met=4)
+    console = Console(record=True, width=130)
+    console.print(summary_table("per rule", "rule", [("Gold", gold), ("New", fresh)], every))
+    lines = console.export_text().splitlines()
+    headings = ["rule", "tickets", "breached", "at risk", "running", "met", "no SLA", "reaction %", "resolution %"]
+    assert all(heading in lines[2] for heading in headings)
+    body = [line.split() for line in lines[4:] if line.strip()]
+    assert body == [
+        ["Gold", "7", "2", "0", "0", "4", "1", "83.3", "66.7"],
+        ["New", "3", "0", "1", "2", "0", "0", "-", "-"],  # nothing judged yet: no percentage
+        ["all", "10", "2", "1", "2", "4", "1", "83.3", "66.7"],
+    ]

@@ -133,3 +133,17 @@ def test_tickets_registered_after_the_reports_instant_are_left_out_and_a_naive_i
     assert 0 < len(shown) < len(TICKETS)
     with pytest.raises(ValidationError, match=r"as_of.*timezone-aware"):
         list(report_lines(TICKETS, policy=POLICY, graph=CONFIG.graph, as_of=middle.replace(tzinfo=None)))
+
+
+def test_group_summaries_follow_the_given_order_then_natural_order_then_none() -> None:
+    import random
+
+    keys = ["E-10", "e-3", NO_VALUE, "E-2", "urgent", "E-01", "E-1", "Z", "low"]
+    orders = []
+    for seed in range(5):  # whatever order the groups were first seen in
+        tally = GroupedTally(by=GroupBy.ASSIGNEE)
+        for key in random.Random(seed).sample(keys, len(keys)):
+            tally.groups[key] = SlaTally()
+        orders.append([key for key, _ in tally.summaries(order=("urgent", "low", "gone"))])
+    assert orders[0] == ["urgent", "low", "E-01", "E-1", "E-2", "e-3", "E-10", "Z", NO_VALUE]
+    assert all(order == orders[0] for order in orders)

@@ -8,7 +8,8 @@ of tickets holds one ticket in memory at a time; the tallies keep only counts
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -281,10 +282,24 @@ class GroupedTally:
                 mine = self.groups[key] = SlaTally()
             mine.merge(tally)
 
-    def summaries(self) -> list[tuple[str, SlaSummary]]:
-        """The summary of each group, by group value (:data:`NO_VALUE` last)."""
-        keys = sorted(self.groups, key=lambda k: (k == NO_VALUE, k))
+    def summaries(self, order: Sequence[str] = ()) -> list[tuple[str, SlaSummary]]:
+        """The summary of each group: the values of ``order`` first, in that
+        order (the catalog's priorities, the rule table's rules), then the others
+        in natural order (``E-2`` before ``E-10``), :data:`NO_VALUE` last."""
+        rank = {value: place for place, value in enumerate(order)}
+        unranked = len(rank)
+        keys = sorted(self.groups, key=lambda k: (k == NO_VALUE, rank.get(k, unranked), _natural(k)))
         return [(key, self.groups[key].summary()) for key in keys]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(value: str) -> tuple[tuple[str | int, ...], str]:
+    """Sort key comparing runs of digits as numbers and the rest ignoring case;
+    the text itself breaks ties (``E-01`` and ``E-1``)."""
+    parts = _DIGITS.split(value)  # text at even places, digit runs at odd ones
+    return tuple(int(part) if place % 2 else part.casefold() for place, part in enumerate(parts)), value
 
 
 __all__ = [
