@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -110,21 +110,52 @@ def write_encoded(texts: Iterable[str], columns: Sequence[str], fmt: str, out: I
     return count
 
 
-def write_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: IO[str]) -> int:
+def write_rows(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    out: IO[str],
+    *,
+    instants: Collection[str] = (),
+    zone: tzinfo | None = None,
+) -> int:
     """Write ``rows`` to ``out`` in a text format ``fmt``; return how many were written.
-    ``columns`` are the table and CSV columns (JSON rows keep every key)."""
+    ``columns`` are the table and CSV columns (JSON rows keep every key). The
+    table is for people: with a ``zone``, the ``instants`` columns show local
+    date and time there (the caption names the zone), yes/no for flags, and
+    headings whose words wrap, so it reads in a terminal's width."""
     if fmt in ENCODED_FORMATS:
         return write_encoded(map(row_encoder(fmt, columns), rows), columns, fmt, out)
+    from rich import box
     from rich.console import Console  # only tables need rich (≈ 0.05 s of imports)
     from rich.table import Table
 
+    local = frozenset(instants) if zone is not None else frozenset()
     count = 0
-    table = Table(*columns)
+    table = Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+    for column in columns:  # a narrow terminal wraps headings at their words and a time below its date
+        table.add_column(column.replace("_", " "), min_width=len("2026-04-08") if column in local else None)
+    if local:
+        table.caption = f"times in {zone}"
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(_table_cell(row.get(c), zone if c in local else None) for c in columns))
         count += 1
-    Console(file=out, width=max(120, Console().width)).print(table)
+    Console(file=out, width=None if out.isatty() else _TABLE_WIDTH).print(table)
     return count
+
+
+_TABLE_WIDTH = 200
+"""Columns of a table written to a file or a pipe (a terminal's own width otherwise)."""
+
+
+def _table_cell(value: object, zone: tzinfo | None) -> str:
+    """A table cell: an instant as local ``YYYY-MM-DD HH:MM`` in ``zone`` (to
+    the minute, as a clock shows it; CSV and JSON carry the exact instant)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if zone is not None and isinstance(value, str):
+        return datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return _cell(value)
 
 
 def _xlsx_value(value: object, instant: bool) -> object:
@@ -260,18 +291,21 @@ def emit_rows(
     output: Path | None,
     *,
     instants: Collection[str] = (),
+    zone: tzinfo | None = None,
 ) -> int:
     """Write ``rows`` in ``fmt`` to ``output`` (standard output when None);
-    XLSX needs a file. Returns how many rows were written."""
+    XLSX needs a file. ``instants`` name the columns holding ISO-8601 instants:
+    UTC date cells in XLSX, local times in ``zone`` in a table. Returns how
+    many rows were written."""
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if output is None:
-        return write_rows(rows, columns, fmt, sys.stdout)
+        return write_rows(rows, columns, fmt, sys.stdout, instants=instants, zone=zone)
     try:
         if fmt == "xlsx":
             return write_xlsx(rows, columns, output, instants=instants)
         with output.open("w", encoding="utf-8", newline="") as file:
-            return write_rows(rows, columns, fmt, file)
+            return write_rows(rows, columns, fmt, file, instants=instants, zone=zone)
     except HelpdeskError:
         raise
     except OSError as error:

@@ -320,6 +320,7 @@ def report(
         jobs = default_jobs(store.url, total)
     if fmt == "xlsx" and output is None:
         emit_rows((), REPORT_COLUMNS, fmt, output)  # refuses, before any work
+    held: list[dict[str, Any]] = []  # a table's rows: it is printed whole, at the end
     if jobs > 1 and shareable(store.url) and parallel_available():
         job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
         every = range_size(total if total is not None else store.tickets.count(), jobs)
@@ -331,6 +332,8 @@ def report(
                 emit_spooled(_spooled(counted, tally), REPORT_COLUMNS, fmt, output)
             elif fmt in ENCODED_FORMATS:
                 emit_encoded(_merged(counted, tally), REPORT_COLUMNS, fmt, output)
+            elif fmt == "table":
+                held.extend(_merged(counted, tally))
             else:
                 emit_rows(_merged(counted, tally), REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
     else:
@@ -350,7 +353,12 @@ def report(
                 emit_encoded((encode(tally.add(line).row) for line in lines), REPORT_COLUMNS, fmt, output)
             else:
                 rows = (tally.add(line).row.to_json() for line in lines)
-                emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+                if fmt == "table":
+                    held.extend(rows)
+                else:
+                    emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+    if fmt == "table":  # once the progress bar is gone, so the two do not mix on a terminal
+        emit_rows(held, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS, zone=zone)
     summary = tally.total.summary()
     _show_summary(tally, group_order(config, policy, tally.by))
     if fail_on_breach and summary.states.get(SlaState.BREACHED.value, 0):
@@ -441,9 +449,15 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
             tickets, current=current, proposed=proposed, as_of=as_of or now(),
             customers=customer_directory(store),
         )
-        changed = (c.to_json() for c in map(tally.add, comparisons) if c.state_changed)
-        emit_rows(changed, WHATIF_COLUMNS, fmt, output,
-                  instants=("resolution_due_before", "resolution_due_after"))
+        changed: Iterable[dict[str, Any]] = (
+            c.to_json() for c in map(tally.add, comparisons) if c.state_changed
+        )
+        if fmt == "table":  # printed whole once the progress bar is gone
+            changed = list(changed)
+        else:
+            emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS)
+    if fmt == "table":
+        emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS, zone=home_zone(config))
     summary = tally.summary()
     click.echo(f"current  ({config.source}): {summary_line(summary.before)}", err=True)
     click.echo(f"proposed ({other.source}): {summary_line(summary.after)}", err=True)
@@ -454,6 +468,9 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
     )
     for (before, after), count in sorted(summary.transitions.items()):
         click.echo(f"  {before} -> {after}: {count}", err=True)
+
+
+_WHATIF_INSTANTS = ("resolution_due_before", "resolution_due_after")
 
 
 def _points(value: float | None) -> str:

@@ -407,3 +407,34 @@ def test_the_summary_table_has_a_row_per_group_then_all() -> None:
         ["New", "3", "0", "1", "2", "0", "0", "-", "-"],  # nothing judged yet: no percentage
         ["all", "10", "2", "1", "2", "4", "1", "83.3", "66.7"],
     ]
+
+
+def test_the_table_shows_every_row_in_local_time_of_the_home_zone(sample: tuple[Path, Path]) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    db, config = sample
+    args = ("sla", "report", "--as-of", SAMPLE_AS_OF, "--state", "breached")
+    rows = rows_of(invoke(db, *args, "--format", "jsonl", config=config))
+    result = invoke(db, *args, config=config)  # the default format: a table
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "times in Europe/Prague" in text
+    for heading in ("reaction due", "reacted at", "reaction breached", "resolution due", "paused minutes", "state"):
+        assert heading in text
+    assert "…" not in text, "nothing is cut off in a file or a pipe"
+    lines = {line.split()[0]: line for line in text.splitlines() if line.startswith(" T-")}
+    assert len(lines) == len(rows) > 0
+    prague = ZoneInfo("Europe/Prague")
+    utc_rows = 0
+    for row in rows:
+        line = lines[str(row["ticket"])]
+        for column in ("reaction_due", "reacted_at", "resolution_due", "resolved_at"):
+            value = row[column]
+            if isinstance(value, str):
+                utc_rows += value.endswith("+00:00")
+                assert datetime.fromisoformat(value).astimezone(prague).strftime("%Y-%m-%d %H:%M") in line
+        flags = [word for word in line.split() if word in ("yes", "no")]
+        assert flags == ["yes" if row["reaction_breached"] else "no", "yes" if row["resolution_breached"] else "no"]
+        assert line.split()[-1] == row["state"] == "breached"
+    assert utc_rows > 0, "some rows come from the UTC calendar and are shown in Prague time"
