@@ -44,7 +44,34 @@ class AppContext:
             self._config = load_configuration(self.config_path)
         return self._config
 
+    @property
+    def existing_store(self) -> Store:
+        """The store, for commands that only read it: an SQLite file that does
+        not exist is refused (``NotFound``, exit code 3) instead of being
+        created empty, so a report over a mistyped ``--db`` fails loudly rather
+        than finding no tickets."""
+        if self._store is None:
+            path = sqlite_file(self.db_url)
+            if path is not None and not path.exists():
+                from helpdesk_core.errors import NotFound
+
+                raise NotFound(
+                    f"no store at {str(path)!r}: check --db (or HELPDESK_DB); "
+                    "helpdesk import, generate or demo create one"
+                )
+        return self.store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite store URL (a plain path or ``sqlite:///PATH``);
+    None for other stores."""
+    if "://" not in url:
+        return Path(url)
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    return None

@@ -183,10 +183,10 @@ def export_command(app: AppContext, kind: str, fmt: str, output: Path | None) ->
     """Write every KIND record with the columns of its import file, so that the
     export can be edited and imported again."""
     if output is None:
-        export_kind(kind, app.store, sys.stdout, format=fmt)
+        export_kind(kind, app.existing_store, sys.stdout, format=fmt)
         return
     with output.open("w", encoding="utf-8", newline="") as out:
-        count = export_kind(kind, app.store, out, format=fmt)
+        count = export_kind(kind, app.existing_store, out, format=fmt)
     click.echo(f"{count} {kind} written to {output}", err=True)
 
 

@@ -73,7 +73,7 @@ def dashboard_command(
     last_day = _day(last, app) or default_last
     if last_day < first_day:
         raise click.BadParameter("--to is before --from", param_hint="'--to'")
-    store = app.store
+    store = app.existing_store
     with progress(stored_tickets(store), store.tickets.count(), "Dashboard") as tickets:
         board = dashboard(
             tickets,

@@ -312,7 +312,7 @@ def report(
         priority=priority,
         states=states,
     )
-    store = app.store
+    store = app.existing_store
     window = registration_window(start, end)
     tally = GroupedTally(by=None if group_by is None else GroupBy(group_by))
     total = store.tickets.count() if company is None else None
@@ -418,8 +418,9 @@ def explain_ticket(app: AppContext, ticket_id: str, as_of: datetime | None) -> N
     paused segment, the holidays skipped, the due instants."""
     config = app.config
     policy = policy_of(config)
-    ticket = app.store.tickets.get(ticket_id).value
-    customer = customer_directory(app.store)(ticket)
+    store = app.existing_store
+    ticket = store.tickets.get(ticket_id).value
+    customer = customer_directory(store)(ticket)
     timeline = explain(ticket, policy=policy, graph=config.graph, as_of=as_of or now(), customer=customer)
     for line in timeline.lines():
         click.echo(line)
@@ -442,7 +443,7 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
     current = Side(policy_of(config), config.graph)
     other = load_configuration(other_path)
     proposed = Side(policy_of(other), other.graph)
-    store = app.store
+    store = app.existing_store
     tally = WhatIfTally()
     with progress(stored_tickets(store), store.tickets.count(), "What-if") as tickets:
         comparisons = compare(

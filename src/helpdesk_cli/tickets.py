@@ -76,7 +76,7 @@ def _describe(event: Event) -> str:
 @pass_app
 def show(app: AppContext, ticket_id: str, fmt: str) -> None:
     """Show one ticket with its whole history."""
-    ticket = app.store.tickets.get(ticket_id).value
+    ticket = app.existing_store.tickets.get(ticket_id).value
     if fmt == "json":
         click.echo(json.dumps(ticket_to_json(ticket), ensure_ascii=False, indent=2))
         return
@@ -110,7 +110,7 @@ def _facts(ticket: Ticket) -> list[tuple[str, str]]:
 @pass_app
 def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
     """List tickets with their current status, oldest first."""
-    tickets = (stored.value for stored in app.store.tickets.iter_tickets(status=status))
+    tickets = (stored.value for stored in app.existing_store.tickets.iter_tickets(status=status))
     if fmt == "jsonl":
         for ticket in tickets:
             row = {"id": ticket.id, "status": ticket.status, "priority": ticket.priority,

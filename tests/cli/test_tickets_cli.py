@@ -110,6 +110,7 @@ def test_show_prints_the_history(tmp_path: Path) -> None:
 
 
 def test_show_unknown_ticket_exits_3(tmp_path: Path) -> None:
+    run(tmp_path, "import", "tickets", str(write(tmp_path, "t.jsonl", GOOD)))
     result = run(tmp_path, "ticket", "show", "T-404")
     assert result.exit_code == 3
     assert result.stderr == "Error: ticket 'T-404' not found\n"
