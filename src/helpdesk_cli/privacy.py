@@ -75,7 +75,7 @@ def forget_command(
     """Forget CONTACT (their external id, as in the import files, or their id):
     print the plan, ask, erase in one transaction, scrub the files, and print
     the proof that no text of the store holds their identifiers any more."""
-    plan = desk_privacy.summarise(desk_privacy.plan_forget(app.store, contact, region=region))
+    plan = desk_privacy.summarise(desk_privacy.plan_forget(app.existing_store, contact, region=region))
     click.echo(f"plan to forget contact {contact}:")
     for line in plan.lines():
         click.echo(line)
@@ -84,7 +84,7 @@ def forget_command(
         return
     if not yes:
         click.confirm(f"Forget contact {contact}? This cannot be undone", abort=True)
-    result = desk_privacy.forget_contact(app.store, contact, by=_who(by), now=_now(), region=region)
+    result = desk_privacy.forget_contact(app.existing_store, contact, by=_who(by), now=_now(), region=region)
     click.echo(f"forgot contact {contact}:")
     _print_result(result)
     if not result.proof.clean:
@@ -100,7 +100,7 @@ def forget_employee_command(app: AppContext, employee: str, yes: bool, by: str |
     """Forget a departed EMPLOYEE (external id or id); their tickets stay under a pseudonym."""
     if not yes:
         click.confirm(f"Forget employee {employee}? This cannot be undone", abort=True)
-    result = desk_privacy.forget_employee(app.store, employee, by=_who(by), now=_now())
+    result = desk_privacy.forget_employee(app.existing_store, employee, by=_who(by), now=_now())
     _print_result(result)
     if not result.proof.clean:
         raise click.exceptions.Exit(1)
@@ -112,7 +112,7 @@ def forget_employee_command(app: AppContext, employee: str, yes: bool, by: str |
 @pass_app
 def export_command(app: AppContext, contact: str, region: str) -> None:
     """Print one JSON document of everything the store holds about CONTACT."""
-    document = desk_privacy.export_person(app.store, contact, region=region)
+    document = desk_privacy.export_person(app.existing_store, contact, region=region)
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
@@ -121,7 +121,7 @@ def export_command(app: AppContext, contact: str, region: str) -> None:
 def audit_command(app: AppContext) -> None:
     """Print the audit trail as JSON Lines (hashes only; keep a copy outside
     the store, so that a restored backup can be scrubbed with replay --audit)."""
-    for stored in desk_privacy.privacy_store(app.store).audit_records.iter():
+    for stored in desk_privacy.privacy_store(app.existing_store).audit_records.iter():
         click.echo(json.dumps(converter.unstructure(stored.value), ensure_ascii=False))
 
 
@@ -141,7 +141,7 @@ def replay_command(app: AppContext, audit_file: Path | None, region: str, by: st
     if audit_file is not None:
         lines = audit_file.read_text(encoding="utf-8").splitlines()
         records = [converter.structure(json.loads(line), AuditRecord) for line in lines if line.strip()]
-    results = desk_privacy.replay(app.store, by=_who(by), now=_now(), records=records, region=region)
+    results = desk_privacy.replay(app.existing_store, by=_who(by), now=_now(), records=records, region=region)
     click.echo(f"replayed {len(results)} erasure(s)")
     for result in results:
         click.echo(f"{result.record.subject}: {result.proof.describe()}")
@@ -163,7 +163,7 @@ def hold_group() -> None:
 def hold_add(app: AppContext, scope: str, target: str, reason: str, by: str | None) -> None:
     """Place a hold on the SCOPE (contact, company, contract, ticket) TARGET id."""
     hold = desk_privacy.place_hold(
-        app.store, scope=scope, target=target, reason=reason, by=_who(by), now=_now()
+        app.existing_store, scope=scope, target=target, reason=reason, by=_who(by), now=_now()
     )
     click.echo(f"placed {hold.describe()}")
 
@@ -173,7 +173,7 @@ def hold_add(app: AppContext, scope: str, target: str, reason: str, by: str | No
 @pass_app
 def hold_release(app: AppContext, hold_id: str) -> None:
     """Release the hold HOLD_ID."""
-    hold = desk_privacy.release_hold(app.store, hold_id, now=_now())
+    hold = desk_privacy.release_hold(app.existing_store, hold_id, now=_now())
     click.echo(f"released {hold.describe()}")
 
 
@@ -182,7 +182,7 @@ def hold_release(app: AppContext, hold_id: str) -> None:
 @pass_app
 def hold_list(app: AppContext, released: bool) -> None:
     """List the holds in force."""
-    for hold in desk_privacy.list_holds(app.store, released=released):
+    for hold in desk_privacy.list_holds(app.existing_store, released=released):
         state = (
             "" if hold.in_force else f" (released {hold.released_at.isoformat() if hold.released_at else ''})"
         )
@@ -218,7 +218,7 @@ def retention_command(
         return graph.category(status) is StatusCategory.CLOSED
 
     result = desk_privacy.run_retention(
-        app.store, rules, by=_who(by), now=_now(), is_closed=is_closed, dry_run=dry_run
+        app.existing_store, rules, by=_who(by), now=_now(), is_closed=is_closed, dry_run=dry_run
     )
     for rule in rules:
         click.echo(f"rule: {rule.describe()}")
@@ -254,7 +254,7 @@ def _change(purpose: str, opted_in: bool, source: str) -> ConsentChange:
 @pass_app
 def consent_opt_in(app: AppContext, contact: str, purpose: str, source: str) -> None:
     """Record that CONTACT agreed to PURPOSE (e.g. newsletter)."""
-    desk_privacy.record_consent(app.store, contact, _change(purpose, True, source))
+    desk_privacy.record_consent(app.existing_store, contact, _change(purpose, True, source))
     click.echo(f"{contact}: opted in to {purpose}")
 
 
@@ -265,7 +265,7 @@ def consent_opt_in(app: AppContext, contact: str, purpose: str, source: str) -> 
 @pass_app
 def consent_opt_out(app: AppContext, contact: str, purpose: str, source: str) -> None:
     """Record that CONTACT refused PURPOSE."""
-    desk_privacy.record_consent(app.store, contact, _change(purpose, False, source))
+    desk_privacy.record_consent(app.existing_store, contact, _change(purpose, False, source))
     click.echo(f"{contact}: opted out of {purpose}")
 
 
@@ -274,7 +274,7 @@ def consent_opt_out(app: AppContext, contact: str, purpose: str, source: str) ->
 @pass_app
 def consent_history(app: AppContext, contact: str) -> None:
     """Every consent change of CONTACT, oldest first."""
-    for change in desk_privacy.consent_history(app.store, contact).changes:
+    for change in desk_privacy.consent_history(app.existing_store, contact).changes:
         verb = "opted in to" if change.opted_in else "opted out of"
         source = f" ({change.source})" if change.source else ""
         click.echo(f"{change.at.isoformat()} {verb} {change.purpose}{source}")
@@ -286,7 +286,7 @@ def consent_history(app: AppContext, contact: str) -> None:
 def consent_audience(app: AppContext, purpose: str) -> None:
     """The recipients of a PURPOSE mailing as CSV: opted in, not forgotten."""
     rows = (
-        [r.contact, r.email, r.name] for r in desk_privacy.mailing_audience(app.store, purpose)
+        [r.contact, r.email, r.name] for r in desk_privacy.mailing_audience(app.existing_store, purpose)
     )
     for row in itertools.chain([["contact", "email", "name"]], rows):
         line = io.StringIO()

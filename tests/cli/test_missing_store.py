@@ -25,6 +25,9 @@ AS_OF = "2026-04-08T12:00:00+02:00"
         ("export", "companies"),
         ("ticket", "list"),
         ("ticket", "show", "T-1"),
+        ("privacy", "forget", "P-1", "--yes"),
+        ("privacy", "export", "P-1"),
+        ("privacy", "audit"),
     ],
     ids=lambda args: " ".join(args[:2]),
 )
