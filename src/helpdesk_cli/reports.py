@@ -4,8 +4,9 @@ work per day — as tables, as JSON, and as a chart (PNG or SVG)."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -105,11 +106,24 @@ def show_dashboard(board: Dashboard, console: Console) -> None:
     days.add_column("day")
     days.add_column("created", justify="right")
     days.add_column("resolved", justify="right")
+    partial = _partial_day(board)
     for day in board.days:
-        days.add_row(f"{day.day.isoformat()} {day.day.strftime('%a')}", str(day.created), str(day.resolved))
+        label = f"{day.day.isoformat()} {day.day.strftime('%a')}"
+        if partial is not None and day.day == partial[0]:
+            label += f" (until {partial[1]})"
+        days.add_row(label, str(day.created), str(day.resolved))
     days.add_row("total", str(sum(d.created for d in board.days)), str(sum(d.resolved for d in board.days)),
                  style="bold")
     console.print(days)
+
+
+def _partial_day(board: Dashboard) -> tuple[date, str] | None:
+    """The day the dashboard's instant cuts short, with the local time it ends
+    at (``HH:MM``); None when the instant is a midnight."""
+    local = board.as_of.astimezone(ZoneInfo(board.zone))
+    if local.time() == time():
+        return None
+    return local.date(), f"{local:%H:%M}"
 
 
 def draw_chart(board: Dashboard, path: Path) -> None:
@@ -135,7 +149,11 @@ def draw_chart(board: Dashboard, path: Path) -> None:
         axes.plot(list(positions), resolved, label="resolved", color="#2e8b57", linewidth=1.8)
         axes.set_xlim(-0.5, len(days) - 0.5)
     step = max(1, len(days) // 20)
-    axes.set_xticks(list(positions)[::step], [f"{d:%a}\n{d:%d.%m.}" for d in days][::step], fontsize=8)
+    partial = _partial_day(board)
+    labels = [f"{d:%a}\n{d:%d.%m.}" for d in days]
+    if partial is not None and partial[0] in days:
+        labels[days.index(partial[0])] += f"\nuntil {partial[1]}"
+    axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
     axes.set_ylabel("tickets per day")
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left")

@@ -81,3 +81,16 @@ def test_dashboard_without_configuration_counts_but_judges_nothing(desk: tuple[P
     result = invoke(db, None, "report", "dashboard", "--as-of", AS_OF, "--format", "json")
     board = json.loads(result.stdout)
     assert board["open"] > 0 and board["overdue"] == 0 and board["zone"] == "UTC"
+
+
+def test_the_day_cut_short_by_the_instant_says_until_when(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    noon = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--from", "2026-04-07")
+    assert noon.exit_code == 0, noon.output
+    assert "2026-04-08 Wed (until 12:00)" in noon.stdout
+    assert "2026-04-07 Tue (until" not in noon.stdout, "a whole day is not marked"
+    evening = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T17:30:00Z", "--from", "2026-04-07")
+    assert "2026-04-08 Wed (until 19:30)" in evening.stdout, "the local time of the desk's zone"
+    midnight = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T00:00:00+02:00",
+                      "--from", "2026-04-06")
+    assert "(until" not in midnight.stdout
