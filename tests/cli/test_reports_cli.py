@@ -94,3 +94,13 @@ def test_the_day_cut_short_by_the_instant_says_until_when(desk: tuple[Path, Path
     midnight = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T00:00:00+02:00",
                       "--from", "2026-04-06")
     assert "(until" not in midnight.stdout
+
+
+def test_at_midnight_the_default_period_ends_with_the_day_that_is_over(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T00:00:00+02:00", "--format", "json")
+    days = [d["day"] for d in json.loads(result.stdout)["days"]]
+    assert (days[0], days[-1], len(days)) == ("2026-03-25", "2026-04-07", 14)
+    one_second_later = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T00:00:01+02:00",
+                              "--format", "json")
+    assert json.loads(one_second_later.stdout)["days"][-1]["day"] == "2026-04-08"

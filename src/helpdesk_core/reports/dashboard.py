@@ -86,8 +86,11 @@ class Dashboard:
 
 
 def default_period(as_of: datetime, zone: ZoneInfo, days: int = 14) -> tuple[date, date]:
-    """The ``days`` local days ending with the day of ``as_of`` (both included)."""
-    last = as_of.astimezone(zone).date()
+    """The ``days`` local days ending with the day of ``as_of`` (both included);
+    an ``as_of`` at local midnight ends the day before, which is over, rather
+    than a day of which nothing has happened yet."""
+    local = as_of.astimezone(zone)
+    last = local.date() - timedelta(days=1) if local.time() == time() else local.date()
     return last - timedelta(days=days - 1), last
 
 
