@@ -128,3 +128,13 @@ def test_a_file_written_by_a_newer_version_is_refused_naming_both_versions(tmp_p
     raw.close()
     with pytest.raises(StorageUnavailable, match=rf"schema version 99, newer than .*\({latest('sqlite')}\)"):
         open_store(f"sqlite:///{path}")
+
+
+def test_a_store_in_a_folder_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "no-such-folder" / "desk.sqlite3"
+    with pytest.raises(StorageUnavailable) as refused:
+        open_store(str(path))
+    assert str(refused.value) == (
+        f"cannot open SQLite store {str(path)!r}: the folder {str(path.parent)!r} does not exist"
+    )
+    assert not path.parent.exists()

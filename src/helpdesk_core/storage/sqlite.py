@@ -160,6 +160,11 @@ class SqliteStore(TicketShortcuts, SqlReaders):
             db.execute("PRAGMA secure_delete=ON")
             db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
         except sqlite3.Error as error:
+            folder = self.path.parent
+            if not folder.is_dir():  # what SQLite reports as "unable to open database file"
+                raise StorageUnavailable(
+                    f"cannot open SQLite store {self._where}: the folder {str(folder)!r} does not exist"
+                ) from error
             raise StorageUnavailable(f"cannot open SQLite store {self._where}: {error}") from error
         return db
 
