@@ -295,7 +295,8 @@ def report(
     standard error: counts by state and compliance, per group with --group-by.
 
     Dates (--from, --to) are days of the desk's home zone, the zone of the
-    first configured calendar. XLSX date cells are UTC.
+    first configured calendar; the table shows its times there, to the
+    minute. XLSX date cells are UTC; CSV and JSON keep each instant's offset.
     """
     config = app.config
     policy = policy_of(config)
