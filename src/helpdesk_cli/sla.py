@@ -486,9 +486,8 @@ def lint_rules(app: AppContext) -> None:
     Exits with code 1 when something is found."""
     policy = policy_of(app.config)
     findings = lint(policy.table, app.config.catalogs.known_values(), calendars=tuple(policy.calendars))
-    for finding in findings:
-        where = f"rule {finding.rule!r}: " if finding.rule else ""
-        click.echo(f"{finding.kind}: {where}{finding.message}")
+    for finding in findings:  # each message names its rule itself
+        click.echo(f"{finding.kind}: {finding.message}")
     if findings:
         sys.exit(1)
     click.echo("no findings")

@@ -135,7 +135,10 @@ resolution = "4h"
     )
     result = invoke(tmp_path / "d.sqlite3", "sla", "lint", config=config)
     assert result.exit_code == 1
-    assert "shadowed: rule 'High incidents'" in result.stdout
+    assert result.stdout.splitlines()[0] == (
+        "shadowed: rule 'High incidents' can never win: 'All high' comes first and matches every ticket "
+        "that 'High incidents' matches"
+    ), "the rule is named once"
     assert "no_catch_all" in result.stdout
 
 
