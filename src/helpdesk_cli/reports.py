@@ -46,9 +46,10 @@ def _day(value: date | datetime | None, zone_of: AppContext) -> date | None:
 @report_group.command("dashboard")
 @click.option("--as-of", callback=instant, help="Count as of this instant (default: now).")
 @click.option("--from", "first", callback=day_or_instant, metavar="DATE",
-              help="First day of the created/resolved table (default: 13 days before --as-of).")
+              help="First day of the created/resolved table (default: 13 days before the default --to).")
 @click.option("--to", "last", callback=day_or_instant, metavar="DATE",
-              help="Last day of the created/resolved table (default: the day of --as-of).")
+              help="Last day of the created/resolved table (default: the day of --as-of; "
+                   "the day before when --as-of is a local midnight).")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also draw the dashboard into FILE.png or FILE.svg.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
