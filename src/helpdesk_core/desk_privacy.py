@@ -47,6 +47,7 @@ from helpdesk_core.privacy.holds import (
 from helpdesk_core.privacy.identifiers import PersonIdentifiers, contact_identifiers, employee_identifiers
 from helpdesk_core.privacy.matching import IdentifierMatcher
 from helpdesk_core.privacy.plan import Held, PlanSummary, PlanTally
+from helpdesk_core.privacy.redaction import Redaction, about_them, others_among, strings_in, value_at
 from helpdesk_core.privacy.retention import RetentionRule
 from helpdesk_core.serialization import converter
 from helpdesk_core.storage.protocols import (
@@ -523,12 +524,17 @@ def _json(value: object) -> Any:
 
 
 def export_person(store: Store, contact: str, *, region: str | None = None) -> dict[str, Any]:
-    """One JSON-ready document of everything the store holds about the contact
-    (external id or id): their record's personal fields, their company, the
-    tickets where they are the contact or wrote a comment, the comments they
-    wrote, every other place that names them, their consent history and the
-    legal holds on them. The places are those the erasure would change — the
-    same walk over the same field registry — so the two cannot drift apart."""
+    """One JSON-ready document of the data about the contact (external id or
+    id): their record's personal fields, their company, the tickets where they
+    are the contact (with the public replies), the comments they wrote, and of
+    every other record only the parts that name them — the places the erasure
+    would change, the same walk over the same field registry, so the two cannot
+    drift apart — their consent history and the legal holds on them.
+
+    Other people's data is left out (GDPR Art. 15(4), the rights and freedoms
+    of others): the subjects, descriptions and notes of tickets that are not
+    theirs, and in every text shown, other people's names, addresses and
+    numbers (:mod:`helpdesk_core.privacy.redaction`)."""
     ps = privacy_store(store)
     stored = find_contact(ps, contact)
     person = stored.value
@@ -541,29 +547,65 @@ def export_person(store: Store, contact: str, *, region: str | None = None) -> d
         if change.attribute == "contacts" and change.stored.value.id == person.id:
             record_fields = {p.field: _json(p.value) for p in change.places}
             continue
-        mentions += [{"record": p.record, "field": p.field, "value": _json(p.value)} for p in change.places]
+        mentions += [
+            {
+                "record": p.record,
+                "field": p.field,
+                "value": _json(about_them(p.value, value_at(change.new, p.field))),
+            }
+            for p in change.places
+        ]
     for s in ps.tickets.iter_tickets():
         ticket = s.value
-        written = [e for e in ticket.events if isinstance(e, Comment) and forgetting.authored(e)]
-        if ticket.contact != person.id and not written:
+        for comment in ticket.comments:
+            if forgetting.authored(comment):
+                shown = _json(comment)
+                shown["mentions"] = [m for m in comment.mentions if m == person.id]
+                comments.append({"ticket": ticket.id, **shown})
+        if ticket.contact != person.id:
             continue
         tickets.append({
             "id": ticket.id, "subject": ticket.subject, "description": ticket.description,
-            "created_at": ticket.created_at.isoformat(), "status": ticket.status,
-            "company": ticket.company, "as_contact": ticket.contact == person.id,
+            "created_at": ticket.created_at.isoformat(), "status": ticket.status, "company": ticket.company,
+            "replies": [
+                {"at": c.at.isoformat(), "author": c.author, "body": c.body}
+                for c in ticket.comments
+                if c.public and not forgetting.authored(c)
+            ],
         })
-        comments += [{"ticket": ticket.id, **_json(c)} for c in written]
     company = ps.companies.find(person.company) if person.company else None
     ledger = ps.consents.find(person.id)
-    return {
+    document: dict[str, Any] = {
         "contact": {"id": person.id, "company": person.company, **record_fields},
-        "companies": [_json(company.value)] if company is not None else [],
+        "companies": [{"id": company.value.id, "name": company.value.name}] if company is not None else [],
         "tickets": tickets,
         "comments": comments,
         "mentions": mentions,
         "consent": [_json(c) for c in ledger.value.changes] if ledger is not None else [],
         "legal_holds": [_json(h) for h in _holds(ps) if holds_on_contact([h], person)],
     }
+    others = others_among(
+        strings_in(document), _other_people(ps, person.id, region), forgetting.identifiers
+    )
+    redacted: dict[str, Any] = Redaction.of(forgetting.identifiers, others).tree(document)
+    return {**redacted, "left_out": EXPORT_LEFT_OUT}
+
+
+EXPORT_LEFT_OUT = (
+    "Other people's names, e-mail addresses and phone numbers are withheld, and of records that are "
+    "not about you only the sentences naming you are shown ([…] marks what was left out): "
+    "GDPR Art. 15(4), the rights and freedoms of others."
+)
+"""The note an export carries about what it leaves out."""
+
+
+def _other_people(store: PrivacyStore, person_id: str, region: str | None) -> Iterator[PersonIdentifiers]:
+    """The identifiers of every contact but ``person_id`` and of every employee, streamed."""
+    for s in store.contacts.iter():
+        if s.value.id != person_id:
+            yield contact_identifiers(s.value, region=region)
+    for e in store.employees.iter():
+        yield employee_identifiers(e.value)
 
 
 # -- consent -----------------------------------------------------------------------------
@@ -750,6 +792,7 @@ def run_retention(
 
 
 __all__ = [
+    "EXPORT_LEFT_OUT",
     "FINDINGS_KEPT",
     "Finding",
     "ForgetResult",
