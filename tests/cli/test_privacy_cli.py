@@ -86,7 +86,7 @@ def test_forget_prints_the_plan_the_record_and_the_proof(db: Path) -> None:
     assert any(line.startswith("audit record F-") and "pseudonym forgotten-" in line for line in lines)
     assert "2 file(s) they sent: delete these sha256 digests from the file store:" in lines
     assert lines[-1].startswith("proof: scanned ") and lines[-1].endswith(
-        "text values in every table: nothing found"
+        "text values in every table: nothing found; physical scrub complete"
     )
     assert _jana(db).startswith("forgotten-")
     again = run(db, "forget", "crm-p-1", "--yes")

@@ -29,16 +29,13 @@ import attrs
 
 from helpdesk_core.privacy.identifiers import PersonIdentifiers, PhoneNumber
 from helpdesk_core.privacy.matching import IdentifierMatcher
+from helpdesk_core.privacy.recognition import ANY_EMAIL, ANY_PHONE
 
 WITHHELD = {"name": "[name withheld]", "email": "[e-mail withheld]", "phone": "[phone withheld]"}
 """What stands in an export where another person's identifier was, by kind."""
 LEFT_OUT = "[…]"
 """What stands in an excerpt where sentences not about the person were left out."""
 
-_ANY_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+(?![\w\-]|\.\w)")
-"""Any e-mail address (of somebody who is in no record of the desk, too)."""
-_ANY_PHONE = re.compile(r"(?<![\w+\-.])(?:\+|00)?\(?\d(?:[\s\-./()]{0,2}\d){8,14}(?![\w])")
-"""Any run of 9 to 15 digits written as phone numbers are (a date has 8)."""
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
 _FOLDED_WORD = re.compile(r"\w+")
 
@@ -144,8 +141,8 @@ class Redaction:
             return text
         kept = [(h.start, h.end) for h in self.subject.hits(text)]
         found = [(h.start, h.end, h.kind) for h in self.others.hits(text)]
-        found += [(m.start(), m.end(), "email") for m in _ANY_EMAIL.finditer(text)]
-        found += [(m.start(), m.end(), "phone") for m in _ANY_PHONE.finditer(text)]
+        found += [(m.start(), m.end(), "email") for m in ANY_EMAIL.finditer(text)]
+        found += [(m.start(), m.end(), "phone") for m in ANY_PHONE.finditer(text)]
         found.sort(key=lambda f: (f[0], -f[1]))
         pieces: list[str] = []
         done = 0

@@ -1,0 +1,52 @@
+"""Recognising a forgotten person's identifiers in text by the keyed hashes of
+their audit record, once the plain values are gone.
+
+After an erasure the desk no longer knows the person's name, addresses or
+numbers — only HMACs of them, with the record's salt. To prove later (after a
+crash between the erasure and its scrub, say) that no text holds them, every
+e-mail address, phone number and pair of adjacent words of a text is put in
+normal form and hashed with the salt: a hash in the record is a hit.
+
+What this finds is exactly what was hashed: full names of two words as written
+(in either order, any case, a comma between allowed — not without their
+diacritics, not declined), whole e-mail addresses, and phone numbers of 9 to 15
+digits that ``phonenumbers`` reads to the same number.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from helpdesk_core.privacy.audit import AuditRecord, keyed_hash
+from helpdesk_core.privacy.identifiers import PersonIdentifiers, PhoneNumber
+
+ANY_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+(?![\w\-]|\.\w)")
+"""Any e-mail address."""
+ANY_PHONE = re.compile(r"(?<![\w+\-.])(?:\+|00)?\(?\d(?:[\s\-./()]{0,2}\d){8,14}(?![\w])")
+"""Any run of 9 to 15 digits written as phone numbers are (a date has 8)."""
+_WORD = re.compile(r"[\w'’\-]+")
+
+
+def written_identifiers(text: str, *, region: str | None = None) -> PersonIdentifiers:
+    """Every e-mail address, phone number and pair of adjacent words (in both
+    orders) written in ``text``, as identifiers to hash."""
+    words = _WORD.findall(text)
+    names = [f"{a} {b}" for a, b in pairwise(words)] + [f"{b} {a}" for a, b in pairwise(words)]
+    phones = [p for m in ANY_PHONE.finditer(text) if (p := PhoneNumber.parse(m.group(0), region=region))]
+    return PersonIdentifiers(names=names, emails=ANY_EMAIL.findall(text), phones=tuple(phones))
+
+
+def recognised(record: AuditRecord, identifiers: PersonIdentifiers) -> str | None:
+    """The kind (``name``, ``email``, ``phone``) of the first of ``identifiers``
+    whose keyed hash is in ``record``, or None."""
+    mine = set(record.identifier_hashes)
+    if not mine:
+        return None
+    for form in identifiers.normal_forms():
+        if keyed_hash(record.salt, form) in mine:
+            return form.partition(":")[0]
+    return None
+
+
+__all__ = ["ANY_EMAIL", "ANY_PHONE", "recognised", "written_identifiers"]
