@@ -597,10 +597,16 @@ def _erase(
                 held_ids.add(change.stored.value.id)
                 tally.hold(change.places[0].record, change.holds, len(change.places))
                 continue
+            repository: Repository[Any] = getattr(uow, change.attribute)
+            try:
+                repository.save(change.new, expected_version=change.stored.version)
+            except ConflictError:
+                own = change.attribute in ("contacts", "employees")
+                if own and change.stored.value.id == forgetting.person_id:
+                    raise
+                change = _on_latest(repository, change, forgetting)
             if isinstance(change.stored.value, Ticket):
                 sent += _sent_files(change.stored.value, forgetting)
-            repository: Repository[Any] = getattr(uow, change.attribute)
-            repository.save(change.new, expected_version=change.stored.version)
             tally.add(change.places)
             tables.add(_TABLE_OF_ATTRIBUTE[change.attribute])
             if change.attribute == "tickets":
@@ -624,6 +630,20 @@ def _erase(
         uow.audit_records.add(record)
         uow.commit()
     return record, summary, sent, held_ids, tables
+
+
+def _on_latest(repository: Repository[Any], change: _Change, forgetting: Forgetting) -> _Change:
+    """``change`` done again on the latest committed version of its record, in
+    the same transaction, after a writer saved the record between the walk's
+    read and the save (a comment appended on a busy desk). Reading it again
+    inside the transaction sees that commit (SQLite: the single writer;
+    PostgreSQL: READ COMMITTED), so the save that follows rarely meets another
+    one; if it does, the whole transaction is tried again (:func:`_retrying`)."""
+    fresh = repository.get(change.stored.value.id)
+    new, places = forget_in(fresh.value, forgetting, record=change.places[0].record)
+    if places:
+        repository.save(new, expected_version=fresh.version)
+    return _Change(change.attribute, fresh, new, places, change.holds)
 
 
 def forget_contact(
