@@ -164,8 +164,12 @@ def scrub_command(app: AppContext, region: str, by: str | None) -> None:
     audit trail's keyed hashes that no text holds their identifiers."""
     result = desk_privacy.finish_scrub(app.existing_store, by=_who(by), now=_now(), region=region)
     waiting = f"{len(result.finished)} erasure(s) were waiting for their physical scrub"
-    click.echo(f"{waiting}: {', '.join(r.id for r in result.finished)}" if result.finished else waiting)
-    _print_proof(result.scrubbed, result.proof)
+    if not result.finished:
+        click.echo(f"{waiting}: nothing to prove")
+        click.echo(result.scrubbed)
+    else:
+        click.echo(f"{waiting}: {', '.join(r.id for r in result.finished)} (searched by keyed hash)")
+        _print_proof(result.scrubbed, result.proof)
     if not result.proof.scrubbed:
         raise click.exceptions.Exit(1)
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
-from helpdesk_core.errors import ConflictError, HelpdeskError, NotFound, ValidationError
+from helpdesk_core.errors import ConflictError, HelpdeskError, NotFound, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact
@@ -449,16 +449,17 @@ def prove_erasures(
     """Scan every text column for identifiers whose keyed hash is in one of
     ``records``: the proof that can still be given once the plain values are
     forgotten (:mod:`helpdesk_core.privacy.recognition` says exactly what it
-    finds). Findings in records a hold named by the record kept are counted apart."""
+    finds). Findings in records a hold named by the record kept are counted apart.
+    Without a record that has hashes nothing is scanned (``scanned`` is 0)."""
     ps = privacy_store(store)
     hashed = [r for r in records if r.identifier_hashes]
+    if not hashed:
+        return Proof(0, 0, 0)
     held_ids = _held_by(ps, {h for r in hashed for h in r.held})
     scanned = remaining = held = 0
     findings: list[Finding] = []
     for cell in ps.scan_text(batch_size=batch_size):
         scanned += 1
-        if not hashed:
-            continue
         for text in _strings(cell.text):
             written = written_identifiers(text, region=region)
             kind = next((k for r in hashed if (k := recognised(r, written)) is not None), None)
@@ -600,11 +601,11 @@ def _erase(
             repository: Repository[Any] = getattr(uow, change.attribute)
             try:
                 repository.save(change.new, expected_version=change.stored.version)
-            except ConflictError:
+            except ConflictError as conflict:
                 own = change.attribute in ("contacts", "employees")
                 if own and change.stored.value.id == forgetting.person_id:
                     raise
-                change = _on_latest(repository, change, forgetting)
+                change = _on_latest(repository, change, forgetting, conflict)
             if isinstance(change.stored.value, Ticket):
                 sent += _sent_files(change.stored.value, forgetting)
             tally.add(change.places)
@@ -632,14 +633,21 @@ def _erase(
     return record, summary, sent, held_ids, tables
 
 
-def _on_latest(repository: Repository[Any], change: _Change, forgetting: Forgetting) -> _Change:
+def _on_latest(
+    repository: Repository[Any], change: _Change, forgetting: Forgetting, conflict: ConflictError
+) -> _Change:
     """``change`` done again on the latest committed version of its record, in
     the same transaction, after a writer saved the record between the walk's
     read and the save (a comment appended on a busy desk). Reading it again
     inside the transaction sees that commit (SQLite: the single writer;
-    PostgreSQL: READ COMMITTED), so the save that follows rarely meets another
-    one; if it does, the whole transaction is tried again (:func:`_retrying`)."""
-    fresh = repository.get(change.stored.value.id)
+    PostgreSQL: READ COMMITTED; a stale version does not abort the transaction
+    there), so the save that follows rarely meets another one; if it does, or
+    a backend spoiled the unit of work on the conflict, the whole transaction
+    is tried again (:func:`_retrying`)."""
+    try:
+        fresh = repository.get(change.stored.value.id)
+    except StorageUnavailable:
+        raise conflict from None
     new, places = forget_in(fresh.value, forgetting, record=change.places[0].record)
     if places:
         repository.save(new, expected_version=fresh.version)

@@ -178,11 +178,12 @@ def test_a_scrub_that_fails_is_reported_by_the_proof_and_finished_by_the_command
     scrubbed = run("scrub")
     assert scrubbed.exit_code == 0, scrubbed.output
     out = scrubbed.output.splitlines()
-    assert out[0] == f"1 erasure(s) were waiting for their physical scrub: {waiting.id}"
+    assert out[0] == f"1 erasure(s) were waiting for their physical scrub: {waiting.id} (searched by keyed hash)"
     assert out[-1].endswith("text values in every table: nothing found; physical scrub complete")
     assert _sqlite_hits(path) == []
     again = run("scrub")
-    assert again.output.splitlines()[0] == "0 erasure(s) were waiting for their physical scrub"
+    assert again.exit_code == 0
+    assert again.output.splitlines()[0] == "0 erasure(s) were waiting for their physical scrub: nothing to prove"
 
 
 def test_the_scrub_proof_recognises_a_forgotten_person_by_the_keyed_hashes(
