@@ -49,7 +49,7 @@ from helpdesk_core.privacy.holds import (
 from helpdesk_core.privacy.identifiers import PersonIdentifiers, contact_identifiers, employee_identifiers
 from helpdesk_core.privacy.matching import IdentifierMatcher
 from helpdesk_core.privacy.plan import Held, PlanSummary, PlanTally
-from helpdesk_core.privacy.recognition import recognised, written_identifiers
+from helpdesk_core.privacy.recognition import Recogniser, written_identifiers
 from helpdesk_core.privacy.redaction import Redaction, about_them, others_among, strings_in, value_at
 from helpdesk_core.privacy.retention import RetentionRule
 from helpdesk_core.serialization import converter
@@ -452,17 +452,16 @@ def prove_erasures(
     finds). Findings in records a hold named by the record kept are counted apart.
     Without a record that has hashes nothing is scanned (``scanned`` is 0)."""
     ps = privacy_store(store)
-    hashed = [r for r in records if r.identifier_hashes]
-    if not hashed:
+    recogniser = Recogniser(records)
+    if not recogniser:
         return Proof(0, 0, 0)
-    held_ids = _held_by(ps, {h for r in hashed for h in r.held})
+    held_ids = _held_by(ps, {h for r in records for h in r.held})
     scanned = remaining = held = 0
     findings: list[Finding] = []
     for cell in ps.scan_text(batch_size=batch_size):
         scanned += 1
         for text in _strings(cell.text):
-            written = written_identifiers(text, region=region)
-            kind = next((k for r in hashed if (k := recognised(r, written)) is not None), None)
+            kind = recogniser.kind_in(written_identifiers(text, region=region))
             if kind is None:
                 continue
             if cell.key.split(" ")[0] in held_ids:

@@ -172,3 +172,23 @@ def test_an_excerpt_keeps_the_sentences_the_erasure_changes() -> None:
     assert about_them({"From": "Jana <j@x.example>", "To": "b@x.example"}, {"From": "x", "To": "b@x.example"}) == {
         "From": "Jana <j@x.example>"
     }
+
+
+def test_a_forgotten_person_is_recognised_by_the_keyed_hashes_alone() -> None:
+    from helpdesk_core.privacy.audit import AuditRecord, identifier_hashes
+    from helpdesk_core.privacy.recognition import Recogniser, written_identifiers
+
+    salt = "ab" * 16
+    record = AuditRecord(
+        id="F-1", action="forget-contact", subject="P-1", by="dpo", at=START, salt=salt,
+        identifier_hashes=identifier_hashes(salt, contact_identifiers(JANA, region="CZ")),
+    )
+    recogniser = Recogniser([record])
+
+    def kind(text: str) -> str | None:
+        return recogniser.kind_in(written_identifiers(text, region="CZ"))
+
+    assert kind("Wrote: NOVÁKOVÁ, Jana.") == "name"
+    assert kind("call 601-123-456 today") == "phone"
+    assert kind("from <Jana@Kavarna.example>") == "email"
+    assert kind("Jana Novákové, Petr Svoboda, 602 555 666, jana@kavarna.example.org") is None

@@ -15,10 +15,12 @@ digits that ``phonenumbers`` reads to the same number.
 
 from __future__ import annotations
 
+import hmac
 import re
+from collections.abc import Iterable
 from itertools import pairwise
 
-from helpdesk_core.privacy.audit import AuditRecord, keyed_hash
+from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.identifiers import PersonIdentifiers, PhoneNumber
 
 ANY_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+(?![\w\-]|\.\w)")
@@ -37,16 +39,38 @@ def written_identifiers(text: str, *, region: str | None = None) -> PersonIdenti
     return PersonIdentifiers(names=names, emails=ANY_EMAIL.findall(text), phones=tuple(phones))
 
 
-def recognised(record: AuditRecord, identifiers: PersonIdentifiers) -> str | None:
-    """The kind (``name``, ``email``, ``phone``) of the first of ``identifiers``
-    whose keyed hash is in ``record``, or None."""
-    mine = set(record.identifier_hashes)
-    if not mine:
+class Recogniser:
+    """Recognises the identifiers of the people forgotten by ``records`` (those
+    with hashes). Each normal form is hashed once per record however often it
+    is written (remembering up to :data:`REMEMBERED` forms), which is most of
+    the work of a scan."""
+
+    REMEMBERED = 500_000
+
+    def __init__(self, records: Iterable[AuditRecord]) -> None:
+        self._records = [
+            (bytes.fromhex(r.salt), frozenset(r.identifier_hashes)) for r in records if r.identifier_hashes
+        ]
+        self._seen: dict[str, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._records)
+
+    def kind_in(self, identifiers: PersonIdentifiers) -> str | None:
+        """The kind (``name``, ``email``, ``phone``) of the first of
+        ``identifiers`` whose keyed hash (:func:`~helpdesk_core.privacy.audit.keyed_hash`)
+        is in one of the records, or None."""
+        for form in identifiers.normal_forms():
+            known = self._seen.get(form)
+            if known is None:
+                data = form.encode("utf-8")
+                known = any(hmac.digest(salt, data, "sha256").hex() in mine for salt, mine in self._records)
+                if len(self._seen) >= self.REMEMBERED:
+                    self._seen.clear()
+                self._seen[form] = known
+            if known:
+                return form.partition(":")[0]
         return None
-    for form in identifiers.normal_forms():
-        if keyed_hash(record.salt, form) in mine:
-            return form.partition(":")[0]
-    return None
 
 
-__all__ = ["ANY_EMAIL", "ANY_PHONE", "recognised", "written_identifiers"]
+__all__ = ["ANY_EMAIL", "ANY_PHONE", "Recogniser", "written_identifiers"]
