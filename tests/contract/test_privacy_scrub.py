@@ -211,3 +211,46 @@ def test_the_scrub_proof_recognises_a_forgotten_person_by_the_keyed_hashes(
         ]
     finally:
         store.close()
+
+
+def test_a_retention_run_records_its_scrub_or_says_it_is_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from helpdesk_core.model.contracts import Contract
+    from helpdesk_core.privacy.retention import Retained, RetentionRule
+
+    store = SqliteStore(tmp_path / "desk.sqlite3")
+    try:
+        with store.unit_of_work() as uow:
+            for n in (1, 2):
+                uow.contracts.add(
+                    Contract(
+                        id=f"K-{n}", number=f"2010/{n}", companies=["C-1"], start=date(2010, 1, 1),
+                        end=date(2010, 12, 31),
+                    )
+                )
+            uow.commit()
+        rules = [RetentionRule(Retained.CONTRACTS, 10)]
+
+        def run(**kwargs: Any) -> desk_privacy.RetentionResult:
+            return desk_privacy.run_retention(
+                store, rules, by="dpo", now=FORGET_AT, is_closed=lambda status: status == "closed", **kwargs
+            )
+
+        def busy(self: SqliteStore, tables: object = ()) -> str:
+            raise StorageUnavailable("SQLite store: another connection kept the WAL busy")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(SqliteStore, "scrub", busy)
+            interrupted = run()
+        assert interrupted.left_after == 0 and interrupted.record is not None
+        assert interrupted.scrub_pending == (interrupted.record.id,) and not interrupted.clean
+        assert [r.id for r in desk_privacy.unscrubbed_erasures(store)] == [interrupted.record.id]
+        finished = desk_privacy.finish_scrub(store, by="dpo", now=FORGET_AT)
+        assert [r.id for r in finished.finished] == [interrupted.record.id]
+        assert finished.proof.scrub_pending == () and finished.proof.scanned == 0, "a retention has no hashes"
+        assert desk_privacy.unscrubbed_erasures(store) == []
+    finally:
+        store.close()
