@@ -56,9 +56,13 @@ def _print_result(result: desk_privacy.ForgetResult) -> None:
         )
         for digest in result.sent_files:
             click.echo(f"  {digest}")
-    click.echo(result.scrubbed)
-    click.echo(result.proof.describe())
-    for finding in result.proof.findings:
+    _print_proof(result.scrubbed, result.proof)
+
+
+def _print_proof(scrubbed: str, proof: desk_privacy.Proof) -> None:
+    click.echo(scrubbed)
+    click.echo(proof.describe())
+    for finding in proof.findings:
         click.echo(f"  found {finding.kind} in {finding.table} {finding.key} {finding.column}")
 
 
@@ -87,7 +91,7 @@ def forget_command(
     result = desk_privacy.forget_contact(app.existing_store, contact, by=_who(by), now=_now(), region=region)
     click.echo(f"forgot contact {contact}:")
     _print_result(result)
-    if not result.proof.clean:
+    if not result.proof.scrubbed:
         raise click.exceptions.Exit(1)
 
 
@@ -102,7 +106,7 @@ def forget_employee_command(app: AppContext, employee: str, yes: bool, by: str |
         click.confirm(f"Forget employee {employee}? This cannot be undone", abort=True)
     result = desk_privacy.forget_employee(app.existing_store, employee, by=_who(by), now=_now())
     _print_result(result)
-    if not result.proof.clean:
+    if not result.proof.scrubbed:
         raise click.exceptions.Exit(1)
 
 
@@ -145,7 +149,28 @@ def replay_command(app: AppContext, audit_file: Path | None, region: str, by: st
     click.echo(f"replayed {len(results)} erasure(s)")
     for result in results:
         click.echo(f"{result.record.subject}: {result.proof.describe()}")
-    if not all(r.proof.clean for r in results):
+    if not all(r.proof.scrubbed for r in results):
+        raise click.exceptions.Exit(1)
+
+
+@privacy_group.command("scrub")
+@_REGION
+@_BY
+@pass_app
+def scrub_command(app: AppContext, region: str, by: str | None) -> None:
+    """Finish the physical erasure: scrub the store's files again (SQLite VACUUM,
+    PostgreSQL VACUUM FULL), record it for every erasure that was waiting for
+    it — after a crash between an erasure and its scrub — and prove by the
+    audit trail's keyed hashes that no text holds their identifiers."""
+    result = desk_privacy.finish_scrub(app.existing_store, by=_who(by), now=_now(), region=region)
+    waiting = f"{len(result.finished)} erasure(s) were waiting for their physical scrub"
+    if not result.finished:
+        click.echo(f"{waiting}: nothing to prove")
+        click.echo(result.scrubbed)
+    else:
+        click.echo(f"{waiting}: {', '.join(r.id for r in result.finished)} (searched by keyed hash)")
+        _print_proof(result.scrubbed, result.proof)
+    if not result.proof.scrubbed:
         raise click.exceptions.Exit(1)
 
 
@@ -234,6 +259,10 @@ def retention_command(
         click.echo("dry run: nothing changed")
         return
     click.echo(f"proof: {result.left_after} item(s) left to do after the run")
+    if result.scrub_pending:
+        click.echo(
+            f"physical scrub NOT complete for {', '.join(result.scrub_pending)}: run `helpdesk privacy scrub`"
+        )
     if not result.clean:
         raise click.exceptions.Exit(1)
 

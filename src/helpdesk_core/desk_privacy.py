@@ -11,15 +11,17 @@ parameter (``now``, the desk's clock). The decisions are made by the pure
 from __future__ import annotations
 
 import json
+import random
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 
-from helpdesk_core.errors import NotFound, ValidationError
+from helpdesk_core.errors import ConflictError, HelpdeskError, NotFound, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact
@@ -47,6 +49,8 @@ from helpdesk_core.privacy.holds import (
 from helpdesk_core.privacy.identifiers import PersonIdentifiers, contact_identifiers, employee_identifiers
 from helpdesk_core.privacy.matching import IdentifierMatcher
 from helpdesk_core.privacy.plan import Held, PlanSummary, PlanTally
+from helpdesk_core.privacy.recognition import Recogniser, written_identifiers
+from helpdesk_core.privacy.redaction import Redaction, about_them, others_among, strings_in, value_at
 from helpdesk_core.privacy.retention import RetentionRule
 from helpdesk_core.serialization import converter
 from helpdesk_core.storage.protocols import (
@@ -60,6 +64,21 @@ from helpdesk_core.storage.protocols import (
 
 FINDINGS_KEPT = 100
 """Findings of a proof listed by place; more are only counted."""
+RETRY_ATTEMPTS = 6
+"""Times an erasure's transaction is tried while other writers keep changing
+the records it rewrites (each try rolls back whole)."""
+RETRY_FIRST_DELAY = 0.05
+"""Seconds waited before the second try; doubled before each further one (a
+random half to all of it, so that writers fall out of step), at most
+:data:`RETRY_MAX_DELAY`."""
+RETRY_MAX_DELAY = 2.0
+"""Seconds waited at most between two tries."""
+SCRUB_ACTION = "scrub"
+"""The audit action that records the completed physical scrub of an erasure
+(its ``subject`` is the erasure's audit record id)."""
+_ERASURES = ("forget-contact", "forget-employee", "retention")
+
+_T = TypeVar("_T")
 
 _OTHER_KINDS: tuple[tuple[str, str], ...] = (
     ("companies", "company"),
@@ -275,15 +294,33 @@ class Proof:
     remaining: int
     held: int
     findings: tuple[Finding, ...] = ()
+    scrub_pending: tuple[str, ...] | None = None
+    """The audit records of erasures whose physical scrub has not completed
+    (empty: every one has); None when the files were not looked at."""
 
     @property
     def clean(self) -> bool:
         return self.remaining == 0
 
+    @property
+    def scrubbed(self) -> bool:
+        """True when the tables are clean and the physical scrub of every erasure completed."""
+        return self.clean and self.scrub_pending == ()
+
     def describe(self) -> str:
         verdict = "nothing found" if self.clean else f"{self.remaining} identifier(s) FOUND"
         kept = f"; {self.held} kept by legal holds" if self.held else ""
-        return f"proof: scanned {self.scanned} text values in every table: {verdict}{kept}"
+        return f"proof: scanned {self.scanned} text values in every table: {verdict}{kept}{self._physical()}"
+
+    def _physical(self) -> str:
+        if self.scrub_pending is None:
+            return ""
+        if not self.scrub_pending:
+            return "; physical scrub complete"
+        return (
+            f"; physical scrub NOT complete for {', '.join(self.scrub_pending)}: the files may still hold "
+            "erased values, run `helpdesk privacy scrub`"
+        )
 
 
 _JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")
@@ -335,6 +372,149 @@ def prove_forgotten(
     return Proof(scanned, remaining, held, tuple(findings))
 
 
+# -- retrying and scrubbing -------------------------------------------------------------
+
+
+def _retrying(what: str, transaction: Callable[[], _T]) -> _T:
+    """Run ``transaction`` (one unit of work, rolled back whole on a conflict)
+    and run it again with a growing pause while other writers keep changing
+    its records, :data:`RETRY_ATTEMPTS` times at most; then a
+    :class:`ConflictError` that says so."""
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            return transaction()
+        except ConflictError as error:
+            if attempt == RETRY_ATTEMPTS:
+                raise ConflictError(
+                    f"{what}: other writers changed the records it rewrites during each of "
+                    f"{RETRY_ATTEMPTS} attempts (last: {error}); nothing was changed, "
+                    "run it again when the desk is quieter"
+                ) from error
+            delay = min(RETRY_MAX_DELAY, RETRY_FIRST_DELAY * 2 ** (attempt - 1))
+            time.sleep(random.uniform(delay / 2, delay))
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def unscrubbed_erasures(store: Store) -> list[AuditRecord]:
+    """The audit records of erasures (forget, retention) that changed something
+    and whose physical scrub has not completed — a crash or an error between
+    the erasure's commit and the end of its scrub. Their old values may still
+    be in the store's files until :func:`finish_scrub` runs."""
+    records = [s.value for s in privacy_store(store).audit_records.iter()]
+    done = {r.subject for r in records if r.action == SCRUB_ACTION}
+    return [r for r in records if r.action in _ERASURES and r.id not in done and any(r.counts.values())]
+
+
+def _scrub(
+    store: PrivacyStore, tables: Iterable[str], *, by: str, now: datetime, erasure: str | None
+) -> tuple[str, tuple[str, ...]]:
+    """Scrub the files after ``erasure`` committed — every table when earlier
+    erasures are still unscrubbed — and record each completed scrub in the
+    audit trail. Returns what the scrub did (or why it did not complete) and
+    the erasures still unscrubbed."""
+    pending = unscrubbed_erasures(store)
+    ids = tuple(r.id for r in pending)
+    names = sorted(tables) if set(ids) <= {erasure} else []
+    try:
+        said = store.scrub(names)
+    except HelpdeskError as error:
+        return f"the physical scrub did NOT complete: {error}", ids
+
+    def record() -> None:
+        with store.unit_of_work() as uow:
+            for erased in pending:
+                uow.audit_records.add(
+                    AuditRecord(
+                        id=_new_id("S"), action=SCRUB_ACTION, subject=erased.id, by=by, at=now,
+                        salt=_new_salt(),
+                    )
+                )
+            uow.commit()
+
+    if pending:
+        _retrying("record the scrub", record)
+    return said, ()
+
+
+def prove_erasures(
+    store: Store,
+    records: Sequence[AuditRecord],
+    *,
+    region: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> Proof:
+    """Scan every text column for identifiers whose keyed hash is in one of
+    ``records``: the proof that can still be given once the plain values are
+    forgotten (:mod:`helpdesk_core.privacy.recognition` says exactly what it
+    finds). Findings in records a hold named by the record kept are counted apart.
+    Without a record that has hashes nothing is scanned (``scanned`` is 0)."""
+    ps = privacy_store(store)
+    recogniser = Recogniser(records)
+    if not recogniser:
+        return Proof(0, 0, 0)
+    held_ids = _held_by(ps, {h for r in records for h in r.held})
+    scanned = remaining = held = 0
+    findings: list[Finding] = []
+    for cell in ps.scan_text(batch_size=batch_size):
+        scanned += 1
+        for text in _strings(cell.text):
+            kind = recogniser.kind_in(written_identifiers(text, region=region))
+            if kind is None:
+                continue
+            if cell.key.split(" ")[0] in held_ids:
+                held += 1
+            else:
+                remaining += 1
+                if len(findings) < FINDINGS_KEPT:
+                    findings.append(Finding(cell.table, cell.key, cell.column, kind))
+            break
+    return Proof(scanned, remaining, held, tuple(findings))
+
+
+def _held_by(store: PrivacyStore, hold_ids: set[str]) -> set[str]:
+    """The ids of the records the holds ``hold_ids`` cover."""
+    holds = [s.value for s in store.legal_holds.iter() if s.value.id in hold_ids]
+    if not holds:
+        return set()
+    found = {s.value.id for s in store.tickets.iter_tickets() if holds_on_ticket(holds, s.value)}
+    for attribute in ("companies", "contacts", "contracts"):
+        reader: Reader[Any] = getattr(store, attribute)
+        found |= {s.value.id for s in reader.iter() if _holds_on(holds, s.value)}
+    return found
+
+
+@attrs.frozen
+class ScrubResult:
+    """What :func:`finish_scrub` did: the erasures whose physical scrub it
+    completed, what the scrub did, and the proof (by keyed hashes)."""
+
+    finished: tuple[AuditRecord, ...]
+    scrubbed: str
+    proof: Proof
+
+
+def finish_scrub(
+    store: Store,
+    *,
+    by: str,
+    now: datetime,
+    region: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> ScrubResult:
+    """Finish the physical erasure: scrub every table of the store (SQLite:
+    VACUUM and WAL truncation; PostgreSQL: VACUUM FULL), record the scrub of
+    every erasure that was waiting for it (:func:`unscrubbed_erasures`), and
+    prove by keyed hashes that no text holds their identifiers. Safe to run any
+    time, again and again; after a crash between an erasure and its scrub it is
+    what removes the old values from the files."""
+    require_aware(now, "finish_scrub: now")
+    ps = privacy_store(store)
+    pending = unscrubbed_erasures(ps)
+    scrubbed, still = _scrub(ps, (), by=by, now=now, erasure=None)
+    proof = prove_erasures(ps, pending, region=region, batch_size=batch_size)
+    return ScrubResult(tuple(pending), scrubbed, attrs.evolve(proof, scrub_pending=still))
+
+
 # -- forget ------------------------------------------------------------------------------
 
 
@@ -374,6 +554,35 @@ def _forget(
     batch_size: int,
 ) -> ForgetResult:
     require_aware(now, "forget: now")
+    record, summary, sent, held_ids, tables = _retrying(
+        f"{action.replace('-', ' ')} {forgetting.person_id}",
+        lambda: _erase(
+            store, forgetting, action=action, by=by, now=now, salt=salt,
+            extra_identifiers=extra_identifiers, batch_size=batch_size,
+        ),
+    )
+    if scrub:
+        scrubbed, pending = _scrub(store, tables, by=by, now=now, erasure=record.id)
+    else:
+        scrubbed, pending = "not scrubbed (scrub=False)", tuple(r.id for r in unscrubbed_erasures(store))
+    proof = prove_forgotten(store, forgetting.identifiers, held_records=held_ids, batch_size=batch_size)
+    proof = attrs.evolve(proof, scrub_pending=pending)
+    return ForgetResult(record, summary, tuple(dict.fromkeys(sent)), scrubbed, proof)
+
+
+def _erase(
+    store: PrivacyStore,
+    forgetting: Forgetting,
+    *,
+    action: str,
+    by: str,
+    now: datetime,
+    salt: str,
+    extra_identifiers: PersonIdentifiers | None,
+    batch_size: int,
+) -> tuple[AuditRecord, PlanSummary, list[str], set[str], set[str]]:
+    """The erasure's one transaction: the audit record, the summary, the files
+    sent, the ids of held records and the tables written."""
     holds = _holds(store)
     tally = PlanTally()
     sent: list[str] = []
@@ -385,10 +594,16 @@ def _forget(
                 held_ids.add(change.stored.value.id)
                 tally.hold(change.places[0].record, change.holds, len(change.places))
                 continue
+            repository: Repository[Any] = getattr(uow, change.attribute)
+            try:
+                repository.save(change.new, expected_version=change.stored.version)
+            except ConflictError as conflict:
+                own = change.attribute in ("contacts", "employees")
+                if own and change.stored.value.id == forgetting.person_id:
+                    raise
+                change = _on_latest(repository, change, forgetting, conflict)
             if isinstance(change.stored.value, Ticket):
                 sent += _sent_files(change.stored.value, forgetting)
-            repository: Repository[Any] = getattr(uow, change.attribute)
-            repository.save(change.new, expected_version=change.stored.version)
             tally.add(change.places)
             tables.add(_TABLE_OF_ATTRIBUTE[change.attribute])
             if change.attribute == "tickets":
@@ -411,9 +626,28 @@ def _forget(
         )
         uow.audit_records.add(record)
         uow.commit()
-    scrubbed = store.scrub(sorted(tables)) if scrub else "not scrubbed (scrub=False)"
-    proof = prove_forgotten(store, forgetting.identifiers, held_records=held_ids, batch_size=batch_size)
-    return ForgetResult(record, summary, tuple(dict.fromkeys(sent)), scrubbed, proof)
+    return record, summary, sent, held_ids, tables
+
+
+def _on_latest(
+    repository: Repository[Any], change: _Change, forgetting: Forgetting, conflict: ConflictError
+) -> _Change:
+    """``change`` done again on the latest committed version of its record, in
+    the same transaction, after a writer saved the record between the walk's
+    read and the save (a comment appended on a busy desk). Reading it again
+    inside the transaction sees that commit (SQLite: the single writer;
+    PostgreSQL: READ COMMITTED; a stale version does not abort the transaction
+    there), so the save that follows rarely meets another one; if it does, or
+    a backend spoiled the unit of work on the conflict, the whole transaction
+    is tried again (:func:`_retrying`)."""
+    try:
+        fresh = repository.get(change.stored.value.id)
+    except StorageUnavailable:
+        raise conflict from None
+    new, places = forget_in(fresh.value, forgetting, record=change.places[0].record)
+    if places:
+        repository.save(new, expected_version=fresh.version)
+    return _Change(change.attribute, fresh, new, places, change.holds)
 
 
 def forget_contact(
@@ -523,12 +757,17 @@ def _json(value: object) -> Any:
 
 
 def export_person(store: Store, contact: str, *, region: str | None = None) -> dict[str, Any]:
-    """One JSON-ready document of everything the store holds about the contact
-    (external id or id): their record's personal fields, their company, the
-    tickets where they are the contact or wrote a comment, the comments they
-    wrote, every other place that names them, their consent history and the
-    legal holds on them. The places are those the erasure would change — the
-    same walk over the same field registry — so the two cannot drift apart."""
+    """One JSON-ready document of the data about the contact (external id or
+    id): their record's personal fields, their company, the tickets where they
+    are the contact (with the public replies), the comments they wrote, and of
+    every other record only the parts that name them — the places the erasure
+    would change, the same walk over the same field registry, so the two cannot
+    drift apart — their consent history and the legal holds on them.
+
+    Other people's data is left out (GDPR Art. 15(4), the rights and freedoms
+    of others): the subjects, descriptions and notes of tickets that are not
+    theirs, and in every text shown, other people's names, addresses and
+    numbers (:mod:`helpdesk_core.privacy.redaction`)."""
     ps = privacy_store(store)
     stored = find_contact(ps, contact)
     person = stored.value
@@ -541,29 +780,65 @@ def export_person(store: Store, contact: str, *, region: str | None = None) -> d
         if change.attribute == "contacts" and change.stored.value.id == person.id:
             record_fields = {p.field: _json(p.value) for p in change.places}
             continue
-        mentions += [{"record": p.record, "field": p.field, "value": _json(p.value)} for p in change.places]
+        mentions += [
+            {
+                "record": p.record,
+                "field": p.field,
+                "value": _json(about_them(p.value, value_at(change.new, p.field))),
+            }
+            for p in change.places
+        ]
     for s in ps.tickets.iter_tickets():
         ticket = s.value
-        written = [e for e in ticket.events if isinstance(e, Comment) and forgetting.authored(e)]
-        if ticket.contact != person.id and not written:
+        for comment in ticket.comments:
+            if forgetting.authored(comment):
+                shown = _json(comment)
+                shown["mentions"] = [m for m in comment.mentions if m == person.id]
+                comments.append({"ticket": ticket.id, **shown})
+        if ticket.contact != person.id:
             continue
         tickets.append({
             "id": ticket.id, "subject": ticket.subject, "description": ticket.description,
-            "created_at": ticket.created_at.isoformat(), "status": ticket.status,
-            "company": ticket.company, "as_contact": ticket.contact == person.id,
+            "created_at": ticket.created_at.isoformat(), "status": ticket.status, "company": ticket.company,
+            "replies": [
+                {"at": c.at.isoformat(), "author": c.author, "body": c.body}
+                for c in ticket.comments
+                if c.public and not forgetting.authored(c)
+            ],
         })
-        comments += [{"ticket": ticket.id, **_json(c)} for c in written]
     company = ps.companies.find(person.company) if person.company else None
     ledger = ps.consents.find(person.id)
-    return {
+    document: dict[str, Any] = {
         "contact": {"id": person.id, "company": person.company, **record_fields},
-        "companies": [_json(company.value)] if company is not None else [],
+        "companies": [{"id": company.value.id, "name": company.value.name}] if company is not None else [],
         "tickets": tickets,
         "comments": comments,
         "mentions": mentions,
         "consent": [_json(c) for c in ledger.value.changes] if ledger is not None else [],
         "legal_holds": [_json(h) for h in _holds(ps) if holds_on_contact([h], person)],
     }
+    others = others_among(
+        strings_in(document), _other_people(ps, person.id, region), forgetting.identifiers
+    )
+    redacted: dict[str, Any] = Redaction.of(forgetting.identifiers, others).tree(document)
+    return {**redacted, "left_out": EXPORT_LEFT_OUT}
+
+
+EXPORT_LEFT_OUT = (
+    "Other people's names, e-mail addresses and phone numbers are withheld, and of records that are "
+    "not about you only the sentences naming you are shown ([…] marks what was left out): "
+    "GDPR Art. 15(4), the rights and freedoms of others."
+)
+"""The note an export carries about what it leaves out."""
+
+
+def _other_people(store: PrivacyStore, person_id: str, region: str | None) -> Iterator[PersonIdentifiers]:
+    """The identifiers of every contact but ``person_id`` and of every employee, streamed."""
+    for s in store.contacts.iter():
+        if s.value.id != person_id:
+            yield contact_identifiers(s.value, region=region)
+    for e in store.employees.iter():
+        yield employee_identifiers(e.value)
 
 
 # -- consent -----------------------------------------------------------------------------
@@ -698,10 +973,12 @@ class RetentionResult:
     dry_run: bool
     left_after: int
     record: AuditRecord | None = None
+    scrub_pending: tuple[str, ...] = ()
+    """Erasures whose physical scrub did not complete (run :func:`finish_scrub`)."""
 
     @property
     def clean(self) -> bool:
-        return self.dry_run or self.left_after == 0
+        return self.dry_run or (self.left_after == 0 and not self.scrub_pending)
 
 
 def run_retention(
@@ -724,41 +1001,52 @@ def run_retention(
     if dry_run:
         return RetentionResult(todo, held, True, len(todo))
     ps = privacy_store(store)
-    counts = {"ticket anonymised": 0, "contract deleted": 0}
-    with ps.unit_of_work() as uow:
-        for item in todo:
-            if item.what == "ticket":
-                stored = uow.tickets.get(item.id)
-                new, _ = anonymise(stored.value, record=f"ticket {item.id}")
-                uow.tickets.save(new, expected_version=stored.version)
-                counts["ticket anonymised"] += 1
-            else:
-                contract = uow.contracts.get(item.id)
-                uow.contracts.delete(item.id, expected_version=contract.version)
-                counts["contract deleted"] += 1
-        salt = _new_salt()
-        record = AuditRecord(
-            id=_new_id("R"), action="retention", subject=None, by=by, at=now, salt=salt,
-            counts=counts, held=sorted({h.id for i in held for h in i.holds}),
-        )
-        uow.audit_records.add(record)
-        uow.commit()
+
+    def apply() -> AuditRecord:
+        counts = {"ticket anonymised": 0, "contract deleted": 0}
+        with ps.unit_of_work() as uow:
+            for item in todo:
+                if item.what == "ticket":
+                    stored = uow.tickets.get(item.id)
+                    new, _ = anonymise(stored.value, record=f"ticket {item.id}")
+                    uow.tickets.save(new, expected_version=stored.version)
+                    counts["ticket anonymised"] += 1
+                else:
+                    contract = uow.contracts.get(item.id)
+                    uow.contracts.delete(item.id, expected_version=contract.version)
+                    counts["contract deleted"] += 1
+            salt = _new_salt()
+            record = AuditRecord(
+                id=_new_id("R"), action="retention", subject=None, by=by, at=now, salt=salt,
+                counts=counts, held=sorted({h.id for i in held for h in i.holds}),
+            )
+            uow.audit_records.add(record)
+            uow.commit()
+        return record
+
+    record = _retrying("retention", apply)
+    pending: tuple[str, ...] = ()
     if scrub and todo:
-        ps.scrub(["tickets", "ticket_events", "contracts"])
+        _, pending = _scrub(ps, ["tickets", "ticket_events", "contracts"], by=by, now=now, erasure=record.id)
+    elif todo:
+        pending = (record.id,)
     left = sum(1 for i in plan_retention(ps, rules, now=now, is_closed=is_closed) if not i.holds)
-    return RetentionResult(todo, held, False, left, record)
+    return RetentionResult(todo, held, False, left, record, pending)
 
 
 __all__ = [
+    "EXPORT_LEFT_OUT",
     "FINDINGS_KEPT",
     "Finding",
     "ForgetResult",
     "Proof",
     "RetentionItem",
     "RetentionResult",
+    "ScrubResult",
     "consent_history",
     "export_person",
     "find_contact",
+    "finish_scrub",
     "flag_forgotten",
     "forget_contact",
     "forget_employee",
@@ -769,10 +1057,12 @@ __all__ = [
     "plan_forget",
     "plan_retention",
     "privacy_store",
+    "prove_erasures",
     "prove_forgotten",
     "record_consent",
     "release_hold",
     "replay",
     "run_retention",
     "summarise",
+    "unscrubbed_erasures",
 ]

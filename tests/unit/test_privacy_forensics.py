@@ -64,6 +64,8 @@ def test_without_the_scrub_old_pages_still_give_the_person_away(tmp_path: Path) 
         result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT, scrub=False)
         assert result.proof.clean, "the tables are clean either way"
         assert _raw_hits(path, needles) != {}, "but the WAL still holds the old frames"
+        assert not result.proof.scrubbed and result.proof.scrub_pending == (result.record.id,)
+        assert "physical scrub NOT complete" in result.proof.describe()
     finally:
         store.close()
 

@@ -253,7 +253,7 @@ class SqliteStore(TicketShortcuts, SqlReaders):
         if (first and first[0]) or (last and last[0]):
             raise StorageUnavailable(
                 f"SQLite store {self._where}: another connection kept the WAL busy; "
-                "nothing was lost, but run the scrub again (helpdesk privacy replay) when it is idle"
+                "nothing was lost, but run the scrub again (helpdesk privacy scrub) when it is idle"
             )
         return (
             "SQLite: freed cells zeroed (secure_delete), file rebuilt (VACUUM), WAL checkpointed "
