@@ -26,6 +26,27 @@ Format = Literal["csv", "jsonl"]
 DELIMITERS = (",", ";", "\t", "|")
 """Candidates when the delimiter is guessed: the one the header uses most."""
 
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""The longest line an import file may have, in bytes (64 MiB: a ticket
+history of some 400,000 events). A longer line is refused as soon as this
+much of it has been read, so a file without line ends cannot fill memory."""
+
+
+def bounded_lines(handle: BinaryIO, name: str) -> Iterator[bytes]:
+    """The lines of ``handle`` (each with its line end), refusing with
+    :class:`ImportRejected` a line longer than :data:`MAX_LINE_BYTES` before
+    more of it is read. ``name`` is the file as messages show it."""
+    readline = handle.readline
+    number = 0
+    while raw := readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise ImportRejected(
+                f"{name} line {number}: longer than {MAX_LINE_BYTES // 2**20} MiB, the most a line "
+                "may hold (is this a text file with line ends?)"
+            )
+        yield raw
+
 
 @attrs.frozen
 class SourceRow:
@@ -62,6 +83,8 @@ def _opened(path: Path) -> BinaryIO:
         raise ImportRejected(f"{path.name}: no such file ({path})") from None
     except IsADirectoryError:
         raise ImportRejected(f"{path.name}: is a directory, expected a file") from None
+    except OSError as error:
+        raise ImportRejected(f"{path.name}: cannot be read ({error.strerror or error})") from None
 
 
 def _decoded(path: Path, number: int, raw: bytes) -> str:
@@ -76,10 +99,10 @@ def _decoded(path: Path, number: int, raw: bytes) -> str:
     return line.removeprefix("\ufeff") if number == 1 else line
 
 
-def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+def text_lines(path: Path) -> Iterator[tuple[int, str]]:
     """The file's lines as text, numbered from 1; a BOM on line 1 is dropped."""
     with _opened(path) as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(bounded_lines(handle, path.name), start=1):
             yield number, _decoded(path, number, raw)
 
 
@@ -121,7 +144,7 @@ class SourceFile:
         return tuple(c for c in self.columns() if c not in self.kind.keys)
 
     def _header(self) -> tuple[tuple[str, ...], str]:
-        for number, line in _text_lines(self.path):
+        for number, line in text_lines(self.path):
             if not line.strip():
                 continue
             delimiter = self.delimiter or _guess_delimiter(line)
@@ -175,7 +198,7 @@ class SourceFile:
                     yield SourceRow(start, {}, f"unreadable CSV ({error})")
                     continue
                 except UnicodeDecodeError:
-                    for _ in _text_lines(self.path):
+                    for _ in text_lines(self.path):
                         pass
                     raise
                 count = len(cells)
@@ -201,7 +224,7 @@ class SourceFile:
                 yield SourceRow(start, values)
 
     def _jsonl_rows(self) -> Iterator[SourceRow]:
-        for number, line in _text_lines(self.path):
+        for number, line in text_lines(self.path):
             if not line.strip():
                 continue
             try:
@@ -223,4 +246,13 @@ def _guess_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-__all__ = ["DELIMITERS", "Format", "SourceFile", "SourceRow", "format_of"]
+__all__ = [
+    "DELIMITERS",
+    "MAX_LINE_BYTES",
+    "Format",
+    "SourceFile",
+    "SourceRow",
+    "bounded_lines",
+    "format_of",
+    "text_lines",
+]
