@@ -225,3 +225,18 @@ def test_the_consent_audience_csv_neutralises_formulas(tmp_path: Path) -> None:
     audience = run(tmp_path, "privacy", "consent", "audience", "newsletter")
     assert audience.exit_code == 0, audience.output
     assert list(csv.reader(io.StringIO(audience.output)))[1] == ["P-1", "a@b.cz", f"'@SUM(A1) {FORMULA}"]
+
+
+def test_an_export_into_a_missing_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    assert run(tmp_path, "import", "companies", str(write(tmp_path, "c.csv", "external_id,name\nU-1,A\n"))).exit_code == 0
+    target = tmp_path / "nonexistent" / "x.csv"
+    result = run(tmp_path, "export", "companies", "--output", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {target}: cannot write the export: No such file or directory\n"
+
+
+def test_an_export_of_a_missing_store_makes_no_file(tmp_path: Path) -> None:
+    target = tmp_path / "x.csv"
+    result = run(tmp_path, "export", "companies", "--output", str(target))
+    assert result.exit_code == 3
+    assert not target.exists()
