@@ -5,8 +5,10 @@ the table, which a terminal shows whole), so a report over millions of tickets
 streams with flat memory. XLSX is written by openpyxl in write-only mode, which
 also streams.
 
-Spreadsheet safety: a CSV or XLSX text cell starting with ``= + - @``, tab or
-CR is neutralised (formula injection).
+Spreadsheet safety: every CSV and XLSX cell goes through
+:func:`helpdesk_core.spreadsheets.neutralised` — a text starting with
+``= + - @``, tab or CR gets OWASP's leading single quote (formula injection);
+plain numbers such as ``-5`` or ``+420601123456`` are left as they are.
 
 XLSX date cells: Excel has no time zones, so instants are written as **UTC
 wall-clock** (naive) date-time cells; each such column's header carries a note
@@ -30,6 +32,7 @@ from typing import IO, Any
 import click
 
 from helpdesk_core.errors import HelpdeskError, ValidationError
+from helpdesk_core.spreadsheets import csv_row_writer, neutralised
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl")
 FORMATS = (*TEXT_FORMATS, "xlsx")
@@ -40,22 +43,12 @@ _JSON_SEPARATOR = ",\n  "
 (the first row's comma excepted)."""
 _NO_SENDFILE = (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV)
 """``sendfile`` errors saying that these two files cannot be copied by the kernel."""
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_UTC_NOTE = "UTC date and time (Excel cells have no time zone); the JSON and CSV rows carry the offset."
 
 
 class OutputUnwritable(ValidationError):
     """The ``--output`` file cannot be written (a missing folder, no permission)."""
-
-
-def neutralised(value: object) -> object:
-    """A spreadsheet cell that cannot run as a formula: a text starting with
-    ``= + - @``, tab or CR gets a leading apostrophe (OWASP's advice against
-    CSV injection). Numbers and booleans pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _cell(value: object) -> str:
@@ -78,12 +71,12 @@ def row_encoder(fmt: str, columns: Sequence[str]) -> Callable[[Mapping[str, Any]
         return lambda row: json.dumps(row, ensure_ascii=False)
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writerow = csv_row_writer(buffer)
 
         def csv_line(row: Mapping[str, Any]) -> str:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerow([neutralised(_cell(row.get(c))) for c in columns])
+            writerow([neutralised(_cell(row.get(c))) for c in columns])
             return buffer.getvalue()
 
         return csv_line
@@ -103,7 +96,7 @@ def write_encoded(texts: Iterable[str], columns: Sequence[str], fmt: str, out: I
         write("\n]\n" if count else "]\n")
         return count
     if fmt == "csv":
-        csv.writer(out, lineterminator="\n").writerow(columns)
+        csv.writer(out, lineterminator="\n").writerow([neutralised(c) for c in columns])
     for text in texts:
         write(text)
         count += 1
@@ -186,7 +179,7 @@ def write_xlsx(
     worksheet.freeze_panes = "A2"
     header = []
     for column in columns:
-        cell = WriteOnlyCell(worksheet, value=column)
+        cell = WriteOnlyCell(worksheet, value=neutralised(column))
         if column in instants:
             cell.comment = Comment(XLSX_UTC_NOTE, "helpdesk")
         header.append(cell)
@@ -243,7 +236,7 @@ def emit_spooled(files: Iterable[str], columns: Sequence[str], fmt: str, output:
         with output.open("wb", buffering=0) as file:
             if fmt == "csv":
                 header = io.StringIO()
-                csv.writer(header, lineterminator="\n").writerow(columns)
+                csv.writer(header, lineterminator="\n").writerow([neutralised(c) for c in columns])
                 file.write(header.getvalue().encode("utf-8"))
             elif fmt == "json":
                 file.write(b"[")

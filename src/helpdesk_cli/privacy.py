@@ -5,7 +5,6 @@ holds, retention, consent and the mailing audience. Thin wrappers over
 
 from __future__ import annotations
 
-import csv
 import getpass
 import io
 import itertools
@@ -313,13 +312,17 @@ def consent_history(app: AppContext, contact: str) -> None:
 @click.argument("purpose")
 @pass_app
 def consent_audience(app: AppContext, purpose: str) -> None:
-    """The recipients of a PURPOSE mailing as CSV: opted in, not forgotten."""
+    """The recipients of a PURPOSE mailing as CSV: opted in, not forgotten.
+    Cells are neutralised against formula injection (a name starting with ``=``
+    gets a leading single quote)."""
+    from helpdesk_core.spreadsheets import csv_row_writer, neutralised  # kept here: this writer's only need
+
     rows = (
         [r.contact, r.email, r.name] for r in desk_privacy.mailing_audience(app.existing_store, purpose)
     )
     for row in itertools.chain([["contact", "email", "name"]], rows):
         line = io.StringIO()
-        csv.writer(line, lineterminator="\n").writerow(row)
+        csv_row_writer(line)([neutralised(cell) for cell in row])
         click.echo(line.getvalue(), nl=False)
 
 

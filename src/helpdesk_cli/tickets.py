@@ -32,6 +32,9 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool) -> None:
 
     Every history is replayed through the status workflow; a history that could
     not have happened is refused with its line number, and nothing is stored.
+    Histories are append-only: a stored ticket is left unchanged by an older
+    copy, gets the new events of a longer one, and a copy that differs from it
+    is refused.
     """
     config = app.config
     summary = import_ticket_histories(
@@ -43,8 +46,9 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool) -> None:
         dry_run=dry_run,
     )
     verb = "would import" if dry_run else "imported"
+    events = f" ({summary.events_appended} events)" if summary.appended else ""
     click.echo(
-        f"{verb} {file}: {summary.created} created, {summary.updated} updated, "
+        f"{verb} {file}: {summary.created} created, {summary.appended} appended{events}, "
         f"{summary.unchanged} unchanged"
     )
 

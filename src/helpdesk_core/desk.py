@@ -10,17 +10,35 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import attrs
+
 from helpdesk_core.errors import ValidationError
+from helpdesk_core.imports.readers import text_lines
+from helpdesk_core.imports.report import ImportRejected
 from helpdesk_core.model.catalog import Catalogs
+from helpdesk_core.model.history import HistoryDiverges, events_beyond
 from helpdesk_core.model.staff import Employee
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.serialization import ticket_from_json
-from helpdesk_core.storage.protocols import SaveSummary, Store, save_all
+from helpdesk_core.storage.protocols import Store
 from helpdesk_core.workflow import AutomationPolicy, StatusCategory, TransitionGraph, check_history
 
 
 class ImportRefused(ValidationError):
     """An import file with a bad line; nothing of the file was stored."""
+
+
+@attrs.frozen
+class HistoryImportSummary:
+    """What a ticket-history import did, ticket by ticket: ``created`` new
+    tickets, ``appended`` stored tickets whose history the file continued
+    (``events_appended`` events in all), ``unchanged`` stored tickets whose
+    history the file holds whole or in part (an older copy changes nothing)."""
+
+    created: int = 0
+    appended: int = 0
+    unchanged: int = 0
+    events_appended: int = 0
 
 
 def read_ticket_histories(
@@ -37,8 +55,22 @@ def read_ticket_histories(
     and the reason at the first line that cannot be imported. Blank lines are
     skipped; a ticket id seen twice in one file is refused.
     """
+    for _, ticket in _numbered_histories(
+        enumerate(lines, start=1), graph=graph, policy=policy, catalogs=catalogs, source=source
+    ):
+        yield ticket
+
+
+def _numbered_histories(
+    lines: Iterable[tuple[int, str]],
+    *,
+    graph: TransitionGraph,
+    policy: AutomationPolicy | None,
+    catalogs: Catalogs | None,
+    source: str,
+) -> Iterator[tuple[int, Ticket]]:
     seen: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -53,7 +85,7 @@ def read_ticket_histories(
                 f"{source} line {number}: ticket {ticket.id} appears again (first on line {seen[ticket.id]})"
             )
         seen[ticket.id] = number
-        yield ticket
+        yield number, ticket
 
 
 def import_ticket_histories(
@@ -64,24 +96,50 @@ def import_ticket_histories(
     policy: AutomationPolicy | None = None,
     catalogs: Catalogs | None = None,
     dry_run: bool = False,
-) -> SaveSummary:
+) -> HistoryImportSummary:
     """Import a ticket-history JSONL file all-or-nothing: every line is checked
-    before anything is written, and the write is one transaction."""
+    before anything is written, and the write is one transaction.
+
+    Histories are append-only: a ticket not stored is created; a stored one
+    whose history the file holds whole or in part is left as it is; one the
+    file continues gets the new events; one whose history the file contradicts
+    (a registration field or an event that differs) refuses the whole import
+    with :class:`ImportRefused` naming the line, the ticket and the first
+    difference. A line longer than
+    :data:`helpdesk_core.imports.readers.MAX_LINE_BYTES` is refused before it
+    is read whole."""
     path = Path(path)
+    if not path.exists():
+        raise ImportRefused(f"{path}: no such file")
     try:
-        with path.open(encoding="utf-8-sig") as file:
-            tickets = list(
-                read_ticket_histories(file, graph=graph, policy=policy, catalogs=catalogs, source=str(path))
+        tickets = list(
+            _numbered_histories(
+                text_lines(path), graph=graph, policy=policy, catalogs=catalogs, source=str(path)
             )
-    except FileNotFoundError:
-        raise ImportRefused(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ImportRefused(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        )
+    except ImportRejected as error:
+        raise ImportRefused(str(error)) from None
+    created = appended = unchanged = events = 0
     with store.unit_of_work() as uow:
-        summary = save_all(uow.tickets, tickets)
+        for number, ticket in tickets:
+            existing = uow.tickets.find(ticket.id)
+            if existing is None:
+                uow.tickets.add(ticket)
+                created += 1
+                continue
+            try:
+                new = events_beyond(existing.value, ticket)
+            except HistoryDiverges as error:
+                raise ImportRefused(f"{path} line {number}: {error}") from None
+            if not new:
+                unchanged += 1
+                continue
+            uow.tickets.save(ticket, expected_version=existing.version)
+            appended += 1
+            events += len(new)
         if not dry_run:
             uow.commit()
-    return summary
+    return HistoryImportSummary(created, appended, unchanged, events)
 
 
 def unclosed_tickets_of(store: Store, employee_id: str, *, graph: TransitionGraph) -> list[str]:
@@ -112,6 +170,7 @@ def deactivate_employee(store: Store, employee_id: str, *, graph: TransitionGrap
 
 
 __all__ = [
+    "HistoryImportSummary",
     "ImportRefused",
     "deactivate_employee",
     "import_ticket_histories",

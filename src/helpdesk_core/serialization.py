@@ -9,6 +9,8 @@ kept (in ``extra``) and written back unchanged.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timezone
 from typing import Any, Literal, TypeVar, get_args, get_origin
@@ -54,13 +56,13 @@ def _structure_datetime(value: object, _: type) -> datetime:
         try:
             instant = datetime.fromisoformat(value)
         except ValueError:
-            raise ValidationError(
-                f"{value!r} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
+            raise FieldTypeError(
+                "", f"{_clipped(repr(value))} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
             ) from None
         if type(instant.tzinfo) is timezone:
             return instant  # the text carried an offset: aware for certain
     else:
-        raise ValidationError(f"{value!r} is not an ISO-8601 date-time")
+        raise _wrong("an ISO-8601 date-time text", value)
     require_aware(instant, "date-time")
     return instant
 
@@ -69,28 +71,176 @@ def _structure_optional_datetime(value: object, _: type) -> datetime | None:
     return None if value is None else _structure_datetime(value, datetime)
 
 
+class FieldTypeError(ValidationError):
+    """A value of the wrong JSON type for its field, refused at the edge
+    instead of coerced (``"false"`` is not a boolean, ``"E-1"`` not a list,
+    1.5 not a whole number). ``path`` names the field from the document's top
+    (``events[2].public``); ``reason`` says what was expected and what came."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path = path
+        self.reason = reason
+
+    def inside(self, outer: str) -> FieldTypeError:
+        """This error seen from the object holding the field at ``outer``."""
+        if not self.path:
+            return FieldTypeError(outer, self.reason)
+        joiner = "" if self.path.startswith("[") else "."
+        return FieldTypeError(f"{outer}{joiner}{self.path}", self.reason)
+
+
+def described(value: object) -> str:
+    """A JSON value as an error message shows it: its JSON type, then the value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, str):
+        return f"the text {_clipped(repr(value))}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list | tuple):
+        return f"a list {_clipped(repr(list(value)))}"
+    if isinstance(value, Mapping):
+        return f"an object {_clipped(repr(dict(value)))}"
+    return f"{type(value).__name__} {_clipped(repr(value))}"
+
+
+def _clipped(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _wrong(expected: str, value: object) -> FieldTypeError:
+    return FieldTypeError("", f"expected {expected}, got {described(value)}")
+
+
 def _text_of(field: str | None) -> Callable[[object, type], str]:
-    """How a required text is structured: as cattrs does (``str(value)``), but
-    ``null`` is refused — naming ``field`` when given — instead of becoming
-    the text ``"None"``."""
-    named = "" if field is None else f"{field}: "
+    """How a required text is structured: a JSON string and nothing else —
+    ``null``, a number or a list is refused (naming ``field`` when given)
+    instead of becoming its ``str()``."""
 
     def structure(value: object, _: type) -> str:
         if type(value) is str:
             return value
-        if value is None:
-            raise ValidationError(f"{named}expected a text, got null")
-        return str(value)
+        error = _wrong("a text", value)
+        raise error if field is None else error.inside(field)
 
     return structure
 
 
 def _structure_optional_text(value: object, _: type) -> str | None:
-    """``str | None`` as cattrs structures it (``str(value)``), without its
-    generic union dispatch: ids and texts are on every decoded event."""
+    """``str | None``: a JSON string or null, nothing else."""
     if value is None or type(value) is str:
         return value
-    return str(value)
+    raise _wrong("a text or null", value)
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    """A JSON boolean: the text ``"false"`` is *not* read as true (nor as false)."""
+    if type(value) is bool:
+        return value
+    raise _wrong("a boolean (true or false)", value)
+
+
+def _structure_optional_bool(value: object, _: type) -> bool | None:
+    return None if value is None else _structure_bool(value, bool)
+
+
+def _structure_int(value: object, _: type) -> int:
+    """A JSON whole number: 1.5 is refused, not cut to 1; a boolean or a text too."""
+    if type(value) is int:
+        return value
+    raise _wrong("a whole number", value)
+
+
+def _structure_optional_int(value: object, _: type) -> int | None:
+    return None if value is None else _structure_int(value, int)
+
+
+def _structure_float(value: object, _: type) -> float:
+    """A finite JSON number (NaN and the infinities are not JSON)."""
+    if type(value) is int:
+        return float(value)
+    if type(value) is float and math.isfinite(value):
+        return value
+    raise _wrong("a finite number", value)
+
+
+def _is_text_collection(cls: object) -> bool:
+    return cls in (tuple[str, ...], frozenset[str])
+
+
+def _structure_texts(value: object, cls: Any) -> Any:
+    """A list of texts (``tuple[str, ...]`` or ``frozenset[str]``): a JSON
+    array of strings; a lone text is refused, not split into its characters."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise _wrong("a list of texts", value)
+    for index, member in enumerate(value):
+        if type(member) is not str:
+            raise _wrong("a text", member).inside(f"[{index}]")
+    return get_origin(cls)(value)
+
+
+def _is_collection_of_values(cls: object) -> bool:
+    """``tuple[X, ...]`` or ``frozenset[X]`` of anything but texts and events."""
+    args = get_args(cls)
+    origin = get_origin(cls)
+    if origin is tuple:
+        return len(args) == 2 and args[1] is Ellipsis and args[0] is not str
+    return origin is frozenset and len(args) == 1 and args[0] is not str
+
+
+def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        member_type = get_args(cls)[0]
+        member = conv.get_structure_hook(member_type)
+        kind = get_origin(cls)
+
+        def structure(value: object, _: Any) -> Any:
+            if not isinstance(value, list | tuple | set | frozenset):
+                raise _wrong("a list", value)
+            out = []
+            for index, item in enumerate(value):
+                try:
+                    out.append(member(item, member_type))
+                except FieldTypeError as error:
+                    raise error.inside(f"[{index}]") from None
+            return kind(out)
+
+        return structure
+
+    return factory
+
+
+def _named(key: str, hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``hook`` for the field ``key``: a :class:`FieldTypeError` it raises names the field."""
+
+    def structure(value: Any, cls: Any) -> Any:
+        try:
+            return hook(value, cls)
+        except FieldTypeError as error:
+            raise error.inside(key) from None
+
+    return structure
+
+
+def _named_overrides(
+    conv: cattrs.Converter, cls: type[Any], renames: Mapping[str, str]
+) -> dict[str, Any]:
+    """Overrides structuring each field of ``cls`` (but ``extra``) by the
+    converter's hook for its type, under its file key, naming the key in a
+    :class:`FieldTypeError`."""
+    attrs.resolve_types(cls)
+    out: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        if not field.init or field.name == "extra":
+            continue
+        key = renames.get(field.name, field.name)
+        out[field.name] = override(
+            rename=renames.get(field.name), struct_hook=_named(key, conv.get_structure_hook(field.type))
+        )
+    return out
 
 
 def _structure_date(value: object, _: type) -> date:
@@ -101,7 +251,7 @@ def _structure_date(value: object, _: type) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValidationError(f"{value!r} is not an ISO-8601 date (e.g. 2026-03-02)")
+    raise FieldTypeError("", f"{_clipped(repr(value))} is not an ISO-8601 date (e.g. 2026-03-02)")
 
 
 def _is_frozenset(cls: object) -> bool:
@@ -112,7 +262,10 @@ def _structure_assignee(value: object, _: type) -> Assignee:
     if isinstance(value, str):
         return Assignee(id=value)
     if isinstance(value, Mapping) and "id" in value:
-        return Assignee(id=value["id"], group=bool(value.get("group", False)))
+        group = value.get("group", False)
+        if type(group) is not bool:
+            raise _wrong("a boolean (true or false)", group).inside("group")
+        return Assignee(id=_text_of("id")(value["id"], str), group=group)
     raise ValidationError(
         f"assignee: expected an employee id or {{\"id\": ..., \"group\": true}}, got {value!r}"
     )
@@ -310,7 +463,7 @@ def _plain_first(conv: cattrs.Converter, cls: type[T]) -> None:
     """Register on ``conv`` hooks for a stored class: structure tries the plain
     case first (see :func:`_plain_structure_fn`), the converter's own hook does
     the rest; unstructure is the converter's own, minus the union dispatch."""
-    full = conv.get_structure_hook(cls)
+    full = make_dict_structure_fn(cls, conv, **_named_overrides(conv, cls, {}))
     plain = _plain_structure_fn(conv, cls, {})
     known = frozenset(a.name for a in attrs.fields(cls) if a.init)  # type: ignore[arg-type]
 
@@ -339,13 +492,7 @@ def _keeping_unknown_keys(
     into ``extra`` on the way in and come back out at the top level."""
     renames = renames or {}
     overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
-    attrs.resolve_types(cls)  # type: ignore[type-var]
-    texts = {
-        a.name: override(rename=renames.get(a.name), struct_hook=_text_of(f"{cls.__name__}.{a.name}"))
-        for a in attrs.fields(cls)  # type: ignore[arg-type]
-        if a.type is str
-    }
-    structure = make_dict_structure_fn(cls, converter, **{**overrides, **texts})
+    structure = make_dict_structure_fn(cls, converter, **_named_overrides(converter, cls, renames))
     as_is = {
         name: override(rename=renames.get(name), unstruct_hook=identity)
         for name in _as_is_overrides(cls)
@@ -404,6 +551,19 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(datetime | None, _structure_optional_datetime)
     conv.register_structure_hook(str, _text_of(None))
     conv.register_structure_hook(str | None, _structure_optional_text)
+    # Every JSON type is checked, never coerced: cattrs' own hooks call bool(),
+    # int() and tuple(), which read "false" as true, 1.5 as 1 and "E-1" as
+    # ("E", "-", "1").
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(bool | None, _structure_optional_bool)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(int | None, _structure_optional_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook_func(_is_text_collection, _structure_texts)
+    conv.register_structure_hook_factory(_is_collection_of_values, _collection_hook(conv))
+    conv.register_structure_hook_factory(
+        attrs.has, lambda cls: make_dict_structure_fn(cls, conv, **_named_overrides(conv, cls, {}))
+    )
     # A comment's author is checked by the model's validator, whose message names
     # the field; cattrs' own Literal check would raise an error of its own kind.
     conv.register_structure_hook_func(lambda cls: cls == AuthorKind, lambda value, _: value)
@@ -466,6 +626,71 @@ converter = make_converter()
 _TICKET_HOOK = converter.get_structure_hook(Ticket)
 
 
+MAX_NESTING = 64
+"""How deep the arrays and objects of one JSON line may nest (a ticket
+history needs 4 levels; custom attributes and unknown keys a few more)."""
+
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A ``\\uD800``–``\\uDFFF`` escape: half of a pair, or a lone surrogate."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValidationError(f"{name} is not a JSON number (JSON has no NaN or infinities)")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValidationError(f"{_clipped(text)} is too large for a number")
+    return number
+
+
+_strict_json = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float).decode
+
+
+def _nesting_exceeds(data: object, most: int) -> bool:
+    pending: list[tuple[object, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > most:
+            return True
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for item in value.values() if isinstance(item, dict | list))
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return False
+
+
+def json_from_line(line: str) -> Any:
+    """One line of a JSON Lines file, decoded strictly: ``NaN``, ``Infinity``
+    and numbers beyond a float's range are refused (they are not JSON, and a
+    store must never write them back), as are nesting deeper than
+    :data:`MAX_NESTING` levels and lone surrogates (``"\\ud800"``: not a
+    character, and not writable as UTF-8). Raises :class:`ValidationError`
+    saying what is wrong."""
+    try:
+        data = _strict_json(line.rstrip("\r\n"))
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"malformed JSON: {error.msg} at column {error.colno}") from None
+    except RecursionError:
+        raise ValidationError(f"JSON nested deeper than {MAX_NESTING} levels") from None
+    except ValidationError:
+        raise
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise ValidationError(f"malformed JSON: {error}") from None
+    if line.count("[") + line.count("{") > MAX_NESTING and _nesting_exceeds(data, MAX_NESTING):
+        raise ValidationError(f"JSON nested deeper than {MAX_NESTING} levels")
+    if "\\u" in line and _LONE_SURROGATE_ESCAPE.search(line):
+        try:
+            _compact_json(data).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError(
+                f"a text holds the lone surrogate {error.object[error.start:error.end]!r}, "
+                "which is not a character (half of a UTF-16 pair?)"
+            ) from None
+    return data
+
+
 def _ticket_label(data: object) -> str:
     if isinstance(data, Mapping) and isinstance(data.get("id"), str):
         return f"ticket {data['id']}"
@@ -478,10 +703,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
     Raises :class:`ValidationError` naming the ticket and what is wrong.
     """
     if isinstance(data, str):
-        try:
-            data = json.loads(data.rstrip("\r\n"))
-        except json.JSONDecodeError as error:
-            raise ValidationError(f"malformed JSON: {error.msg} at column {error.colno}") from None
+        data = json_from_line(data)
     if not isinstance(data, Mapping):
         raise ValidationError(f"expected a JSON object per line, got {type(data).__name__}")
     if type(data) is dict and type(data.get("events", [])) is list:
@@ -500,6 +722,8 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
     for index, event in enumerate(events):
         try:
             structured.append(event_from(event, Event))
+        except FieldTypeError as error:
+            raise ValidationError(f"{label}: {error.inside(f'events[{index}]')}") from None
         except (ValidationError, TypeError, KeyError, ValueError, CattrsError) as error:
             raise ValidationError(f"{label}: events[{index}]: {_reason(error)}") from None
     created_at = data.get("created_at")
@@ -614,13 +838,17 @@ def ticket_to_json(ticket: Ticket) -> dict[str, Any]:
     return out
 
 
-_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 """``json.dumps`` with these options, without a new encoder per call."""
 
 
 def ticket_to_json_line(ticket: Ticket) -> str:
-    """One line of ticket-history JSONL, UTF-8 text without a trailing newline."""
-    return _compact_json(ticket_to_json(ticket))
+    """One line of ticket-history JSONL, UTF-8 text without a trailing newline.
+    A value JSON cannot carry (NaN, an infinity) is refused, never written."""
+    try:
+        return _compact_json(ticket_to_json(ticket))
+    except ValueError as error:
+        raise ValidationError(f"ticket {ticket.id}: cannot be written as JSON: {error}") from None
 
 
 def structure(data: object, cls: type[T]) -> T:

@@ -10,10 +10,12 @@ from helpdesk_cli.output import neutralised, write_rows
 
 
 def test_formula_starts_are_neutralised() -> None:
-    for text in ("=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+    for text in ("=HYPERLINK(\"http://x\")", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert neutralised(text) == "'" + text
     assert neutralised("T-1001") == "T-1001"
     assert neutralised(5) == 5
+    for number in ("-5", "+420601123456", "-1.5"):  # plain numbers run nothing: left usable
+        assert neutralised(number) == number
 
 
 def test_csv_cells_are_neutralised_and_booleans_spelled() -> None:

@@ -41,7 +41,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_import_then_list_shows_current_status(tmp_path: Path) -> None:
     result = run(tmp_path, "import", "tickets", str(write(tmp_path, "t.jsonl", GOOD)))
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(": 2 created, 0 updated, 0 unchanged\n")
+    assert result.output.endswith(": 2 created, 0 appended, 0 unchanged\n")
     listed = run(tmp_path, "ticket", "list", "--format", "jsonl")
     rows = [json.loads(line) for line in listed.output.splitlines()]
     assert [(r["id"], r["status"]) for r in rows] == [("T-1", "resolved"), ("T-2", "open")]
@@ -51,7 +51,7 @@ def test_reimport_of_the_same_file_changes_nothing(tmp_path: Path) -> None:
     path = write(tmp_path, "t.jsonl", GOOD)
     run(tmp_path, "import", "tickets", str(path))
     again = run(tmp_path, "import", "tickets", str(path))
-    assert again.output.endswith(": 0 created, 0 updated, 2 unchanged\n")
+    assert again.output.endswith(": 0 created, 0 appended, 2 unchanged\n")
 
 
 def test_dry_run_stores_nothing(tmp_path: Path) -> None:
@@ -160,3 +160,98 @@ def test_an_unknown_store_scheme_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["ticket", "list"], obj=AppContext(db_url="mongodb://x"))
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: unknown store URL scheme 'mongodb'")
+
+
+FIVE_EVENTS = (
+    '{"id": "T-1004", "subject": "Boiler", "created_at": "2026-03-02T09:00:00+01:00", "events": ['
+    '{"at": "2026-03-02T09:30:00+01:00", "kind": "status", "to": "in_progress", "by": "E-1"},'
+    '{"at": "2026-03-02T09:40:00+01:00", "kind": "comment", "author": "employee", "public": false, "body": "note"},'
+    '{"at": "2026-03-02T10:00:00+01:00", "kind": "comment", "author": "contact", "body": "thanks"},'
+    '{"at": "2026-03-02T10:30:00+01:00", "kind": "priority", "to": "high", "by": "E-1"},'
+    '{"at": "2026-03-02T11:00:00+01:00", "kind": "status", "to": "resolved", "by": "E-1"}]}\n'
+)
+
+
+def _with_events(text: str, count: int) -> str:
+    """FIVE_EVENTS cut to its first ``count`` events."""
+    data = json.loads(text)
+    data["events"] = data["events"][:count]
+    return json.dumps(data) + "\n"
+
+
+def _stored(tmp_path: Path) -> dict[str, object]:
+    shown = run(tmp_path, "ticket", "show", "T-1004", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    data: dict[str, object] = json.loads(shown.output)
+    return data
+
+
+def test_an_older_copy_of_a_history_changes_nothing(tmp_path: Path) -> None:
+    run(tmp_path, "import", "tickets", str(write(tmp_path, "full.jsonl", FIVE_EVENTS)))
+    before = _stored(tmp_path)
+    for count in (0, 1, 3, 5):
+        older = write(tmp_path, f"older{count}.jsonl", _with_events(FIVE_EVENTS, count))
+        result = run(tmp_path, "import", "tickets", str(older))
+        assert result.exit_code == 0, result.output
+        assert result.output.endswith(": 0 created, 0 appended, 1 unchanged\n")
+        assert _stored(tmp_path) == before  # still resolved, still five events
+
+
+def test_a_longer_copy_appends_the_new_events(tmp_path: Path) -> None:
+    run(tmp_path, "import", "tickets", str(write(tmp_path, "first.jsonl", _with_events(FIVE_EVENTS, 2))))
+    result = run(tmp_path, "import", "tickets", str(write(tmp_path, "full.jsonl", FIVE_EVENTS)))
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(": 0 created, 1 appended (3 events), 0 unchanged\n")
+    listed = run(tmp_path, "ticket", "list", "--format", "jsonl")
+    assert json.loads(listed.output)["status"] == "resolved"
+
+
+def test_a_diverging_copy_is_refused_and_nothing_of_the_file_is_stored(tmp_path: Path) -> None:
+    run(tmp_path, "import", "tickets", str(write(tmp_path, "full.jsonl", FIVE_EVENTS)))
+    before = _stored(tmp_path)
+    data = json.loads(FIVE_EVENTS)
+    data["events"][1]["public"] = True  # the internal note made public
+    path = write(tmp_path, "changed.jsonl", GOOD + json.dumps(data) + "\n")
+    result = run(tmp_path, "import", "tickets", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path} line 3: ticket T-1004: events[1] differs from the stored history: a comment "
+        "event at 2026-03-02T09:40:00+01:00: public is False in the store but True in the file; "
+        "histories are append-only (an import may only add events after the stored ones)\n"
+    )
+    assert _stored(tmp_path) == before
+    assert run(tmp_path, "ticket", "show", "T-1").exit_code == 3  # T-1 of the same file: not stored
+
+
+def test_a_copy_with_another_registration_is_refused(tmp_path: Path) -> None:
+    run(tmp_path, "import", "tickets", str(write(tmp_path, "full.jsonl", FIVE_EVENTS)))
+    path = write(tmp_path, "renamed.jsonl", FIVE_EVENTS.replace('"Boiler"', '"Heater"'))
+    result = run(tmp_path, "import", "tickets", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path} line 1: ticket T-1004: subject is 'Boiler' in the store but 'Heater' in the "
+        "file; a stored ticket's registration is not rewritten by an import\n"
+    )
+
+
+def test_a_copy_going_another_way_names_both_events(tmp_path: Path) -> None:
+    run(tmp_path, "import", "tickets", str(write(tmp_path, "full.jsonl", FIVE_EVENTS)))
+    data = json.loads(FIVE_EVENTS)
+    data["events"][4] = {"at": "2026-03-02T11:00:00+01:00", "kind": "comment", "author": "employee"}
+    result = run(tmp_path, "import", "tickets", str(write(tmp_path, "other.jsonl", json.dumps(data) + "\n")))
+    assert result.exit_code == 2
+    assert "events[4] differs from the stored history: the store has a status event to 'resolved' at " \
+        "2026-03-02T11:00:00+01:00, the file a comment event at 2026-03-02T11:00:00+01:00" in result.stderr
+
+
+def test_a_wrongly_typed_field_is_refused_with_its_line_and_path(tmp_path: Path) -> None:
+    data = json.loads(FIVE_EVENTS)
+    data["events"][1]["public"] = "false"
+    path = write(tmp_path, "typed.jsonl", GOOD + json.dumps(data) + "\n")
+    result = run(tmp_path, "import", "tickets", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path} line 3: ticket T-1004: events[1].public: expected a boolean (true or false), "
+        "got the text 'false'\n"
+    )
+    assert run(tmp_path, "ticket", "list", "--format", "jsonl").output == ""

@@ -75,7 +75,7 @@ def test_unknown_keys_of_a_stored_event_are_kept() -> None:
     ("changes", "message"),
     [
         ({"created_at": "2026-03-02T08:55:00"}, "must be timezone-aware"),
-        ({"id": None}, "Ticket.id: expected a text, got null"),
+        ({"id": None}, "ticket: id: expected a text, got null"),
         ({"events": [{"kind": "status", "at": "2026-03-02T09:00:00+01:00"}]}, "missing required field 'to'"),
         ({"events": [{"kind": "call", "at": "2026-03-02T09:00:00+01:00"}]}, "event kind 'call'"),
         ({"events": {"kind": "status"}}, "events must be a JSON array"),

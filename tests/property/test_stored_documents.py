@@ -10,10 +10,12 @@ separators=(",", ":"))``.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+import math
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +23,9 @@ from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract, ServicePeriod
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup, PortalAccess
 from helpdesk_core.model.staff import Employee, EmployeeGroup, Role
-from helpdesk_core.model.ticket import Assignee
+from helpdesk_core.model.ticket import Assignee, Ticket
 from helpdesk_core.serialization import converter
-from helpdesk_core.storage.documents import KINDS, _dumps
+from helpdesk_core.storage.documents import KINDS, _dumps, ticket_header
 
 ids = st.from_regex(r"[A-Za-z]{1,3}-[0-9]{1,5}", fullmatch=True) | st.text(
     st.characters(blacklist_categories=("Cs", "Cc", "Zs")), min_size=1, max_size=8
@@ -188,3 +190,16 @@ def test_a_record_without_optional_values_is_written_with_nulls_and_empty_lists(
         '"observer_groups":[],"notes":"","customer_groups":[],"external_id":null}'
     )
     assert attrs.asdict(kind.decode(kind.encode(contact))) == attrs.asdict(contact)
+
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_a_value_json_cannot_carry_is_never_written_as_a_document(number: float) -> None:
+    """NaN and the infinities are not JSON: the document writer refuses them
+    instead of writing text that no reader accepts (issue 12, item 5)."""
+    ticket = Ticket(id="T-1", subject="s", created_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+                    attributes={"weight": number})
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        ticket_header(ticket)
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        _dumps({"weight": number})

@@ -49,11 +49,14 @@ def test_line_numbers_count_blank_lines_and_multi_line_cells(tmp_path: Path) -> 
     assert [(r.line, r.values["external_id"]) for r in file.rows()] == [(3, "P-1"), (6, "P-2")]
 
 
-def test_short_rows_are_padded_and_long_rows_are_unreadable(tmp_path: Path) -> None:
+def test_short_and_long_rows_are_refused_with_their_line(tmp_path: Path) -> None:
     file = source(tmp_path, "c.csv", "external_id,first_name,last_name\nP-1,Jana\nP-2,Petr,Svoboda,extra\n")
     rows = list(file.rows())
-    assert dict(rows[0].values) == {"external_id": "P-1", "first_name": "Jana", "last_name": ""}
-    assert rows[1].problem == "4 cells, but the header has 3 columns (is the delimiter ',' right?)"
+    assert [(r.line, r.problem) for r in rows] == [
+        (2, "2 cells, but the header has 3 columns (a cell or a delimiter missing?)"),
+        (3, "4 cells, but the header has 3 columns (is the delimiter ',' right?)"),
+    ]
+    assert [r.values for r in rows] == [{}, {}]
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path: Path) -> None:

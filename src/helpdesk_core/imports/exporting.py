@@ -9,7 +9,6 @@ Lists are sorted; in CSV they are joined with ``;``, booleans are written
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -21,6 +20,7 @@ from helpdesk_core.imports.kinds import Kind, kind_named
 from helpdesk_core.imports.planning import REPOSITORIES
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.ticket import Assignee
+from helpdesk_core.spreadsheets import csv_row_writer, neutralised
 
 Row = dict[str, object]
 
@@ -102,14 +102,16 @@ def export_rows(kind: str, store: Store) -> Iterator[Row]:
 
 
 def csv_cell(value: object) -> str:
-    """How a row value is written in a CSV cell."""
+    """How a row value is written in a CSV cell: neutralised against formula
+    injection (:mod:`helpdesk_core.spreadsheets`; the import takes the quote
+    away again)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return str(value)
+        return str(neutralised(LIST_SEPARATOR.join(str(v) for v in value)))
+    return str(neutralised(str(value)))
 
 
 def write_rows(
@@ -119,10 +121,10 @@ def write_rows(
     how many rows were written."""
     count = 0
     if format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
+        writerow = csv_row_writer(out)
+        writerow([csv_cell(k) for k in keys])
         for row in rows:
-            writer.writerow([csv_cell(row.get(k)) for k in keys])
+            writerow([csv_cell(row.get(k)) for k in keys])
             count += 1
     else:
         for row in rows:

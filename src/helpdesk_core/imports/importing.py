@@ -16,7 +16,7 @@ process killed half-way has committed nothing.
 
 from __future__ import annotations
 
-import csv
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,7 @@ from helpdesk_core.imports.planning import (
 from helpdesk_core.imports.readers import SourceFile, format_of
 from helpdesk_core.imports.report import FileReport, ImportRejected, ImportReport, RowResult
 from helpdesk_core.model.parties import Contact
+from helpdesk_core.spreadsheets import csv_row_writer
 
 BUNDLE_FORMATS = ("csv", "jsonl")
 """The extensions a bundle directory's files may have."""
@@ -157,6 +158,8 @@ def import_sources(
     work (committed unless ``dry_run``). ``rejects`` maps a file name to where
     its rejected rows are written in skip-invalid mode."""
     region = check_region(region)
+    targets = dict(rejects or {}) if skip_invalid and not dry_run else {}
+    _check_rejects_targets(sources, targets)
     with store.unit_of_work() as uow:
         lookups: dict[str, Finder] = {
             name: getattr(uow, name) for name in set(REPOSITORIES.values())
@@ -176,12 +179,13 @@ def import_sources(
             uow.rollback()
             excluded.update(fresh)
         forgotten = _forgotten_again(store, saving.contacts)
+        written: dict[str, Path] = {}
         if not dry_run:
             saving.flush()
+            # Before the commit: a rejects file that cannot be written leaves
+            # the store as it was instead of half a story.
+            written = _write_rejects(sources, plan, targets) if targets else {}
             uow.commit()
-    written: dict[str, Path] = {}
-    if skip_invalid and not dry_run and rejects:
-        written = _write_rejects(sources, plan, rejects)
     report = _report(sources, plan, dry_run=dry_run, rejects=written)
     return attrs.evolve(report, warnings=(*report.warnings, *forgotten))
 
@@ -273,10 +277,31 @@ def _report(
     return ImportReport(tuple(files), plan.rows, plan.warnings, dry_run)
 
 
+def _check_rejects_targets(sources: Sequence[SourceFile], targets: Mapping[str, Path]) -> None:
+    """Refuse, before anything is read or written, a rejects file that could
+    not be written: in a missing folder, a directory, not writable, or one of
+    the files being imported."""
+    imported = {source.path.resolve(): source.name for source in sources}
+    for target in targets.values():
+        folder = target.parent
+        problem = None
+        if not folder.is_dir():
+            problem = f"the folder {folder} does not exist"
+        elif target.is_dir():
+            problem = "it is a directory"
+        elif target.resolve() in imported:
+            problem = f"it is {imported[target.resolve()]}, a file being imported"
+        elif not os.access(target if target.exists() else folder, os.W_OK):
+            problem = "permission denied"
+        if problem is not None:
+            raise ImportRejected(f"{target}: cannot write the rejected rows there: {problem}")
+
+
 def _write_rejects(
     sources: Sequence[SourceFile], plan: ImportPlan, targets: Mapping[str, Path]
 ) -> dict[str, Path]:
-    """Write each file's rejected rows (line, reason, the row's cells)."""
+    """Write each file's rejected rows (line, reason, the row's cells), every
+    cell neutralised against formula injection."""
     written: dict[str, Path] = {}
     for source in sources:
         reasons = {r.line: r.reason for r in plan.problems() if r.file == source.name}
@@ -284,13 +309,18 @@ def _write_rejects(
         if not reasons or target is None:
             continue
         columns = list(source.columns()) if source.format == "csv" else list(source.kind.keys)
-        with target.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(["line", "reason", *columns])
-            for row in source.rows():
-                if row.line in reasons:
-                    cells = [csv_cell(row.values.get(c)) for c in columns]
-                    writer.writerow([row.line, reasons[row.line], *cells])
+        try:
+            with target.open("w", encoding="utf-8", newline="") as out:
+                writerow = csv_row_writer(out)
+                writerow([csv_cell(c) for c in ("line", "reason", *columns)])
+                for row in source.rows():
+                    if row.line in reasons:
+                        cells = [csv_cell(row.values.get(c)) for c in columns]
+                        writerow([row.line, csv_cell(reasons[row.line]), *cells])
+        except OSError as error:
+            raise ImportRejected(
+                f"{target}: cannot write the rejected rows: {error.strerror or error}; nothing was imported"
+            ) from None
         written[source.name] = target
     return written
 

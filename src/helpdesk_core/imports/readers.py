@@ -11,20 +11,43 @@ the header is line 1 and the first CSV record is line 2.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 import attrs
 
+from helpdesk_core.errors import ValidationError
 from helpdesk_core.imports.kinds import Kind
 from helpdesk_core.imports.report import ImportRejected
+from helpdesk_core.serialization import json_from_line
+from helpdesk_core.spreadsheets import QUOTE, restored
 
 Format = Literal["csv", "jsonl"]
 
 DELIMITERS = (",", ";", "\t", "|")
 """Candidates when the delimiter is guessed: the one the header uses most."""
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""The longest line an import file may have, in bytes (64 MiB: a ticket
+history of some 400,000 events). A longer line is refused as soon as this
+much of it has been read, so a file without line ends cannot fill memory."""
+
+
+def bounded_lines(handle: BinaryIO, name: str) -> Iterator[bytes]:
+    """The lines of ``handle`` (each with its line end), refusing with
+    :class:`ImportRejected` a line longer than :data:`MAX_LINE_BYTES` before
+    more of it is read. ``name`` is the file as messages show it."""
+    readline = handle.readline
+    number = 0
+    while raw := readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise ImportRejected(
+                f"{name} line {number}: longer than {_size(MAX_LINE_BYTES)}, the most a line "
+                "may hold (is this a text file with line ends?)"
+            )
+        yield raw
 
 
 @attrs.frozen
@@ -62,6 +85,8 @@ def _opened(path: Path) -> BinaryIO:
         raise ImportRejected(f"{path.name}: no such file ({path})") from None
     except IsADirectoryError:
         raise ImportRejected(f"{path.name}: is a directory, expected a file") from None
+    except OSError as error:
+        raise ImportRejected(f"{path.name}: cannot be read ({error.strerror or error})") from None
 
 
 def _decoded(path: Path, number: int, raw: bytes) -> str:
@@ -76,11 +101,29 @@ def _decoded(path: Path, number: int, raw: bytes) -> str:
     return line.removeprefix("\ufeff") if number == 1 else line
 
 
-def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+def _size(count: int) -> str:
+    return f"{count // 2**20} MiB" if count >= 2**20 else f"{count:,} bytes"
+
+
+def text_lines(path: Path) -> Iterator[tuple[int, str]]:
     """The file's lines as text, numbered from 1; a BOM on line 1 is dropped."""
     with _opened(path) as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(bounded_lines(handle, path.name), start=1):
             yield number, _decoded(path, number, raw)
+
+
+def _delimiter(given: str | None) -> str | None:
+    """The CSV delimiter ``given`` (``\\t`` or ``tab`` for a tab), checked: one
+    character that is not a quote or a line end."""
+    if given is None:
+        return None
+    delimiter = {"\\t": "\t", "tab": "\t"}.get(given, given)
+    if len(delimiter) != 1 or delimiter in "\"\r\n":
+        raise ImportRejected(
+            f"delimiter {given!r}: expected one character such as , ; | or \\t (a tab), "
+            "not a quote or a line end"
+        )
+    return delimiter
 
 
 @attrs.frozen
@@ -92,7 +135,7 @@ class SourceFile:
     path: Path
     kind: Kind
     format: Format
-    delimiter: str | None = None
+    delimiter: str | None = attrs.field(default=None, converter=_delimiter)
     name: str = attrs.field(
         init=False, eq=False, default=attrs.Factory(lambda self: self.path.name, takes_self=True)
     )
@@ -121,12 +164,17 @@ class SourceFile:
         return tuple(c for c in self.columns() if c not in self.kind.keys)
 
     def _header(self) -> tuple[tuple[str, ...], str]:
-        for number, line in _text_lines(self.path):
+        for number, line in text_lines(self.path):
             if not line.strip():
                 continue
+            if "\r" in line.rstrip("\r\n"):
+                raise ImportRejected(
+                    f"{self.name} line {number}: the lines end with a carriage return alone (CR, "
+                    "as on classic Mac OS); save the file with LF or CR LF line ends"
+                )
             delimiter = self.delimiter or _guess_delimiter(line)
             cells = next(csv.reader([line], delimiter=delimiter))
-            header = tuple(c.strip() for c in cells)
+            header = tuple(restored(c).strip() for c in cells)
             self._check_header(number, header)
             return header, delimiter
         raise ImportRejected(f"{self.name}: the file is empty; expected a header row")
@@ -155,15 +203,17 @@ class SourceFile:
         width = len(header)
         picked = None if keys is None else [(k, header.index(k)) for k in keys if k in header]
         with _opened(self.path) as handle:
+            lines = bounded_lines(handle, self.name)
             first_line = 0
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in enumerate(lines, start=1):
                 line = _decoded(self.path, number, raw)
                 if line.strip():
                     first_line = number
                     break
             # The rest is decoded in C, line by line; a line that is not UTF-8 is
-            # found again by the careful reader, which names it.
-            reader = csv.reader(map(bytes.decode, handle), delimiter=delimiter)
+            # found again by the careful reader, which names it. Strict: a quote
+            # that is never closed is an error, not a cell swallowing the file.
+            reader = csv.reader(map(bytes.decode, lines), delimiter=delimiter, strict=True)
             read = reader.__next__
             while True:
                 start = first_line + reader.line_num + 1
@@ -172,42 +222,40 @@ class SourceFile:
                 except StopIteration:
                     return
                 except csv.Error as error:
-                    yield SourceRow(start, {}, f"unreadable CSV ({error})")
+                    yield SourceRow(start, {}, _unreadable(error, start, first_line + reader.line_num))
                     continue
                 except UnicodeDecodeError:
-                    for _ in _text_lines(self.path):
+                    for _ in text_lines(self.path):
                         pass
                     raise
                 count = len(cells)
                 if count == width and picked is None and cells[0] and not cells[0].isspace():
+                    for cell in cells:
+                        if cell[:1] == QUOTE:  # neutralised against formula injection
+                            cells = [restored(c) for c in cells]
+                            break
                     yield SourceRow(start, dict(zip(header, cells, strict=True)))  # the everyday row
                     continue
                 if not "".join(cells).strip():
                     continue
-                if count > width:
-                    yield SourceRow(
-                        start,
-                        {},
-                        f"{count} cells, but the header has {width} columns "
-                        f"(is the delimiter {delimiter!r} right?)",
-                    )
+                if count != width:
+                    end = first_line + reader.line_num
+                    yield SourceRow(start, {}, _miscounted(count, width, delimiter, start, end))
                     continue
+                cells = [restored(c) for c in cells]
                 if picked is not None:
-                    yield SourceRow(start, {k: cells[i] if i < count else "" for k, i in picked})
+                    yield SourceRow(start, {k: cells[i] for k, i in picked})
                     continue
-                values = dict(zip(header, cells, strict=False))
-                if count < width:
-                    values.update(dict.fromkeys(header[count:], ""))
-                yield SourceRow(start, values)
+                yield SourceRow(start, dict(zip(header, cells, strict=True)))
 
     def _jsonl_rows(self) -> Iterator[SourceRow]:
-        for number, line in _text_lines(self.path):
+        for number, line in text_lines(self.path):
             if not line.strip():
                 continue
             try:
-                data = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as error:
-                yield SourceRow(number, {}, f"malformed JSON: {error.msg} at column {error.colno}")
+                data = json_from_line(line)
+            except ValidationError as error:
+                yield SourceRow(number, {}, str(error))
                 continue
             if not isinstance(data, dict):
                 yield SourceRow(
@@ -217,10 +265,43 @@ class SourceFile:
             yield SourceRow(number, data)
 
 
+def _unreadable(error: csv.Error, start: int, end: int) -> str:
+    """Why the CSV record opening on line ``start`` (read up to ``end``) cannot be read."""
+    if "unexpected end of data" in str(error):
+        return (
+            "a quoted cell opens on this line and is never closed (a stray quote?); "
+            f"it would run to the end of the file, line {end}"
+        )
+    where = f" (the record runs to line {end})" if end > start else ""
+    return f"unreadable CSV: {error}{where}"
+
+
+def _miscounted(count: int, width: int, delimiter: str, start: int, end: int) -> str:
+    """Why a record of ``count`` cells is refused under a header of ``width`` columns."""
+    said = f"{count} cells, but the header has {width} columns"
+    if end > start:
+        return (
+            f"{said}: a quoted cell opened on this line runs to line {end} "
+            "(a stray quote, or a quote that is not closed?)"
+        )
+    if count > width:
+        return f"{said} (is the delimiter {delimiter!r} right?)"
+    return f"{said} (a cell or a delimiter missing?)"
+
+
 def _guess_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
-__all__ = ["DELIMITERS", "Format", "SourceFile", "SourceRow", "format_of"]
+__all__ = [
+    "DELIMITERS",
+    "MAX_LINE_BYTES",
+    "Format",
+    "SourceFile",
+    "SourceRow",
+    "bounded_lines",
+    "format_of",
+    "text_lines",
+]

@@ -45,12 +45,14 @@ def _document_writer() -> Callable[[Any], str]:
     and called directly — the same text, ~2 µs less per document. It keeps
     no circular-reference markers (stored documents are trees the converter
     built; a marker dict would also keep stale entries after an error)."""
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator
         return encoder.encode
     text = json.encoder.encode_basestring
-    iterencode = make(None, encoder.default, text, None, ":", ",", False, False, True)
+    # allow_nan off: NaN and the infinities are not JSON; a document holding one
+    # is refused (ValueError) instead of stored as text no reader accepts.
+    iterencode = make(None, encoder.default, text, None, ":", ",", False, False, False)
     join = "".join
 
     def dumps(data: Any) -> str:
