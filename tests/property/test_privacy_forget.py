@@ -141,9 +141,10 @@ def _leaves(data: object) -> list[str]:
 
 
 def _hits(matcher: IdentifierMatcher, store: MemoryStore) -> int:
-    """Identifiers found in every string stored, JSON documents decoded."""
+    """Full names, addresses and numbers found in every string stored, JSON
+    documents decoded."""
     return sum(
-        sum(1 for _ in matcher.hits(text))
+        sum(1 for h in matcher.hits(text) if h.kind in ("name", "email", "phone"))
         for cell in store.scan_text()
         for text in _leaves(
             json.loads(cell.text) if cell.column == "document" or cell.column == "header" else cell.text
