@@ -410,8 +410,9 @@ class Proof:
     ``held`` inside records a legal hold kept unchanged. What was searched is
     part of the proof: ``searched_everywhere`` the kinds looked for in every
     text value; ``searched_linked`` those looked for in the ``linked_records``
-    (None: names were not searched at all); ``possible_mentions`` the text
-    values outside them that hold a form of the person's name, left for review.
+    (None: names were not searched at all); ``possible_mentions`` how many
+    forms of the person's name the erasure found outside them and left for
+    review (None when not known: a proof made on its own).
     """
 
     scanned: int
@@ -421,7 +422,7 @@ class Proof:
     searched_everywhere: tuple[str, ...] = ()
     searched_linked: tuple[str, ...] = ()
     linked_records: int | None = None
-    possible_mentions: int = 0
+    possible_mentions: int | None = None
 
     @property
     def clean(self) -> bool:
@@ -441,10 +442,15 @@ class Proof:
         """The verdict, then what was not searched and what stays for review."""
         if self.linked_records is None:
             return [self.describe(), "not searched: their name in any form (no linked records were given)"]
+        left = (
+            "their name outside the linked records was not searched"
+            if self.possible_mentions is None
+            else f"{self.possible_mentions} possible mention(s) of their name outside the linked records, "
+            "for a person to review"
+        )
         return [
             self.describe(),
-            f"not erased: {self.possible_mentions} text value(s) outside the linked records hold a form of "
-            "their name (possible mentions, for a person to review)",
+            f"not erased: {left}",
             "not searched: the first name alone; the external id (hashed in the audit record)",
         ]
 
@@ -487,22 +493,18 @@ def prove_forgotten(
     """Scan every text column of every table: for the person's addresses and
     phone numbers everywhere, and — given the ``linked`` records — for every
     form of their name in those (``namesakes``: full names of other people,
-    never taken for theirs); elsewhere forms of the name are counted as
-    possible mentions. Findings in ``held_records`` (record ids a legal hold
-    kept) are counted apart. The proof names exactly what it searched."""
+    never taken for theirs). Findings in ``held_records`` (record ids a legal
+    hold kept) are counted apart. The proof names exactly what it searched."""
     matcher = IdentifierMatcher(identifiers, namesakes=namesakes)
     held_ids = set(held_records)
-    scanned = remaining = held = mentions = 0
+    scanned = remaining = held = 0
     findings: list[Finding] = []
     for cell in privacy_store(store).scan_text(batch_size=batch_size):
         scanned += 1
         covered = linked.covers(cell) if linked is not None else False
         scope = Scope.LINKED if covered else Scope.ELSEWHERE
-        texts = list(_strings(cell.text))
-        hit = next((h for text in texts for h in matcher.hits(text, scope)), None)
+        hit = next((h for text in _strings(cell.text) for h in matcher.hits(text, scope)), None)
         if hit is None:
-            if linked is not None and any(next(matcher.possible_mentions(t), None) for t in texts):
-                mentions += 1
             continue
         if cell.key.partition(" ")[0] in held_ids or cell.key in held_ids:
             held += 1
@@ -518,7 +520,6 @@ def prove_forgotten(
         searched_everywhere=matcher.searched(Scope.ELSEWHERE),
         searched_linked=matcher.searched(Scope.LINKED) if linked is not None else (),
         linked_records=linked.count if linked is not None else None,
-        possible_mentions=mentions,
     )
 
 
@@ -618,6 +619,7 @@ def _forget(
         held_records=held_ids,
         batch_size=batch_size,
     )
+    proof = attrs.evolve(proof, possible_mentions=summary.possible_mentions)
     return ForgetResult(record, summary, tuple(dict.fromkeys(sent)), scrubbed, proof, tuple(review))
 
 

@@ -93,13 +93,12 @@ def test_forget_prints_the_plan_the_record_and_the_proof(db: Path) -> None:
     assert "2 file(s) they sent: delete these sha256 digests from the file store:" in lines
     [proof] = [line for line in lines if line.startswith("proof: scanned ")]
     assert proof.endswith(
-        " text values in every table for their e-mail addresses and phone numbers in any spelling; "
-        "in the 4 record(s) linked to them also for their full name in any order, declined, surname alone, "
-        "declined, initials with surname and e-mail local parts: nothing found"
+        " text values in every table for their e-mail addresses and phone numbers (any spelling); "
+        "in the 4 record(s) linked to them also for their full name (any order, declined), surname alone "
+        "(declined), initials with surname and e-mail local parts: nothing found"
     ), "the proof says exactly what it searched, and where"
     assert lines[-2:] == [
-        "not erased: 0 text value(s) outside the linked records hold a form of their name "
-        "(possible mentions, for a person to review)",
+        "not erased: 0 possible mention(s) of their name outside the linked records, for a person to review",
         "not searched: the first name alone; the external id (hashed in the audit record)",
     ]
     assert _jana(db).startswith("forgotten-")

@@ -177,12 +177,12 @@ def test_replacing_counts_and_keeps_the_rest_of_the_text(matcher: IdentifierMatc
 
 
 def test_the_searched_forms_are_named_per_scope(matcher: IdentifierMatcher) -> None:
-    assert matcher.searched(Scope.ELSEWHERE) == ("e-mail addresses", "phone numbers in any spelling")
+    assert matcher.searched(Scope.ELSEWHERE) == ("e-mail addresses", "phone numbers (any spelling)")
     assert matcher.searched(Scope.LINKED) == (
         "e-mail addresses",
-        "phone numbers in any spelling",
-        "full name in any order, declined",
-        "surname alone, declined",
+        "phone numbers (any spelling)",
+        "full name (any order, declined)",
+        "surname alone (declined)",
         "initials with surname",
         "e-mail local parts",
     )

@@ -192,9 +192,9 @@ NAME_KINDS = frozenset({"name", "surname", "initials", "local_part"})
 elsewhere they are possible mentions."""
 KIND_LABELS = {
     "email": "e-mail addresses",
-    "phone": "phone numbers in any spelling",
-    "name": "full name in any order, declined",
-    "surname": "surname alone, declined",
+    "phone": "phone numbers (any spelling)",
+    "name": "full name (any order, declined)",
+    "surname": "surname alone (declined)",
     "initials": "initials with surname",
     "local_part": "e-mail local parts",
 }
