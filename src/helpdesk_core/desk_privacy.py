@@ -746,6 +746,7 @@ def plan_replay(
     trail = list(records) if records is not None else [s.value for s in ps.audit_records.iter()]
     items: list[ReplayItem] = []
     chosen: set[tuple[str, str]] = set()
+    contacts: list[tuple[str, PersonIdentifiers]] | None = None  # read once, when a record needs them
     for record in trail:
         if record.subject is None or record.action not in ("forget-contact", "forget-employee"):
             continue
@@ -757,15 +758,19 @@ def plan_replay(
                     chosen.add(("employee", employee.value.id))
                     items.append(ReplayItem(record, "employee", employee.value.id, because))
             continue
-        for stored in ps.contacts.iter():
-            contact = stored.value
-            if _is_forgotten(contact) or ("contact", contact.id) in chosen:
+        if contacts is None:
+            contacts = [
+                (s.value.id, contact_identifiers(s.value, region=region))
+                for s in ps.contacts.iter()
+                if not _is_forgotten(s.value)
+            ]
+        for contact_id, identifiers in contacts:
+            if ("contact", contact_id) in chosen:
                 continue
-            identifiers = contact_identifiers(contact, region=region)
-            because = _same_person(record, identifiers, same_id=contact.id == record.subject)
+            because = _same_person(record, identifiers, same_id=contact_id == record.subject)
             if because:
-                chosen.add(("contact", contact.id))
-                items.append(ReplayItem(record, "contact", contact.id, because))
+                chosen.add(("contact", contact_id))
+                items.append(ReplayItem(record, "contact", contact_id, because))
     return ReplayPlan(tuple(items), region, len(trail))
 
 
