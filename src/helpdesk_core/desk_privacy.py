@@ -389,8 +389,8 @@ class LinkedRecords:
 
     def covers(self, cell: TextCell) -> bool | None:
         """Whether ``cell`` belongs to a linked record; None for an event row
-        the store keys by its ticket only (PostgreSQL) in a ticket whose events
-        are not all alike."""
+        the store keys by its ticket only (SQLite, PostgreSQL) in a ticket whose
+        events are not all alike."""
         if cell.table == "tickets":
             return cell.key in self._tickets
         if cell.table == "ticket_events":
