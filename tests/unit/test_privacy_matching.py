@@ -80,7 +80,6 @@ def test_a_similar_name_or_half_a_name_is_not_her_full_name(matcher: IdentifierM
         ("podpis: J. Nováková", "initials", "J. Nováková"),
         ("J.Novákové", "initials", "J.Novákové"),
         ("Nováková J. volala", "initials", "Nováková J."),
-        ("napište na jana (firemní)", "local_part", "jana"),
         ("j.novakova se ozve", "local_part", "j.novakova"),
         ("tel. 420601123456", "phone", "420601123456"),
         ("tel. 420 601 123 456", "phone", "420 601 123 456"),
@@ -103,6 +102,7 @@ def test_linked_records_are_searched_for_every_common_form(
         "černá tiskárna",  # a bare surname needs its capital: not an adjective
         "Jan Novák, Nováka, Novákovi",  # the masculine is somebody else
         "info@other.example",  # a role mailbox's local part is nobody
+        "Jana sama",  # jana@… is her address, but the first name alone is every Jana
         "jana@other.example",  # the local part of another address may be somebody else's
         "420601123457",
     ],

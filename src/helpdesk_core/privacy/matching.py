@@ -11,8 +11,9 @@ address or a phone number is not:
   name in any order and case, declined (:mod:`~helpdesk_core.privacy.declension`:
   *Janě Novákové*, *Janu Novákovou*), the surname alone when it starts with a
   capital (*paní Novákové*), initials with the surname (*J. Nováková*) and the
-  local part of each address (*jana* of ``jana@…``; not role names like
-  ``info``). Outside linked records these forms are :meth:`possible mentions
+  local part of each address (*j.novakova* of ``j.novakova@…``; not role names
+  like ``info``, nor one that is just their first name: *Jana* alone is every
+  Jana). Outside linked records these forms are :meth:`possible mentions
   <IdentifierMatcher.possible_mentions>` for a person to review, never changed.
 
 Matching ignores case (but for the capital of a bare surname or an initial) and
@@ -243,6 +244,7 @@ class IdentifierMatcher:
             "phone": [phone_pattern(p.digits, p.country_code) for p in identifiers.phones],
         }
         surnames = identifiers.surnames
+        name_words = {w.casefold() for n in identifiers.names for w in n.split()}
         linked = {
             **everywhere,
             "name": [p for n in identifiers.names if (p := name_pattern(n)) is not None],
@@ -251,7 +253,12 @@ class IdentifierMatcher:
                 p for n in identifiers.names for s in surnames if (p := initials_pattern(n, s)) is not None
             ],
             "surname": [p for s in surnames if (p := surname_pattern(s)) is not None],
-            "local_part": [p for e in identifiers.emails if (p := local_part_pattern(e)) is not None],
+            "local_part": [
+                p
+                for e in identifiers.emails
+                if e.partition("@")[0].casefold() not in name_words
+                and (p := local_part_pattern(e)) is not None
+            ],
         }
         self._kinds = {kind for kind, alternatives in linked.items() if alternatives and kind != _PROTECTED}
         self._patterns = {Scope.ELSEWHERE: _compile(everywhere), Scope.LINKED: _compile(linked)}
