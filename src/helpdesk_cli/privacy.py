@@ -60,7 +60,8 @@ def _print_result(result: desk_privacy.ForgetResult) -> None:
 
 def _print_proof(scrubbed: str, proof: desk_privacy.Proof) -> None:
     click.echo(scrubbed)
-    click.echo(proof.describe())
+    for line in proof.lines():
+        click.echo(line)
     for finding in proof.findings:
         click.echo(f"  found {finding.kind} in {finding.table} {finding.key} {finding.column}")
 
@@ -69,19 +70,30 @@ def _print_proof(scrubbed: str, proof: desk_privacy.Proof) -> None:
 @click.argument("contact")
 @click.option("--dry-run", is_flag=True, help="Print the plan (counts per kind and holds); change nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Also list each possible mention of their name outside the records linked to them "
+    "(left unchanged), with where it is.",
+)
 @_REGION
 @_BY
 @pass_app
 def forget_command(
-    app: AppContext, contact: str, dry_run: bool, yes: bool, region: str, by: str | None
+    app: AppContext, contact: str, dry_run: bool, yes: bool, review: bool, region: str, by: str | None
 ) -> None:
     """Forget CONTACT (their external id, as in the import files, or their id):
     print the plan, ask, erase in one transaction, scrub the files, and print
-    the proof that no text of the store holds their identifiers any more."""
+    the proof: what was searched where, and what was found."""
     plan = desk_privacy.summarise(desk_privacy.plan_forget(app.existing_store, contact, region=region))
     click.echo(f"plan to forget contact {contact}:")
     for line in plan.lines():
         click.echo(line)
+    if review:
+        click.echo(f"possible mentions, left unchanged ({plan.possible_mentions}):")
+        for mention in desk_privacy.review_forget(app.existing_store, contact, region=region):
+            kind = mention.kind.replace("_", " ")
+            click.echo(f"  {mention.record} {mention.field}: {mention.text!r} ({kind})")
     if dry_run:
         click.echo("dry run: nothing changed")
         return
@@ -135,16 +147,35 @@ def audit_command(app: AppContext) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="An audit trail written by `privacy audit` (default: the store's own).",
 )
+@click.option(
+    "--dry-run", is_flag=True, help="Print the plan (who, and why they are the same person); change nothing."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_REGION
 @_BY
 @pass_app
-def replay_command(app: AppContext, audit_file: Path | None, region: str, by: str | None) -> None:
-    """Forget again everybody the audit trail lists who is back (a restored backup)."""
+def replay_command(
+    app: AppContext, audit_file: Path | None, dry_run: bool, yes: bool, region: str, by: str | None
+) -> None:
+    """Forget again everybody the audit trail lists who is back (a restored
+    backup): recognised by the keyed hashes of an external id, e-mail or phone
+    number, never by a name alone. Prints the plan first and asks."""
     records = None
     if audit_file is not None:
         lines = audit_file.read_text(encoding="utf-8").splitlines()
         records = [converter.structure(json.loads(line), AuditRecord) for line in lines if line.strip()]
-    results = desk_privacy.replay(app.existing_store, by=_who(by), now=_now(), records=records, region=region)
+    plan = desk_privacy.plan_replay(app.existing_store, records=records, region=region)
+    click.echo("plan to replay the audit trail:")
+    for line in plan.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo("dry run: nothing changed")
+        return
+    if not plan.items:
+        return
+    if not yes:
+        click.confirm(f"Forget {len(plan.items)} person(s) again? This cannot be undone", abort=True)
+    results = desk_privacy.replay(app.existing_store, plan, by=_who(by), now=_now())
     click.echo(f"replayed {len(results)} erasure(s)")
     for result in results:
         click.echo(f"{result.record.subject}: {result.proof.describe()}")

@@ -36,7 +36,15 @@ from helpdesk_core.privacy.audit import (
     pseudonym_for,
 )
 from helpdesk_core.privacy.consent import ConsentChange, ConsentLedger, Recipient, audience
-from helpdesk_core.privacy.erasure import Forgetting, Place, anonymise, forget_in
+from helpdesk_core.privacy.erasure import (
+    Forgetting,
+    Namesake,
+    Place,
+    PossibleMention,
+    anonymise,
+    forget_in,
+    rewrite,
+)
 from helpdesk_core.privacy.holds import (
     HoldScope,
     LegalHold,
@@ -47,7 +55,7 @@ from helpdesk_core.privacy.holds import (
     refuse_if_held,
 )
 from helpdesk_core.privacy.identifiers import PersonIdentifiers, contact_identifiers, employee_identifiers
-from helpdesk_core.privacy.matching import IdentifierMatcher
+from helpdesk_core.privacy.matching import KIND_LABELS, IdentifierMatcher, Scope
 from helpdesk_core.privacy.plan import Held, PlanSummary, PlanTally
 from helpdesk_core.privacy.recognition import Recogniser, written_identifiers
 from helpdesk_core.privacy.redaction import Redaction, about_them, others_among, strings_in, value_at
@@ -60,6 +68,7 @@ from helpdesk_core.storage.protocols import (
     Repository,
     Store,
     Stored,
+    TextCell,
 )
 
 FINDINGS_KEPT = 100
@@ -145,6 +154,8 @@ def find_contact(store: Store, key: str) -> Stored[Contact]:
         return found
     for stored in privacy_store(store).audit_records.iter():
         record = stored.value
+        if record.action != "forget-contact":
+            continue
         hashed_key = keyed_hash(record.salt, f"id:{key.casefold()}")
         if record.subject == key or hashed_key in record.identifier_hashes:
             raise NotFound(
@@ -167,6 +178,7 @@ class _Change:
     new: Any
     places: list[Place]
     holds: tuple[LegalHold, ...]
+    mentions: list[PossibleMention] = attrs.field(factory=list)
 
 
 def _holds_on(holds: list[LegalHold], value: object) -> tuple[LegalHold, ...]:
@@ -182,10 +194,18 @@ def _holds_on(holds: list[LegalHold], value: object) -> tuple[LegalHold, ...]:
 
 
 def _walk(
-    source: Any, forgetting: Forgetting, holds: list[LegalHold], *, batch_size: int, keep_values: bool = False
+    source: Any,
+    forgetting: Forgetting,
+    holds: list[LegalHold],
+    *,
+    batch_size: int,
+    keep_values: bool = False,
+    linked: LinkedRecords | None = None,
 ) -> Iterator[_Change]:
     """Every record of ``source`` (a store or a unit of work) that forgetting
-    changes, the person's own record first."""
+    changes or that holds a possible mention, the person's own record first.
+    ``linked``, when given, gathers the records linked to the person (for the
+    proof)."""
     own_attribute = "contacts" if forgetting.person_kind == "contact" else "employees"
     own_reader: Reader[Any] = getattr(source, own_attribute)
     own = own_reader.get(forgetting.person_id)
@@ -195,79 +215,152 @@ def _walk(
     )
     if forgetting.person_kind == "employee" and new.active:
         new = attrs.evolve(new, active=False)
+    if linked is not None:
+        linked.add_record(own_attribute, forgetting.person_id)
     yield _Change(own_attribute, own, new, places, ())
     for attribute, label in _OTHER_KINDS:
         reader: Reader[Any] = getattr(source, attribute)
         for stored in reader.iter(batch_size=batch_size):
             if attribute == own_attribute and stored.value.id == forgetting.person_id:
                 continue
-            new, places = forget_in(
-                stored.value, forgetting, record=f"{label} {stored.value.id}", keep_values=keep_values
-            )
-            if places:
-                yield _Change(attribute, stored, new, places, _holds_on(holds, stored.value))
+            record = f"{label} {stored.value.id}"
+            done = rewrite(stored.value, forgetting, record=record, keep_values=keep_values)
+            if linked is not None and done.linked:
+                linked.add_record(attribute, stored.value.id)
+            if done.places or done.mentions:
+                yield _Change(
+                    attribute, stored, done.value, done.places, _holds_on(holds, stored.value), done.mentions
+                )
     for stored in source.tickets.iter_tickets(batch_size=batch_size):
-        record = f"ticket {stored.value.id}"
-        new, places = forget_in(stored.value, forgetting, record=record, keep_values=keep_values)
-        if places:
-            yield _Change("tickets", stored, new, places, _holds_on(holds, stored.value))
+        ticket = stored.value
+        done = rewrite(ticket, forgetting, record=f"ticket {ticket.id}", keep_values=keep_values)
+        if linked is not None:
+            linked.add_ticket(forgetting, ticket, linked=done.linked)
+        if done.places or done.mentions:
+            yield _Change("tickets", stored, done.value, done.places, _holds_on(holds, ticket), done.mentions)
 
 
-def _forgetting_of_contact(contact: Contact, salt: str, region: str | None) -> Forgetting:
+def find_namesakes(
+    source: Any, identifiers: PersonIdentifiers, *, person: Namesake, batch_size: int = DEFAULT_BATCH_SIZE
+) -> tuple[frozenset[Namesake], tuple[str, ...]]:
+    """The other contacts and employees of ``source`` (a store or a unit of
+    work) whose full name holds a form of the person's name — the same full
+    name, the same surname, a declined form — as ``(kind, id)`` pairs, and their
+    full names. Their own tickets and comments are not linked to the person,
+    and their names are never taken for the person's."""
+    matcher = IdentifierMatcher(identifiers)
+    found: set[Namesake] = set()
+    names: dict[str, None] = {}
+    for attribute, kind in (("contacts", "contact"), ("employees", "employee")):
+        reader: Reader[Any] = getattr(source, attribute)
+        for stored in reader.iter(batch_size=batch_size):
+            value: Contact | Employee = stored.value
+            if (kind, value.id) == person:
+                continue
+            name = " ".join(p for p in (value.first_name.strip(), value.last_name.strip()) if p)
+            if matcher.names_in(name):
+                found.add((kind, value.id))
+                names[name] = None
+    return frozenset(found), tuple(names)
+
+
+def _forgetting_of_contact(
+    contact: Contact, salt: str, region: str | None, *, source: Any = None
+) -> Forgetting:
+    """How to forget ``contact``; with ``source`` (a store or a unit of work)
+    their namesakes are found there."""
+    identifiers = contact_identifiers(contact, region=region)
+    namesakes, names = (
+        find_namesakes(source, identifiers, person=("contact", contact.id))
+        if source is not None
+        else (frozenset(), ())
+    )
     return Forgetting(
         person_id=contact.id,
         person_kind="contact",
-        identifiers=contact_identifiers(contact, region=region),
+        identifiers=identifiers,
         pseudonym=pseudonym_for(contact.id, salt),
+        company=contact.company,
+        namesakes=namesakes,
+        namesake_names=names,
     )
 
 
-def _forgetting_of_employee(employee: Employee, salt: str) -> Forgetting:
+def _forgetting_of_employee(employee: Employee, salt: str, *, source: Any = None) -> Forgetting:
+    identifiers = employee_identifiers(employee)
+    namesakes, names = (
+        find_namesakes(source, identifiers, person=("employee", employee.id))
+        if source is not None
+        else (frozenset(), ())
+    )
     return Forgetting(
         person_id=employee.id,
         person_kind="employee",
-        identifiers=employee_identifiers(employee),
+        identifiers=identifiers,
         pseudonym=pseudonym_for(employee.id, salt),
+        namesakes=namesakes,
+        namesake_names=names,
     )
 
 
 # -- plan --------------------------------------------------------------------------------
 
 
+PlanItem = Place | Held | PossibleMention
+"""One item of a streamed plan: a place that changes, a record a hold keeps,
+or a possible mention left for review."""
+
+
 def plan_forget(
     store: Store, contact: str, *, region: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
-) -> Iterator[Place | Held]:
+) -> Iterator[PlanItem]:
     """Every place that forgetting the contact (external id or id) would change,
     streamed; a record covered by a legal hold comes as :class:`Held` (one per
-    hold) instead of its places. Nothing is written. Raises :class:`HeldByLaw`
-    when a hold covers the contact's own record."""
+    hold) instead of its places; a form of their name outside the records
+    linked to them comes as a :class:`PossibleMention` (left unchanged, for a
+    person to review). Nothing is written. Raises :class:`HeldByLaw` when a
+    hold covers the contact's own record."""
     ps = privacy_store(store)
     stored = find_contact(ps, contact)
     holds = _holds(ps)
     refuse_if_held(f"contact {stored.value.id}", holds_on_contact(holds, stored.value))
-    forgetting = _forgetting_of_contact(stored.value, _new_salt(), region)
+    forgetting = _forgetting_of_contact(stored.value, _new_salt(), region, source=ps)
     yield from _plan_items(_walk(ps, forgetting, holds, batch_size=batch_size))
 
 
-def _plan_items(changes: Iterable[_Change]) -> Iterator[Place | Held]:
+def _plan_items(changes: Iterable[_Change]) -> Iterator[PlanItem]:
     for change in changes:
-        if change.holds:
+        if change.holds and change.places:
             record = change.places[0].record
             for hold in change.holds:
                 yield Held(record, hold, len(change.places))
         else:
             yield from change.places
+        yield from change.mentions
 
 
-def summarise(items: Iterable[Place | Held]) -> PlanSummary:
+def summarise(items: Iterable[PlanItem]) -> PlanSummary:
     """Counts per kind of a streamed plan."""
     tally = PlanTally()
     for item in items:
         if isinstance(item, Held):
             tally.hold(item.record, [item.hold], item.places)
+        elif isinstance(item, PossibleMention):
+            tally.mention(item)
         else:
             tally.add([item])
     return tally.summary()
+
+
+def review_forget(
+    store: Store, contact: str, *, region: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> Iterator[PossibleMention]:
+    """The possible mentions of the contact outside the records linked to
+    them — where a form of their name stands that may be about them or about a
+    namesake — streamed; forgetting leaves these unchanged."""
+    for item in plan_forget(store, contact, region=region, batch_size=batch_size):
+        if isinstance(item, PossibleMention):
+            yield item
 
 
 # -- proof -------------------------------------------------------------------------------
@@ -283,17 +376,74 @@ class Finding:
     kind: str
 
 
+class LinkedRecords:
+    """The records linked to a forgotten person, as the proof finds them among
+    the store's text cells (``table``, ``key``): their own record and consent
+    ledger, the linked tickets, and per event row whether it is linked (a
+    comment by a namesake in a linked ticket is not; a comment the person
+    wrote in a namesake's ticket is). Gathered while the erasure walks."""
+
+    def __init__(self) -> None:
+        self._records: set[tuple[str, str]] = set()
+        self._tickets: set[str] = set()
+        self._exceptions: set[tuple[str, int]] = set()
+        self._mixed: set[str] = set()
+
+    def add_record(self, table: str, key: str) -> None:
+        self._records.add((table, key))
+
+    def add_ticket(self, forgetting: Forgetting, ticket: Ticket, *, linked: bool) -> None:
+        if linked:
+            self._tickets.add(ticket.id)
+        for seq, event in enumerate(ticket.events):
+            event_linked = linked
+            if isinstance(event, Comment):
+                event_linked = forgetting.linked_comment(event, in_linked_ticket=linked)
+            if event_linked != linked:
+                self._exceptions.add((ticket.id, seq))
+                self._mixed.add(ticket.id)
+
+    @property
+    def count(self) -> int:
+        """How many records are linked (tickets and others)."""
+        return len(self._records) + len(self._tickets)
+
+    def covers(self, cell: TextCell) -> bool | None:
+        """Whether ``cell`` belongs to a linked record; None for an event row
+        the store keys by its ticket only (SQLite, PostgreSQL) in a ticket whose
+        events are not all alike."""
+        if cell.table == "tickets":
+            return cell.key in self._tickets
+        if cell.table == "ticket_events":
+            ticket, _, seq = cell.key.partition(" ")
+            if not seq.isdigit():
+                return None if ticket in self._mixed else ticket in self._tickets
+            return (ticket in self._tickets) != ((ticket, int(seq)) in self._exceptions)
+        return (cell.table, cell.key) in self._records
+
+
 @attrs.frozen
 class Proof:
-    """The result of scanning every text of the store: ``scanned`` text values,
-    ``remaining`` identifiers found outside held records (the first
-    :data:`FINDINGS_KEPT` listed in ``findings``), ``held`` found inside
-    records a legal hold kept unchanged."""
+    """The result of scanning every text of the store.
+
+    ``scanned`` text values; ``remaining`` identifiers found where they must
+    not be (the first :data:`FINDINGS_KEPT` listed in ``findings``) and
+    ``held`` inside records a legal hold kept unchanged. What was searched is
+    part of the proof: ``searched_everywhere`` the kinds looked for in every
+    text value; ``searched_linked`` those looked for in the ``linked_records``
+    (None: names were not searched at all); ``possible_mentions`` how many
+    forms of the person's name the erasure found outside them and left for
+    review (None when not known: a proof made on its own).
+    """
 
     scanned: int
     remaining: int
     held: int
     findings: tuple[Finding, ...] = ()
+    searched_everywhere: tuple[str, ...] = ()
+    searched_linked: tuple[str, ...] = ()
+    linked_records: int | None = None
+    possible_mentions: int | None = None
     scrub_pending: tuple[str, ...] | None = None
     """The audit records of erasures whose physical scrub has not completed
     (empty: every one has); None when the files were not looked at."""
@@ -308,9 +458,17 @@ class Proof:
         return self.clean and self.scrub_pending == ()
 
     def describe(self) -> str:
+        """The verdict in one line, naming what was searched where."""
         verdict = "nothing found" if self.clean else f"{self.remaining} identifier(s) FOUND"
         kept = f"; {self.held} kept by legal holds" if self.held else ""
-        return f"proof: scanned {self.scanned} text values in every table: {verdict}{kept}{self._physical()}"
+        forms = f" for their {_listed(self.searched_everywhere)}" if self.searched_everywhere else ""
+        if self.linked_records is not None:
+            also = tuple(k for k in self.searched_linked if k not in self.searched_everywhere)
+            forms += f"; in the {self.linked_records} record(s) linked to them also for their {_listed(also)}"
+        return (
+            f"proof: scanned {self.scanned} text values in every table{forms}: {verdict}{kept}"
+            f"{self._physical()}"
+        )
 
     def _physical(self) -> str:
         if self.scrub_pending is None:
@@ -321,6 +479,31 @@ class Proof:
             f"; physical scrub NOT complete for {', '.join(self.scrub_pending)}: the files may still hold "
             "erased values, run `helpdesk privacy scrub`"
         )
+
+    def lines(self) -> list[str]:
+        """The verdict, then what was not searched and what stays for review."""
+        if self.linked_records is None:
+            return [self.describe(), (
+                "not searched: their name in any form (a name identifies them only in the records linked "
+                "to them, and none were given)"
+            )]
+        left = (
+            "their name outside the linked records was not searched"
+            if self.possible_mentions is None
+            else f"{self.possible_mentions} possible mention(s) of their name outside the linked records, "
+            "for a person to review"
+        )
+        return [
+            self.describe(),
+            f"not erased: {left}",
+            "not searched: the first name alone; the external id (hashed in the audit record)",
+        ]
+
+
+def _listed(labels: tuple[str, ...]) -> str:
+    if not labels:
+        return "nothing"
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
 _JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")
@@ -347,29 +530,42 @@ def prove_forgotten(
     store: Store,
     identifiers: PersonIdentifiers,
     *,
+    linked: LinkedRecords | None = None,
+    namesakes: Iterable[str] = (),
     held_records: Iterable[str] = (),
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> Proof:
-    """Scan every text column of every table for ``identifiers``. Findings in
-    ``held_records`` (record ids a legal hold kept) are counted apart."""
-    matcher = IdentifierMatcher(identifiers)
+    """Scan every text column of every table: for the person's addresses and
+    phone numbers everywhere, and — given the ``linked`` records — for every
+    form of their name in those (``namesakes``: full names of other people,
+    never taken for theirs). Findings in ``held_records`` (record ids a legal
+    hold kept) are counted apart. The proof names exactly what it searched."""
+    matcher = IdentifierMatcher(identifiers, namesakes=namesakes)
     held_ids = set(held_records)
     scanned = remaining = held = 0
     findings: list[Finding] = []
     for cell in privacy_store(store).scan_text(batch_size=batch_size):
         scanned += 1
-        for text in _strings(cell.text):
-            hit = next(matcher.hits(text), None)
-            if hit is None:
-                continue
-            if cell.key in held_ids:
-                held += 1
-            else:
-                remaining += 1
-                if len(findings) < FINDINGS_KEPT:
-                    findings.append(Finding(cell.table, cell.key, cell.column, hit.kind))
-            break
-    return Proof(scanned, remaining, held, tuple(findings))
+        covered = linked.covers(cell) if linked is not None else False
+        scope = Scope.LINKED if covered else Scope.ELSEWHERE
+        hit = next((h for text in _strings(cell.text) for h in matcher.hits(text, scope)), None)
+        if hit is None:
+            continue
+        if cell.key.partition(" ")[0] in held_ids or cell.key in held_ids:
+            held += 1
+        else:
+            remaining += 1
+            if len(findings) < FINDINGS_KEPT:
+                findings.append(Finding(cell.table, cell.key, cell.column, hit.kind))
+    return Proof(
+        scanned,
+        remaining,
+        held,
+        tuple(findings),
+        searched_everywhere=matcher.searched(Scope.ELSEWHERE),
+        searched_linked=matcher.searched(Scope.LINKED) if linked is not None else (),
+        linked_records=linked.count if linked is not None else None,
+    )
 
 
 # -- retrying and scrubbing -------------------------------------------------------------
@@ -443,10 +639,13 @@ def prove_erasures(
     region: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> Proof:
-    """Scan every text column for identifiers whose keyed hash is in one of
-    ``records``: the proof that can still be given once the plain values are
-    forgotten (:mod:`helpdesk_core.privacy.recognition` says exactly what it
-    finds). Findings in records a hold named by the record kept are counted apart.
+    """Scan every text column for e-mail addresses and phone numbers whose
+    keyed hash is in one of ``records``: the proof that can still be given once
+    the plain values are forgotten (:mod:`helpdesk_core.privacy.recognition`
+    says exactly what it finds). Names are not searched: a name is an
+    identifier only in the records linked to the person, which are no longer
+    known, and a namesake keeps their own. Findings in records a hold named
+    by the record kept are counted apart.
     Without a record that has hashes nothing is scanned (``scanned`` is 0)."""
     ps = privacy_store(store)
     recogniser = Recogniser(records)
@@ -458,7 +657,7 @@ def prove_erasures(
     for cell in ps.scan_text(batch_size=batch_size):
         scanned += 1
         for text in _strings(cell.text):
-            kind = recogniser.kind_in(written_identifiers(text, region=region))
+            kind = recogniser.kind_in(written_identifiers(text, region=region, with_names=False))
             if kind is None:
                 continue
             if cell.key.split(" ")[0] in held_ids:
@@ -468,7 +667,13 @@ def prove_erasures(
                 if len(findings) < FINDINGS_KEPT:
                     findings.append(Finding(cell.table, cell.key, cell.column, kind))
             break
-    return Proof(scanned, remaining, held, tuple(findings))
+    return Proof(
+        scanned,
+        remaining,
+        held,
+        tuple(findings),
+        searched_everywhere=tuple(f"{KIND_LABELS[kind]} (by keyed hash)" for kind in ("email", "phone")),
+    )
 
 
 def _held_by(store: PrivacyStore, hold_ids: set[str]) -> set[str]:
@@ -522,13 +727,16 @@ def finish_scrub(
 class ForgetResult:
     """What forgetting did: the audit record (which holds the counts), the plan
     summary, the files the person sent (sha256 digests, for the file store to
-    delete — not kept anywhere by the desk), what the scrub did, and the proof."""
+    delete — not kept anywhere by the desk), what the scrub did, the proof,
+    and the first :data:`FINDINGS_KEPT` possible mentions left unchanged (the
+    summary counts them all)."""
 
     record: AuditRecord
     summary: PlanSummary
     sent_files: tuple[str, ...]
     scrubbed: str
     proof: Proof
+    review: tuple[PossibleMention, ...] = ()
 
 
 def _sent_files(ticket: Ticket, forgetting: Forgetting) -> list[str]:
@@ -554,20 +762,45 @@ def _forget(
     batch_size: int,
 ) -> ForgetResult:
     require_aware(now, "forget: now")
-    record, summary, sent, held_ids, tables = _retrying(
+    erased = _retrying(
         f"{action.replace('-', ' ')} {forgetting.person_id}",
         lambda: _erase(
             store, forgetting, action=action, by=by, now=now, salt=salt,
             extra_identifiers=extra_identifiers, batch_size=batch_size,
         ),
     )
+    record = erased.record
     if scrub:
-        scrubbed, pending = _scrub(store, tables, by=by, now=now, erasure=record.id)
+        scrubbed, pending = _scrub(store, erased.tables, by=by, now=now, erasure=record.id)
     else:
         scrubbed, pending = "not scrubbed (scrub=False)", tuple(r.id for r in unscrubbed_erasures(store))
-    proof = prove_forgotten(store, forgetting.identifiers, held_records=held_ids, batch_size=batch_size)
-    proof = attrs.evolve(proof, scrub_pending=pending)
-    return ForgetResult(record, summary, tuple(dict.fromkeys(sent)), scrubbed, proof)
+    proof = prove_forgotten(
+        store,
+        forgetting.identifiers,
+        linked=erased.linked,
+        namesakes=forgetting.namesake_names,
+        held_records=erased.held_ids,
+        batch_size=batch_size,
+    )
+    proof = attrs.evolve(proof, possible_mentions=erased.summary.possible_mentions, scrub_pending=pending)
+    return ForgetResult(
+        record, erased.summary, tuple(dict.fromkeys(erased.sent)), scrubbed, proof, tuple(erased.review)
+    )
+
+
+@attrs.frozen
+class _Erased:
+    """What the erasure's transaction did: its audit record, the plan summary,
+    the files sent, the ids of held records, the tables written, the records
+    linked to the person and the first possible mentions left for review."""
+
+    record: AuditRecord
+    summary: PlanSummary
+    sent: list[str]
+    held_ids: set[str]
+    tables: set[str]
+    linked: LinkedRecords
+    review: list[PossibleMention]
 
 
 def _erase(
@@ -580,16 +813,23 @@ def _erase(
     salt: str,
     extra_identifiers: PersonIdentifiers | None,
     batch_size: int,
-) -> tuple[AuditRecord, PlanSummary, list[str], set[str], set[str]]:
-    """The erasure's one transaction: the audit record, the summary, the files
-    sent, the ids of held records and the tables written."""
+) -> _Erased:
+    """The erasure's one transaction (see :class:`_Erased`)."""
     holds = _holds(store)
     tally = PlanTally()
     sent: list[str] = []
     held_ids: set[str] = set()
     tables: set[str] = set()
+    review: list[PossibleMention] = []
+    linked = LinkedRecords()
     with store.unit_of_work() as uow:
-        for change in _walk(uow, forgetting, holds, batch_size=batch_size):
+        for change in _walk(uow, forgetting, holds, batch_size=batch_size, linked=linked):
+            for mention in change.mentions:
+                tally.mention(mention)
+                if len(review) < FINDINGS_KEPT:
+                    review.append(mention)
+            if not change.places and change.new is change.stored.value:
+                continue
             if change.holds:
                 held_ids.add(change.stored.value.id)
                 tally.hold(change.places[0].record, change.holds, len(change.places))
@@ -626,7 +866,7 @@ def _erase(
         )
         uow.audit_records.add(record)
         uow.commit()
-    return record, summary, sent, held_ids, tables
+    return _Erased(record, summary, sent, held_ids, tables, linked, review)
 
 
 def _on_latest(
@@ -677,7 +917,7 @@ def forget_contact(
     stored = find_contact(ps, contact)
     refuse_if_held(f"contact {stored.value.id}", holds_on_contact(_holds(ps), stored.value))
     salt = salt or _new_salt()
-    forgetting = _forgetting_of_contact(stored.value, salt, region)
+    forgetting = _forgetting_of_contact(stored.value, salt, region, source=ps)
     return _forget(
         ps, forgetting, action="forget-contact", by=by, now=now, salt=salt,
         extra_identifiers=None, scrub=scrub, batch_size=batch_size,
@@ -701,51 +941,127 @@ def forget_employee(
     ps = privacy_store(store)
     stored = ps.employees.get_by_external_id(employee) or ps.employees.get(employee)
     salt = salt or _new_salt()
-    forgetting = _forgetting_of_employee(stored.value, salt)
+    forgetting = _forgetting_of_employee(stored.value, salt, source=ps)
     return _forget(
         ps, forgetting, action="forget-employee", by=by, now=now, salt=salt,
         extra_identifiers=None, scrub=scrub, batch_size=batch_size,
     )
 
 
-def _is_forgotten(value: Contact | Employee, record: AuditRecord) -> bool:
-    return value.first_name == record.pseudonym
+def _is_forgotten(value: Contact | Employee) -> bool:
+    return value.first_name.startswith(PSEUDONYM_PREFIX)
 
 
-def replay(
-    store: Store,
-    *,
-    by: str,
-    now: datetime,
-    records: Iterable[AuditRecord] | None = None,
-    region: str | None = None,
-) -> list[ForgetResult]:
-    """Forget again everybody the audit trail says was forgotten but who is
-    back — a restored backup, a re-import: the record's subject if it holds
-    their data again, and any contact whose identifiers hash to the record's.
-    The same salt gives the same pseudonym. ``records`` default to the store's
-    own trail (pass the trail kept elsewhere when the backup predates it)."""
+@attrs.frozen
+class ReplayItem:
+    """One person to forget again: the audit ``record`` that says they were
+    forgotten, the ``person`` (``contact`` or ``employee``) and their ``id``
+    in this store, and ``because``: the kinds of identifier that match the
+    record's keyed hashes (``email``, ``phone``, ``id`` — the external id — or
+    ``same id and name``: the record's own subject, back with its name)."""
+
+    record: AuditRecord
+    person: str
+    id: str
+    because: tuple[str, ...]
+
+    def describe(self) -> str:
+        return (
+            f"forget {self.person} {self.id} again: matches audit record {self.record.id} "
+            f"of {self.record.at.date().isoformat()} by {', '.join(self.because)}"
+        )
+
+
+@attrs.frozen
+class ReplayPlan:
+    """What :func:`replay` would do: the people to forget again, the region
+    their phone numbers were read in, and how many erasure records of persons were read."""
+
+    items: tuple[ReplayItem, ...]
+    region: str | None
+    records_read: int
+
+    def lines(self) -> list[str]:
+        """The plan as people read it: one line per person, then the total."""
+        out = [item.describe() for item in self.items]
+        out.append(f"{len(self.items)} person(s) to forget again, from {self.records_read} audit record(s)")
+        return out
+
+
+def _same_person(
+    record: AuditRecord, identifiers: PersonIdentifiers, *, same_id: bool
+) -> tuple[str, ...]:
+    """Why the person of ``identifiers`` is the one ``record`` forgot, or ()
+    when they may be a namesake: a unique identifier hashes alike, or they
+    are the record's own subject (same id) and the name hashes alike too."""
+    because = record.matched_by(identifiers)
+    if not because and same_id and record.name_matches(identifiers):
+        because = ("same id and name",)
+    return because
+
+
+def plan_replay(
+    store: Store, *, records: Iterable[AuditRecord] | None = None, region: str | None = None
+) -> ReplayPlan:
+    """Everybody the audit trail says was forgotten who is back — a restored
+    backup, a re-import — recognised only as the *same person*: by the keyed
+    hashes of an external id, e-mail or phone number, or as the record's own
+    subject with the same name; never by a name alone (a namesake is somebody
+    else). Nothing is written. ``records`` default to the store's own trail
+    (pass the trail kept elsewhere when the backup predates it)."""
     ps = privacy_store(store)
-    trail = list(records) if records is not None else [s.value for s in ps.audit_records.iter()]
-    results: list[ForgetResult] = []
+    trail = [
+        r
+        for r in (records if records is not None else (s.value for s in ps.audit_records.iter()))
+        if r.action in ("forget-contact", "forget-employee")
+    ]
+    items: list[ReplayItem] = []
+    chosen: set[tuple[str, str]] = set()
+    contacts: list[tuple[str, PersonIdentifiers]] | None = None  # read once, when a record needs them
     for record in trail:
         if record.subject is None:
             continue
         if record.action == "forget-employee":
             employee = ps.employees.find(record.subject)
-            if employee is not None and not _is_forgotten(employee.value, record):
-                results.append(forget_employee(ps, record.subject, by=by, now=now, salt=record.salt))
+            if employee is not None and not _is_forgotten(employee.value):
+                because = _same_person(record, employee_identifiers(employee.value), same_id=True)
+                if because and ("employee", employee.value.id) not in chosen:
+                    chosen.add(("employee", employee.value.id))
+                    items.append(ReplayItem(record, "employee", employee.value.id, because))
             continue
-        if record.action != "forget-contact":
+        if contacts is None:
+            contacts = [
+                (s.value.id, contact_identifiers(s.value, region=region))
+                for s in ps.contacts.iter()
+                if not _is_forgotten(s.value)
+            ]
+        for contact_id, identifiers in contacts:
+            if ("contact", contact_id) in chosen:
+                continue
+            because = _same_person(record, identifiers, same_id=contact_id == record.subject)
+            if because:
+                chosen.add(("contact", contact_id))
+                items.append(ReplayItem(record, "contact", contact_id, because))
+    return ReplayPlan(tuple(items), region, len(trail))
+
+
+def replay(store: Store, plan: ReplayPlan, *, by: str, now: datetime) -> list[ForgetResult]:
+    """Carry out ``plan`` (from :func:`plan_replay`): forget each person again
+    with their record's salt, so the pseudonym is the same as before. A person
+    forgotten meanwhile is skipped."""
+    ps = privacy_store(store)
+    results: list[ForgetResult] = []
+    for item in plan.items:
+        if item.person == "employee":
+            employee = ps.employees.find(item.id)
+            if employee is not None and not _is_forgotten(employee.value):
+                results.append(forget_employee(ps, item.id, by=by, now=now, salt=item.record.salt))
             continue
-        candidates = [
-            s.value.id
-            for s in ps.contacts.iter()
-            if not s.value.first_name.startswith(PSEUDONYM_PREFIX)
-            and (s.value.id == record.subject or record.matches(contact_identifiers(s.value, region=region)))
-        ]
-        for contact_id in candidates:
-            results.append(forget_contact(ps, contact_id, by=by, now=now, region=region, salt=record.salt))
+        contact = ps.contacts.find(item.id)
+        if contact is not None and not _is_forgotten(contact.value):
+            results.append(
+                forget_contact(ps, item.id, by=by, now=now, region=plan.region, salt=item.record.salt)
+            )
     return results
 
 
@@ -1039,13 +1355,18 @@ __all__ = [
     "FINDINGS_KEPT",
     "Finding",
     "ForgetResult",
+    "LinkedRecords",
+    "PlanItem",
     "Proof",
+    "ReplayItem",
+    "ReplayPlan",
     "RetentionItem",
     "RetentionResult",
     "ScrubResult",
     "consent_history",
     "export_person",
     "find_contact",
+    "find_namesakes",
     "finish_scrub",
     "flag_forgotten",
     "forget_contact",
@@ -1055,6 +1376,7 @@ __all__ = [
     "mailing_audience",
     "place_hold",
     "plan_forget",
+    "plan_replay",
     "plan_retention",
     "privacy_store",
     "prove_erasures",
@@ -1062,6 +1384,7 @@ __all__ = [
     "record_consent",
     "release_hold",
     "replay",
+    "review_forget",
     "run_retention",
     "summarise",
     "unscrubbed_erasures",

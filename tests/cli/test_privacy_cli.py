@@ -5,6 +5,10 @@ lines and exit codes."""
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -14,8 +18,10 @@ from click.testing import CliRunner, Result
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
 from helpdesk_cli.privacy import privacy_group
+from helpdesk_core.model.parties import Contact
+from helpdesk_core.model.ticket import Comment
 from helpdesk_core.storage import SqliteStore
-from helpdesk_core.testing.contract import privacy_sample
+from helpdesk_core.testing.contract import START, privacy_sample, sample_ticket
 
 PLAN = [
     "plan to forget contact crm-p-1:",
@@ -85,9 +91,17 @@ def test_forget_prints_the_plan_the_record_and_the_proof(db: Path) -> None:
     assert lines[len(PLAN)] == "forgot contact crm-p-1:"
     assert any(line.startswith("audit record F-") and "pseudonym forgotten-" in line for line in lines)
     assert "2 file(s) they sent: delete these sha256 digests from the file store:" in lines
-    assert lines[-1].startswith("proof: scanned ") and lines[-1].endswith(
-        "text values in every table: nothing found; physical scrub complete"
-    )
+    [proof] = [line for line in lines if line.startswith("proof: scanned ")]
+    assert proof.endswith(
+        " text values in every table for their e-mail addresses and phone numbers (any spelling); "
+        "in the 4 record(s) linked to them also for their full name (any order, declined), surname alone "
+        "(declined), initials with surname and e-mail local parts: nothing found; "
+        "physical scrub complete"
+    ), "the proof says exactly what it searched, and where"
+    assert lines[-2:] == [
+        "not erased: 0 possible mention(s) of their name outside the linked records, for a person to review",
+        "not searched: the first name alone; the external id (hashed in the audit record)",
+    ]
     assert _jana(db).startswith("forgotten-")
     again = run(db, "forget", "crm-p-1", "--yes")
     assert again.exit_code == 3
@@ -170,6 +184,11 @@ def test_importing_a_forgotten_person_again_is_flagged(tmp_path: Path) -> None:
         "P-78,Petr,Novák,petr.novak@example.cz,\n",
         encoding="utf-8",
     )
+    namesake = tmp_path / "namesake.csv"
+    namesake.write_text(
+        contacts.read_text(encoding="utf-8") + "P-79,Jana,Dvořáková,jana.d@other.example,+420 777 000 111\n",
+        encoding="utf-8",
+    )
     db = str(tmp_path / "desk.sqlite3")
 
     def run(*args: str) -> Result:
@@ -177,9 +196,134 @@ def test_importing_a_forgotten_person_again_is_flagged(tmp_path: Path) -> None:
 
     assert run("import", "contacts", str(contacts)).exit_code == 0
     assert run("privacy", "forget", "P-77", "--yes").exit_code == 0
-    again = run("import", "contacts", str(contacts))
+    again = run("import", "contacts", str(namesake))
     assert again.exit_code == 0
     flagged = [line for line in again.stderr.splitlines() if "matches a person forgotten on" in line]
     assert len(flagged) == 1, again.stderr
+    assert "P-79" not in again.stderr, "a namesake with addresses of their own is somebody else"
     assert "contact P-77 matches a person forgotten on" in flagged[0]
     assert "Dvořáková" not in again.stderr and "jana.dvorakova" not in again.stderr
+
+
+def _add_namesakes(db: Path) -> None:
+    """Two other Jana Nováková (B-2 at another company, P-3 at Jana's own)
+    with addresses and numbers of their own, each with a ticket they signed."""
+    store = SqliteStore(db)
+    try:
+        with store.unit_of_work() as uow:
+            uow.contacts.add(
+                Contact(
+                    id="B-2",
+                    first_name="Jana",
+                    last_name="Nováková",
+                    company="C-2",
+                    email="novakova@bakery.example",
+                    phone="+420 605 000 111",
+                )
+            )
+            uow.contacts.add(
+                Contact(
+                    id="P-3",
+                    first_name="Jana",
+                    last_name="Nováková",
+                    company="C-1",
+                    email="jn@kavarna.example",
+                    external_id="crm-p-3",
+                )
+            )
+            for ticket_id, contact, company in (("T-20", "B-2", "C-2"), ("T-21", "P-3", "C-1")):
+                signed = Comment(
+                    at=START + timedelta(hours=1),
+                    author="contact",
+                    by=contact,
+                    body="Dobrý den, tiskárna nejde.\nJana Nováková",
+                )
+                uow.tickets.add(
+                    sample_ticket(
+                        ticket_id,
+                        contact=contact,
+                        company=company,
+                        subject="Jana Nováková: tiskárna",
+                        events=[signed],
+                    )
+                )
+            uow.commit()
+    finally:
+        store.close()
+
+
+def _documents(db: Path, *ids: str) -> list[tuple[object, ...]]:
+    """The stored rows of these records, every column, as the file holds them."""
+    marks = ", ".join("?" for _ in ids)
+    with closing(sqlite3.connect(db)) as raw:
+        return [
+            *raw.execute(f"SELECT * FROM tickets WHERE id IN ({marks}) ORDER BY id", ids),
+            *raw.execute(f"SELECT * FROM ticket_events WHERE ticket_id IN ({marks}) ORDER BY 1, 2", ids),
+            *raw.execute(f"SELECT * FROM contacts WHERE id IN ({marks}) ORDER BY id", ids),
+        ]
+
+
+def test_forgetting_leaves_a_namesakes_own_tickets_byte_identical(db: Path) -> None:
+    _add_namesakes(db)
+    before = _documents(db, "T-20", "T-21", "B-2", "P-3")
+    result = run(db, "forget", "crm-p-1", "--yes")
+    assert result.exit_code == 0, result.output
+    assert _documents(db, "T-20", "T-21", "B-2", "P-3") == before
+    assert (
+        "       4  possible mention(s) of their name in records not linked to them: left unchanged "
+        "(--review lists them)" in result.output.splitlines()
+    )
+
+
+def test_review_lists_each_possible_mention_with_where_it_is_and_changes_nothing(db: Path) -> None:
+    _add_namesakes(db)
+    before = _documents(db, "T-1", "T-20", "T-21", "P-1")
+    result = run(db, "forget", "crm-p-1", "--dry-run", "--review")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("possible mentions, left unchanged (4):")
+    assert lines[start + 1 : start + 5] == [
+        "  ticket T-20 subject: 'Jana Nováková' (name)",
+        "  ticket T-20 events[0].body: 'Jana Nováková' (name)",
+        "  ticket T-21 subject: 'Jana Nováková' (name)",
+        "  ticket T-21 events[0].body: 'Jana Nováková' (name)",
+    ]
+    assert lines[-1] == "dry run: nothing changed"
+    assert _documents(db, "T-1", "T-20", "T-21", "P-1") == before
+
+
+def test_replay_forgets_the_same_person_again_and_never_a_namesake(db: Path, tmp_path: Path) -> None:
+    _add_namesakes(db)
+    backup = tmp_path / "backup.sqlite3"
+    shutil.copyfile(db, backup)
+    assert run(db, "forget", "crm-p-1", "--yes", "--by", "dpo").exit_code == 0
+    trail = tmp_path / "trail.jsonl"
+    trail.write_text(run(db, "audit").output, encoding="utf-8")
+
+    nothing = run(db, "replay", "--yes")
+    assert nothing.exit_code == 0, nothing.output
+    assert nothing.output.splitlines() == [
+        "plan to replay the audit trail:",
+        "0 person(s) to forget again, from 1 audit record(s)",
+    ], "the namesakes are not the person"
+
+    before = _documents(backup, "T-20", "T-21", "B-2", "P-3")
+    planned = run(backup, "replay", "--audit", str(trail), "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    lines = planned.output.splitlines()
+    assert lines[0] == "plan to replay the audit trail:"
+    assert lines[1].startswith("forget contact P-1 again: matches audit record F-")
+    assert lines[1].endswith(" by email, phone, external id")
+    assert lines[2:] == ["1 person(s) to forget again, from 1 audit record(s)", "dry run: nothing changed"]
+    assert _jana(backup) == "Jana Nováková"
+
+    refused = run(backup, "replay", "--audit", str(trail), input="n\n")
+    assert refused.exit_code == 1
+    assert "Forget 1 person(s) again? This cannot be undone [y/N]: n" in refused.output
+    assert _jana(backup) == "Jana Nováková"
+
+    done = run(backup, "replay", "--audit", str(trail), "--yes")
+    assert done.exit_code == 0, done.output
+    assert "replayed 1 erasure(s)" in done.output
+    assert _jana(backup).startswith("forgotten-")
+    assert _documents(backup, "T-20", "T-21", "B-2", "P-3") == before

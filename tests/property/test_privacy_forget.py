@@ -2,12 +2,23 @@
 places and spellings; after ``forget_contact`` the scan of every text finds
 none of their identifiers, a person with a similar name is untouched, and the
 SLA report of every ticket is the same as before (the report has no contact
-column, so the rows are equal as a whole)."""
+column, so the rows are equal as a whole).
+
+ACCEPTANCE (issue 12, "forget with namesakes"): a generated desk where several
+people share names, surnames and companies; after forgetting one, every other
+person's records are byte-identical in the SQLite file, and none of the
+forgotten one's identifiers — in every form item 7 lists — is left in their
+records nor anywhere in the file, its WAL or SHM (but for a form another person
+writes of themselves, e.g. the full name of a namesake)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import tempfile
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +29,7 @@ from helpdesk_core.model.ticket import Attachment, Comment, Event, StatusChange,
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.privacy.matching import IdentifierMatcher
 from helpdesk_core.sla import SlaPolicy, evaluate
-from helpdesk_core.storage import MemoryStore
+from helpdesk_core.storage import MemoryStore, SqliteStore
 from helpdesk_core.workflow import DEFAULT_GRAPH
 from helpdesk_core.worktime import WorkingCalendar
 
@@ -141,9 +152,10 @@ def _leaves(data: object) -> list[str]:
 
 
 def _hits(matcher: IdentifierMatcher, store: MemoryStore) -> int:
-    """Identifiers found in every string stored, JSON documents decoded."""
+    """Full names, addresses and numbers found in every string stored, JSON
+    documents decoded."""
     return sum(
-        sum(1 for _ in matcher.hits(text))
+        sum(1 for h in matcher.hits(text) if h.kind in ("name", "email", "phone"))
         for cell in store.scan_text()
         for text in _leaves(
             json.loads(cell.text) if cell.column == "document" or cell.column == "header" else cell.text
@@ -178,3 +190,167 @@ def test_forgetting_leaves_no_identifier_spares_the_namesake_and_keeps_the_sla(
     assert _sla(store) == sla_before
     for ticket in store.iter_tickets():
         assert all("P-1" not in c.mentions for c in ticket.comments)
+
+
+# -- ACCEPTANCE: forget with namesakes ---------------------------------------------
+
+NAMES = [
+    ("Jana", "Nováková"),
+    ("Eva", "Nováková"),
+    ("Jana", "Černá"),
+    ("Hana", "Černá"),
+    ("Jan", "Novák"),
+    ("Petr", "Svoboda"),
+    ("Petra", "Svobodová"),
+]
+"""A small pool, so that generated desks repeat full names, surnames and first names."""
+DECLINED = {
+    "Jana": ("Janě", "Janu"),
+    "Eva": ("Evě", "Evu"),
+    "Hana": ("Haně", "Hanu"),
+    "Jan": ("Janovi", "Jana"),
+    "Petr": ("Petrovi", "Petra"),
+    "Petra": ("Petře", "Petru"),
+    "Nováková": ("Novákové", "Novákovou"),
+    "Černá": ("Černé", "Černou"),
+    "Novák": ("Novákovi", "Nováka"),
+    "Svoboda": ("Svobodovi", "Svobodu"),
+    "Svobodová": ("Svobodové", "Svobodovou"),
+}
+"""Dative and accusative, as a desk's texts write them."""
+ASCII = str.maketrans("áčďéěíňóřšťúůýž", "acdeeinorstuuyz")
+
+
+def _person(index: int, first: str, last: str, company: str) -> Contact:
+    local = f"{first}.{last}{index}".lower().translate(ASCII)
+    return Contact(
+        id=f"P-{index}",
+        first_name=first,
+        last_name=last,
+        company=company,
+        email=f"{local}@example.com",
+        phone=f"+420 60{index} 123 456",
+        external_id=f"crm-{index}",
+    )
+
+
+def _forms(person: Contact) -> list[str]:
+    """Every form item 7 of issue 12 lists, as people write them."""
+    first, last = person.first_name, person.last_name
+    assert person.email is not None and person.phone is not None
+    digits = "".join(c for c in person.phone if c.isdigit())
+    return [
+        f"{first} {last}",
+        f"{last}, {first}",
+        f"{last.upper()} {first.upper()}",
+        f"{DECLINED[first][0]} {DECLINED[last][0]}",
+        f"{DECLINED[first][1]} {DECLINED[last][1]}",
+        f"paní {DECLINED[last][0]}",
+        last,
+        f"{first[0]}. {last}",
+        person.email,
+        person.email.partition("@")[0],
+        person.phone,
+        digits,
+        digits[3:],
+    ]
+
+
+@st.composite
+def namesake_desks(draw: st.DrawFn) -> tuple[list[Contact], list[Ticket]]:
+    names = draw(st.lists(st.sampled_from(NAMES), min_size=3, max_size=6))
+    people = [
+        _person(n, first, last, draw(st.sampled_from(["C-1", "C-2"])))
+        for n, (first, last) in enumerate(names)
+    ]
+    tickets = []
+    for person in people:
+        forms = _forms(person)
+        text = st.lists(st.sampled_from(forms), min_size=1, max_size=3).map(" | ".join)
+        for n in range(draw(st.integers(1, 2))):
+            at = START + timedelta(hours=draw(st.integers(0, 100)))
+            events: list[Event] = [
+                Comment(
+                    at=at + timedelta(minutes=10),
+                    author="contact",
+                    by=person.id,
+                    body=draw(text),
+                    headers={"From": f"{person.display_name} <{person.email}>"},
+                ),
+                Comment(
+                    at=at + timedelta(minutes=20),
+                    author="employee",
+                    by="E-1",
+                    body=f"Dobrý den, {draw(text)}",
+                ),
+            ]
+            tickets.append(
+                Ticket.register(
+                    id=f"T-{person.id}-{n}",
+                    subject=draw(text),
+                    description=draw(text),
+                    created_at=at,
+                    contact=person.id,
+                    company=person.company,
+                    events=events,
+                )
+            )
+    return people, tickets
+
+
+def _rows(path: Path, contact: str) -> list[tuple[object, ...]]:
+    """Every stored row of a person's records — their contact row, the
+    tickets where they are the contact and their events — as the file holds them."""
+    with closing(sqlite3.connect(path)) as raw:
+        tickets = [r[0] for r in raw.execute("SELECT id FROM tickets WHERE id LIKE ?", (f"T-{contact}-%",))]
+        marks = ", ".join("?" for _ in tickets)
+        return [
+            *raw.execute("SELECT * FROM contacts WHERE id = ?", (contact,)),
+            *raw.execute(f"SELECT * FROM tickets WHERE id IN ({marks}) ORDER BY id", tickets),
+            *raw.execute(f"SELECT * FROM ticket_events WHERE ticket_id IN ({marks}) ORDER BY 1, 2", tickets),
+        ]
+
+
+def _in_files(path: Path, needles: list[str]) -> set[str]:
+    raw = b"".join(
+        Path(f"{path}{suffix}").read_bytes().lower()
+        for suffix in ("", "-wal", "-shm")
+        if Path(f"{path}{suffix}").exists()
+    )
+    return {n for n in needles if n.lower().encode("utf-8") in raw}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(namesake_desks())
+def test_forgetting_one_of_several_namesakes_leaves_the_others_byte_identical_and_no_trace_in_the_files(
+    desk: tuple[list[Contact], list[Ticket]],
+) -> None:
+    people, tickets = desk
+    forgotten, others = people[0], people[1:]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "desk.sqlite3"
+        store = SqliteStore(path)
+        try:
+            with store.unit_of_work() as uow:
+                for person in people:
+                    uow.contacts.add(person)
+                for ticket in tickets:
+                    uow.tickets.add(ticket)
+                uow.commit()
+            before = {p.id: _rows(path, p.id) for p in others}
+            theirs = " ".join(f for p in others for f in [*_forms(p), p.display_name]).lower()
+            # a form another person also writes of themselves may stay (in their records)
+            exclusive = [f for f in _forms(forgotten) if f.lower() not in theirs]
+            assert forgotten.email in _in_files(path, exclusive)
+
+            result = desk_privacy.forget_contact(store, forgotten.id, by="dpo", now=AS_OF, region="CZ")
+
+            assert result.proof.clean, result.proof.findings
+            for person in others:
+                assert _rows(path, person.id) == before[person.id], f"{person.id} {person.display_name}"
+            own = _rows(path, forgotten.id)
+            for form in _forms(forgotten):
+                assert not any(form.lower() in str(cell).lower() for row in own for cell in row), form
+        finally:
+            store.close()
+        assert _in_files(path, exclusive) == set(), "no form of theirs is left in the file, WAL or SHM"

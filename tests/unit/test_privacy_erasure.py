@@ -8,7 +8,14 @@ from datetime import timedelta
 from helpdesk_core.model.parties import Contact, PortalAccess
 from helpdesk_core.model.staff import Employee
 from helpdesk_core.model.ticket import Attachment, Comment
-from helpdesk_core.privacy.erasure import ERASED_FILE, ERASED_PHONE, Forgetting, forget_in
+from helpdesk_core.privacy.erasure import (
+    ERASED_FILE,
+    ERASED_PHONE,
+    Forgetting,
+    PossibleMention,
+    forget_in,
+    rewrite,
+)
 from helpdesk_core.privacy.identifiers import contact_identifiers, employee_identifiers
 from helpdesk_core.testing.contract import START, sample_ticket
 
@@ -110,13 +117,61 @@ def test_the_own_record_keeps_its_id_company_and_groups_under_the_pseudonym() ->
     )
 
 
-def test_a_namesake_keeps_their_own_name_only_free_text_about_the_person_changes() -> None:
+def test_a_namesake_keeps_their_record_a_name_there_is_a_possible_mention_an_address_is_erased() -> None:
     namesake = Contact(
-        id="P-9", first_name="Jana", last_name="Nováková", notes="not the Jana Nováková of P-1"
+        id="P-9",
+        first_name="Jana",
+        last_name="Nováková",
+        notes="not the Jana Nováková of P-1 (jana@kavarna.example)",
     )
-    new, _ = forget_in(namesake, FORGET_JANA, record="contact P-9")
-    assert new.display_name == "Jana Nováková"
-    assert new.notes == f"not the {PSEUDONYM} of P-1"
+    done = rewrite(namesake, FORGET_JANA, record="contact P-9")
+    assert not done.linked
+    assert done.value.display_name == "Jana Nováková"
+    assert done.value.notes == f"not the Jana Nováková of P-1 ({PSEUDONYM}@forgotten.invalid)"
+    assert done.mentions == [PossibleMention("contact P-9", "notes", "name", "Jana Nováková")]
+
+
+def _forget_jana_beside(namesake_id: str) -> Forgetting:
+    return Forgetting(
+        person_id="P-1",
+        person_kind="contact",
+        identifiers=contact_identifiers(JANA, region="CZ"),
+        pseudonym=PSEUDONYM,
+        company="C-1",
+        namesakes=[("contact", namesake_id)],
+        namesake_names=["Jana Nováková"],
+    )
+
+
+def test_a_namesakes_own_ticket_stays_byte_identical_even_in_the_same_company() -> None:
+    forgetting = _forget_jana_beside("B-2")
+    signed = Comment(
+        at=START + timedelta(hours=1), author="contact", by="B-2", body="Printer jammed.\nJana Nováková"
+    )
+    theirs = sample_ticket(
+        "T-7", contact="B-2", company="C-1", subject="Jana Nováková: printer", events=[signed]
+    )
+    done = rewrite(theirs, forgetting, record="ticket T-7")
+    assert done.value is theirs and done.places == [] and not done.linked
+    assert [m.field for m in done.mentions] == ["subject", "events[0].body"]
+
+
+def test_in_her_own_ticket_every_form_goes_but_a_comment_by_a_namesake_stays() -> None:
+    forgetting = _forget_jana_beside("B-2")
+    by_namesake = Comment(at=START + timedelta(hours=2), author="contact", by="B-2", body="Jana Nováková")
+    hers = sample_ticket(
+        "T-8",
+        contact="P-1",
+        description="Volala paní Novákové, předejte Janu Novákovou. J. Nováková, tel. 420601123456, Jana",
+        events=[by_namesake],
+    )
+    done = rewrite(hers, forgetting, record="ticket T-8")
+    assert done.linked
+    assert done.value.description == (
+        f"Volala paní {PSEUDONYM}, předejte {PSEUDONYM}. {PSEUDONYM}, tel. {ERASED_PHONE}, Jana"
+    )
+    assert done.value.comments[0].body == "Jana Nováková", "the namesake's own comment"
+    assert [m.field for m in done.mentions] == ["events[0].body"]
 
 
 def test_an_employee_is_forgotten_with_a_pseudonymous_address_and_leaves_observer_lists() -> None:
@@ -132,8 +187,14 @@ def test_an_employee_is_forgotten_with_a_pseudonymous_address_and_leaves_observe
         f"{PSEUDONYM}@forgotten.invalid",
         None,
     )
-    ticket = sample_ticket(observer_employees=["E-1", "E-2"], description="Petr Malý will call")
+    answer = Comment(at=START + timedelta(hours=1), author="employee", by="E-1", body="Malý here")
+    ticket = sample_ticket(
+        observer_employees=["E-1", "E-2"], description="Petr Malý will call", events=[answer]
+    )
     changed, _ = forget_in(ticket, forgetting, record="ticket T-1")
     assert changed.observer_employees == frozenset({"E-2"})
-    assert changed.description == f"{PSEUDONYM} will call"
+    assert changed.description == f"{PSEUDONYM} will call", "a ticket he wrote in is linked to him"
+    assert changed.comments[0].body == f"{PSEUDONYM} here"
+    elsewhere = sample_ticket("T-2", description="Petr Malý will call")
+    assert forget_in(elsewhere, forgetting, record="ticket T-2")[0] is elsewhere
     assert [getattr(e, "by", None) for e in changed.events] == [getattr(e, "by", None) for e in ticket.events]

@@ -8,9 +8,13 @@ import tracemalloc
 from pathlib import Path
 
 from helpdesk_core import desk_privacy
+from helpdesk_core.model.parties import Contact
+from helpdesk_core.model.ticket import Comment
+from helpdesk_core.privacy.erasure import Forgetting
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.storage import SqliteStore
-from helpdesk_core.testing.contract import FORGET_AT, add_tickets, privacy_sample, sample_ticket
+from helpdesk_core.storage.protocols import TextCell
+from helpdesk_core.testing.contract import FORGET_AT, START, add_tickets, privacy_sample, sample_ticket
 
 
 def _needles(store: SqliteStore) -> list[bytes]:
@@ -97,3 +101,44 @@ def test_memory_stays_flat_as_the_number_of_tickets_grows(tmp_path: Path) -> Non
     small = _peak_while_forgetting(tmp_path / "small.sqlite3", 100)
     large = _peak_while_forgetting(tmp_path / "large.sqlite3", 400)
     assert large < small * 2, (small, large)
+
+
+def test_a_held_tickets_event_rows_count_as_held_not_as_found(tmp_path: Path) -> None:
+    """A hold on T-1 keeps its comments too, and the proof counts them with the
+    hold, not as identifiers left behind."""
+    store = SqliteStore(tmp_path / "desk.sqlite3")
+    try:
+        privacy_sample(store)
+        desk_privacy.place_hold(
+            store, scope="ticket", target="T-1", reason="court case 12/2026", by="dpo", now=FORGET_AT
+        )
+        result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        assert result.proof.clean, result.proof.findings
+        assert result.proof.held >= 3, "the header and the two comments that name her"
+    finally:
+        store.close()
+
+
+def test_the_proof_tells_linked_event_rows_by_their_key() -> None:
+    jana = Contact(id="P-1", first_name="Jana", last_name="Nováková", company="C-1")
+    forgetting = Forgetting(
+        person_id="P-1",
+        person_kind="contact",
+        identifiers=contact_identifiers(jana),
+        pseudonym="forgotten-0123456789",
+        company="C-1",
+        namesakes=[("contact", "P-9")],
+    )
+    by_namesake = Comment(at=START, author="contact", by="P-9", body="Jana Nováková")
+    linked = desk_privacy.LinkedRecords()
+    linked.add_ticket(forgetting, sample_ticket("T-1", events=[by_namesake]), linked=True)
+    linked.add_ticket(forgetting, sample_ticket("T-2", events=[]), linked=True)
+    cells = {
+        "T-1 0": False,  # the memory store keys event rows by ticket and seq: the namesake's comment
+        "T-2 0": True,
+        "T-1": None,  # SQLite and PostgreSQL key them by ticket only: T-1's are not all alike
+        "T-2": True,
+    }
+    for key, expected in cells.items():
+        assert linked.covers(TextCell("ticket_events", key, "document", "")) is expected, key
+    assert linked.covers(TextCell("tickets", "T-1", "header", "")) is True

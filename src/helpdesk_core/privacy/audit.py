@@ -54,6 +54,9 @@ def identifier_hashes(salt: str, identifiers: PersonIdentifiers) -> tuple[str, .
     return tuple(sorted(keyed_hash(salt, form) for form in identifiers.normal_forms()))
 
 
+_KIND_OF_FORM = {"email": "email", "phone": "phone", "id": "external id"}
+
+
 def _salt(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     try:
         ok = isinstance(value, str) and len(bytes.fromhex(value)) >= 8
@@ -100,10 +103,33 @@ class AuditRecord:
     counts: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
     held: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
 
-    def matches(self, identifiers: PersonIdentifiers) -> bool:
-        """True when any of ``identifiers`` hashes to one of this record's hashes."""
+    def matched_by(self, identifiers: PersonIdentifiers) -> tuple[str, ...]:
+        """The kinds (``email``, ``phone``, ``external id``) of the unique
+        identifiers among ``identifiers`` that hash to one of this record's
+        hashes, in that order. A name never counts: namesakes share it (a
+        record written before this rule may hold a name hash; it is read, and
+        only :meth:`name_matches` looks at it)."""
         mine = set(self.identifier_hashes)
-        return any(h in mine for h in identifier_hashes(self.salt, identifiers))
+        kinds = {
+            _KIND_OF_FORM[form.partition(":")[0]]
+            for form in identifiers.unique_forms()
+            if keyed_hash(self.salt, form) in mine
+        }
+        return tuple(k for k in _KIND_OF_FORM.values() if k in kinds)
+
+    def matches(self, identifiers: PersonIdentifiers) -> bool:
+        """True when a unique identifier (e-mail, phone, external id) of
+        ``identifiers`` hashes to one of this record's hashes: the same person.
+        A person who only shares the name is a namesake, not a match."""
+        return bool(self.matched_by(identifiers))
+
+    def name_matches(self, identifiers: PersonIdentifiers) -> bool:
+        """True when a full name of ``identifiers`` hashes to one of this
+        record's hashes — evidence only together with something else (the
+        record's own subject id), never on its own."""
+        mine = set(self.identifier_hashes)
+        names = PersonIdentifiers(names=identifiers.names).normal_forms()
+        return any(keyed_hash(self.salt, form) in mine for form in names)
 
 
 __all__ = [

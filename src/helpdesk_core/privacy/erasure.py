@@ -5,20 +5,29 @@ One walk serves three uses: the plan (every place that would change, with no
 personal value in it), the erasure itself (the rewritten record), and the
 export (the same places with their current values). Because all three read
 :mod:`helpdesk_core.privacy.registry`, they cannot drift apart.
+
+What counts as the person in a text depends on where the text is
+(:class:`~helpdesk_core.privacy.matching.Scope`): their addresses and phone
+numbers everywhere; their name, declined, their surname alone, initials and
+e-mail local parts only in the records linked to them
+(:meth:`Forgetting.linked_ticket`, :meth:`Forgetting.linked_comment`). Name-like
+forms elsewhere are collected as :class:`PossibleMention` s and left unchanged,
+so a namesake's own tickets stay as they are.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
-from helpdesk_core.model.ticket import Attachment, Comment
+from helpdesk_core.model.ticket import Attachment, Comment, Ticket
 from helpdesk_core.privacy.audit import FORGOTTEN_DOMAIN, pseudonymous_email
+from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.identifiers import PersonIdentifiers
-from helpdesk_core.privacy.matching import IdentifierMatcher
+from helpdesk_core.privacy.matching import IdentifierMatcher, Scope
 from helpdesk_core.privacy.registry import (
     MESSAGE_ID_HEADERS,
     PersonalField,
@@ -57,19 +66,83 @@ class Place:
     value: object = None
 
 
+@attrs.frozen
+class PossibleMention:
+    """A form of the person's name found outside the records linked to them
+    (``kind``: ``name``, ``surname``, ``initials`` or ``local_part``; ``text``
+    the form as written), at ``field`` of ``record``. It may be about them or
+    about a namesake, so the erasure leaves it and a person reviews it."""
+
+    record: str
+    field: str
+    kind: str
+    text: str
+
+
+Namesake = tuple[str, str]
+"""A namesake as ``(kind, id)``: ``("contact", "P-7")`` or ``("employee", "E-2")``."""
+
+
+def _namesakes(values: Iterable[Namesake]) -> frozenset[Namesake]:
+    return frozenset(values)
+
+
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class Forgetting:
     """Who is forgotten and what replaces them: their id and kind, their
-    identifiers, and their pseudonym."""
+    identifiers, their pseudonym; their ``company`` (whose tickets are linked
+    to them) and their ``namesakes`` — other people whose names share a form
+    with theirs (``namesake_names`` their full names), whose own tickets and
+    comments are not linked to the person."""
 
     person_id: str
     person_kind: PersonKind
     identifiers: PersonIdentifiers
     pseudonym: str
+    company: str | None = None
+    namesakes: frozenset[Namesake] = attrs.field(default=frozenset(), converter=_namesakes)
+    namesake_names: tuple[str, ...] = attrs.field(default=(), converter=_names)
     matcher: IdentifierMatcher = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "matcher", IdentifierMatcher(self.identifiers))
+        matcher = IdentifierMatcher(self.identifiers, namesakes=self.namesake_names)
+        object.__setattr__(self, "matcher", matcher)
+
+    def linked_ticket(self, ticket: Ticket) -> bool:
+        """True for a ticket linked to the person, where their name is an
+        identifier: they are its contact; or it is their company's, or they
+        wrote a comment in it — unless its contact is a namesake (then it is
+        the namesake's ticket, and only the comments the person wrote in it
+        are linked)."""
+        if self.person_kind == "contact" and ticket.contact == self.person_id:
+            return True
+        if ticket.contact is not None and ("contact", ticket.contact) in self.namesakes:
+            return False
+        if self.company is not None and ticket.company == self.company:
+            return True
+        return any(self.authored(e) for e in ticket.events)
+
+    def linked_comment(self, comment: Comment, *, in_linked_ticket: bool) -> bool:
+        """True for a comment the person wrote, or one in a linked ticket that
+        a namesake did not write."""
+        if self.authored(comment):
+            return True
+        return in_linked_ticket and (comment.author, comment.by) not in self.namesakes
+
+    def linked_record(self, value: object, *, own: bool) -> bool:
+        """Whether the top-level record ``value`` is linked: their own record
+        and consent ledger, a :meth:`linked_ticket`; nothing else (another
+        contact, a company, a contract … are somebody else's)."""
+        if own:
+            return True
+        if isinstance(value, Ticket):
+            return self.linked_ticket(value)
+        own_ledger = isinstance(value, ConsentLedger) and value.id == self.person_id
+        return own_ledger and self.person_kind == "contact"
 
     @property
     def email(self) -> str:
@@ -83,8 +156,9 @@ class Forgetting:
             return ERASED_PHONE
         return self.pseudonym
 
-    def redact(self, text: str) -> str:
-        return self.matcher.replace(text, self.stand_in)[0]
+    def redact(self, text: str, scope: Scope = Scope.LINKED) -> str:
+        """``text`` with the person's identifiers of ``scope`` replaced by their stand-ins."""
+        return self.matcher.replace(text, self.stand_in, scope)[0]
 
     def embeds_address(self, value: str) -> bool:
         """True when a header value such as a Message-ID holds one of the
@@ -105,7 +179,8 @@ class Forgetting:
 
 
 class _Walk:
-    """One walk over one record; collects :class:`Place` s."""
+    """One walk over one record; collects :class:`Place` s and, outside
+    linked records, :class:`PossibleMention` s."""
 
     def __init__(self, mode: Mode, forgetting: Forgetting | None, record: str, keep_values: bool) -> None:
         self.mode = mode
@@ -113,20 +188,25 @@ class _Walk:
         self.record = record
         self.keep_values = keep_values
         self.places: list[Place] = []
+        self.mentions: list[PossibleMention] = []
 
     def note(self, entry: PersonalField, path: str, old: object) -> None:
         self.places.append(
             Place(counted_kind(entry), self.record, path, old if self.keep_values else None)
         )
 
-    def value(self, value: Any, *, own: bool, authored: bool, path: str) -> Any:
+    def value(self, value: Any, *, own: bool, authored: bool, linked: bool, path: str) -> Any:
+        if self.f is not None and isinstance(value, Comment):
+            linked = self.f.linked_comment(value, in_linked_ticket=linked)
         changes: dict[str, Any] = {}
         for entry in fields_of(type(value)):
             if entry.treatment is Treatment.KEPT:
                 continue
             old = getattr(value, entry.name)
             where = f"{path}{entry.name}"
-            new = self.field(entry, old, own=own, authored=authored or self._authored(value), path=where)
+            new = self.field(
+                entry, old, own=own, authored=authored or self._authored(value), linked=linked, path=where
+            )
             if new is not old and new != old:
                 changes[entry.name] = new
         return attrs.evolve(value, **changes) if changes else value
@@ -134,20 +214,23 @@ class _Walk:
     def _authored(self, value: object) -> bool:
         return self.f is not None and self.f.authored(value)
 
-    def field(self, entry: PersonalField, old: Any, *, own: bool, authored: bool, path: str) -> Any:
+    def field(
+        self, entry: PersonalField, old: Any, *, own: bool, authored: bool, linked: bool, path: str
+    ) -> Any:
         t = entry.treatment
         if t is Treatment.NESTED:
-            return self.nested(old, own=own, authored=authored, path=path)
+            return self.nested(old, own=own, authored=authored, linked=linked, path=path)
         if t is Treatment.IDENTITY:
             new = self.identity(entry, old) if own else old
         elif t is Treatment.TEXT:
-            new = self.text(old, own=own)
+            new = self.text(old, own=own, linked=linked, path=path)
         elif t is Treatment.TEXT_TREE:
-            new = old if (self.mode is Mode.ANONYMISE and entry.kept_by_retention) else self.tree(old)
+            kept = self.mode is Mode.ANONYMISE and entry.kept_by_retention
+            new = old if kept else self.tree(old, linked=linked, path=path)
         elif t is Treatment.HEADERS:
-            new = self.headers(old)
+            new = self.headers(old, linked=linked, path=path)
         elif t is Treatment.SENT_FILE:
-            new = self.sent_file(entry, old, authored=authored)
+            new = self.sent_file(entry, old, authored=authored, linked=linked, path=path)
         else:
             new = self.references(entry, old)
         if new != old:
@@ -166,7 +249,7 @@ class _Walk:
             return default.factory()
         return default
 
-    def text(self, old: Any, *, own: bool) -> Any:
+    def text(self, old: Any, *, own: bool, linked: bool, path: str) -> Any:
         if not isinstance(old, str) or not old:
             return old
         if self.mode is Mode.ANONYMISE:
@@ -174,18 +257,24 @@ class _Walk:
         assert self.f is not None
         if own:
             return ""
-        return self.f.redact(old)
+        if linked:
+            return self.f.redact(old, Scope.LINKED)
+        self.mentions += [
+            PossibleMention(self.record, path, hit.kind, old[hit.start : hit.end])
+            for hit in self.f.matcher.possible_mentions(old)
+        ]
+        return self.f.redact(old, Scope.ELSEWHERE)
 
-    def tree(self, old: Any) -> Any:
+    def tree(self, old: Any, *, linked: bool, path: str) -> Any:
         if isinstance(old, str):
-            return self.text(old, own=False)
+            return self.text(old, own=False, linked=linked, path=path)
         if isinstance(old, Mapping):
-            return {k: self.tree(v) for k, v in old.items()}
+            return {k: self.tree(v, linked=linked, path=f"{path}.{k}") for k, v in old.items()}
         if isinstance(old, list | tuple):
-            return type(old)(self.tree(v) for v in old)
+            return type(old)(self.tree(v, linked=linked, path=f"{path}[{n}]") for n, v in enumerate(old))
         return old
 
-    def headers(self, old: Mapping[str, str]) -> Mapping[str, str]:
+    def headers(self, old: Mapping[str, str], *, linked: bool, path: str) -> Mapping[str, str]:
         if not old:
             return old
         if self.mode is Mode.ANONYMISE:
@@ -195,17 +284,19 @@ class _Walk:
         for key, value in old.items():
             if key.lower() in MESSAGE_ID_HEADERS and self.f.embeds_address(value):
                 new[key] = f"<{self.f.pseudonym}@{FORGOTTEN_DOMAIN}>"
+            elif isinstance(value, str):
+                new[key] = self.text(value, own=False, linked=linked, path=f"{path}.{key}")
             else:
-                new[key] = self.f.redact(value) if isinstance(value, str) else value
+                new[key] = value
         return new
 
-    def sent_file(self, entry: PersonalField, old: Any, *, authored: bool) -> Any:
+    def sent_file(self, entry: PersonalField, old: Any, *, authored: bool, linked: bool, path: str) -> Any:
         erase = authored or self.mode is Mode.ANONYMISE
         if entry.name == "sha256":
             return None if erase else old
         if erase:
             return ERASED_FILE
-        return self.text(old, own=False)
+        return self.text(old, own=False, linked=linked, path=path)
 
     def references(self, entry: PersonalField, old: Any) -> Any:
         if self.mode is Mode.ANONYMISE:
@@ -215,11 +306,15 @@ class _Walk:
             return type(old)(i for i in old if i != self.f.person_id)
         return old
 
-    def nested(self, old: Any, *, own: bool, authored: bool, path: str) -> Any:
+    def nested(self, old: Any, *, own: bool, authored: bool, linked: bool, path: str) -> Any:
         items = tuple(old)
         new = tuple(
             self.value(
-                item, own=False, authored=authored and isinstance(item, Attachment), path=f"{path}[{n}]."
+                item,
+                own=False,
+                authored=authored and isinstance(item, Attachment),
+                linked=linked,
+                path=f"{path}[{n}].",
             )
             for n, item in enumerate(items)
         )
@@ -228,15 +323,41 @@ class _Walk:
         return new
 
 
+@attrs.frozen
+class Rewrite:
+    """What forgetting does to one record: the ``value`` after (the record
+    itself when unchanged), the ``places`` that change, the ``mentions`` left
+    for review, and whether the record is ``linked`` to the person."""
+
+    value: Any
+    places: list[Place]
+    mentions: list[PossibleMention]
+    linked: bool
+
+
+def rewrite(
+    value: Any, forgetting: Forgetting, *, record: str, own: bool = False, keep_values: bool = False
+) -> Rewrite:
+    """``value`` with ``forgetting``'s person forgotten: in a linked record
+    (:meth:`Forgetting.linked_record`) every form of their identifiers is
+    replaced, elsewhere their addresses and phone numbers, and the forms of
+    their name are listed as possible mentions. ``own`` marks the person's own
+    contact or employee record (its identity is replaced, its notes cleared);
+    ``keep_values`` keeps the old value of each place (for exports)."""
+    walk = _Walk(Mode.FORGET, forgetting, record, keep_values)
+    linked = forgetting.linked_record(value, own=own)
+    new = walk.value(value, own=own, authored=False, linked=linked, path="")
+    return Rewrite(new, walk.places, walk.mentions, linked)
+
+
 def forget_in(
     value: Any, forgetting: Forgetting, *, record: str, own: bool = False, keep_values: bool = False
 ) -> tuple[Any, list[Place]]:
-    """``value`` with ``forgetting``'s person forgotten, and the places that
-    changed. ``own`` marks the person's own contact or employee record (its
-    identity is replaced, its notes cleared); ``keep_values`` keeps the old value
-    of each place (for exports). An unchanged record comes back as itself."""
-    walk = _Walk(Mode.FORGET, forgetting, record, keep_values)
-    return walk.value(value, own=own, authored=False, path=""), walk.places
+    """:func:`rewrite` without the possible mentions: ``value`` with the
+    person forgotten, and the places that changed. An unchanged record comes
+    back as itself."""
+    done = rewrite(value, forgetting, record=record, own=own, keep_values=keep_values)
+    return done.value, done.places
 
 
 def anonymise(value: Any, *, record: str) -> tuple[Any, list[Place]]:
@@ -244,7 +365,7 @@ def anonymise(value: Any, *, record: str) -> tuple[Any, list[Place]]:
     that changed. Structure, instants and custom attributes are kept, so
     statistics and SLA results stay the same."""
     walk = _Walk(Mode.ANONYMISE, None, record, False)
-    return walk.value(value, own=False, authored=False, path=""), walk.places
+    return walk.value(value, own=False, authored=False, linked=False, path=""), walk.places
 
 
 __all__ = [
@@ -253,8 +374,12 @@ __all__ = [
     "ERASED_PHONE",
     "Forgetting",
     "Mode",
+    "Namesake",
     "PersonKind",
     "Place",
+    "PossibleMention",
+    "Rewrite",
     "anonymise",
     "forget_in",
+    "rewrite",
 ]

@@ -98,11 +98,14 @@ class PersonIdentifiers:
     """Everything that identifies one person in text.
 
     ``names`` are full names as written (a person known by one name has one
-    word); ``emails`` every address; ``phones`` every number; ``others`` plain
-    identifiers matched as whole words (an external id, a portal login).
+    word); ``surnames`` the last names among them, searched alone in the
+    records linked to the person; ``emails`` every address; ``phones`` every
+    number; ``others`` plain identifiers that are hashed, never searched in
+    text (an external id).
     """
 
     names: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    surnames: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     emails: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     phones: tuple[PhoneNumber, ...] = ()
     others: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
@@ -115,6 +118,12 @@ class PersonIdentifiers:
         forms |= {f"phone:{p.normal}" for p in self.phones}
         forms |= {f"id:{o.strip().casefold()}" for o in self.others}
         return tuple(sorted(forms))
+
+    def unique_forms(self) -> tuple[str, ...]:
+        """The normal forms of the identifiers that single out one person —
+        ``email:…``, ``phone:…``, ``id:…`` — sorted: the only ones an audit
+        record may recognise somebody by (a name is shared by namesakes)."""
+        return tuple(f for f in self.normal_forms() if not f.startswith("name:"))
 
     def plain_values(self) -> tuple[str, ...]:
         """Every identifier as written, for tests and the forensic byte scan."""
@@ -140,10 +149,11 @@ def _phones(values: Iterable[str | None], region: str | None) -> tuple[PhoneNumb
 
 
 def contact_identifiers(contact: Contact, *, region: str | None = None) -> PersonIdentifiers:
-    """The identifiers of a contact: full name, e-mail and copy e-mail, phone
-    and mobile, external id. ``region`` reads national phone numbers."""
+    """The identifiers of a contact: full name, surname, e-mail and copy
+    e-mail, phone and mobile, external id. ``region`` reads national phone numbers."""
     return PersonIdentifiers(
         names=[_name(contact.first_name, contact.last_name)],
+        surnames=[contact.last_name.strip()] if contact.first_name.strip() else [],
         emails=[e for e in (contact.email, contact.copy_email) if e],
         phones=_phones((contact.phone, contact.mobile), region),
         others=[contact.external_id] if contact.external_id else [],
@@ -151,9 +161,10 @@ def contact_identifiers(contact: Contact, *, region: str | None = None) -> Perso
 
 
 def employee_identifiers(employee: Employee) -> PersonIdentifiers:
-    """The identifiers of an employee: full name, e-mail, external id."""
+    """The identifiers of an employee: full name, surname, e-mail, external id."""
     return PersonIdentifiers(
         names=[_name(employee.first_name, employee.last_name)],
+        surnames=[employee.last_name.strip()] if employee.first_name.strip() else [],
         emails=[employee.email],
         others=[employee.external_id] if employee.external_id else [],
     )

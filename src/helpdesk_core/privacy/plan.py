@@ -1,5 +1,6 @@
 """A plan of privacy work: every place that would change, counted per kind,
-and what legal holds keep unchanged. Built from a stream of places, so a person
+what legal holds keep unchanged, and how many possible mentions are left for
+a person to review. Built from a stream of places, so a person
 with 70,000 tickets needs memory for the counts only."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from helpdesk_core.privacy.erasure import Place
+from helpdesk_core.privacy.erasure import Place, PossibleMention
 from helpdesk_core.privacy.holds import LegalHold
 
 
@@ -25,11 +26,14 @@ class Held:
 
 @attrs.frozen
 class PlanSummary:
-    """Counts of a plan: places per kind, records touched, and the holds."""
+    """Counts of a plan: places per kind, records touched, the holds, and
+    the possible mentions of the person's name outside the records linked to
+    them (left unchanged)."""
 
     counts: Mapping[str, int]
     records: int
     held: tuple[Held, ...] = ()
+    possible_mentions: int = 0
 
     @property
     def places(self) -> int:
@@ -41,6 +45,11 @@ class PlanSummary:
         out.append(f"{self.places:>8}  places in {self.records} record(s)")
         for held in self.held:
             out.append(f"kept by {held.hold.describe()}: {held.record} ({held.places} place(s))")
+        if self.possible_mentions:
+            out.append(
+                f"{self.possible_mentions:>8}  possible mention(s) of their name in records not linked "
+                "to them: left unchanged (--review lists them)"
+            )
         return out
 
 
@@ -52,6 +61,7 @@ class PlanTally:
         self._records = 0
         self._last: str | None = None
         self._held: list[Held] = []
+        self._mentions = 0
 
     def add(self, places: Iterable[Place]) -> None:
         """Count ``places``; the places of one record come one after another,
@@ -66,8 +76,14 @@ class PlanTally:
         for hold in holds:
             self._held.append(Held(record, hold, places))
 
+    def mention(self, mention: PossibleMention) -> None:
+        """Count a possible mention (left unchanged)."""
+        self._mentions += 1
+
     def summary(self) -> PlanSummary:
-        return PlanSummary(dict(sorted(self._counts.items())), self._records, tuple(self._held))
+        return PlanSummary(
+            dict(sorted(self._counts.items())), self._records, tuple(self._held), self._mentions
+        )
 
 
 __all__ = ["Held", "PlanSummary", "PlanTally"]

@@ -10,7 +10,10 @@ normal form and hashed with the salt: a hash in the record is a hit.
 What this finds is exactly what was hashed: full names of two words as written
 (in either order, any case, a comma between allowed — not without their
 diacritics, not declined), whole e-mail addresses, and phone numbers of 9 to 15
-digits that ``phonenumbers`` reads to the same number.
+digits that ``phonenumbers`` reads to the same number. A full name is an
+identifier of the person only in the records linked to them (a namesake keeps
+their own name), which a later proof no longer knows: the scrub's proof asks
+for addresses and numbers only (``with_names=False``).
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ ANY_PHONE = re.compile(r"(?<![\w+\-.])(?:\+|00)?\(?\d(?:[\s\-./()]{0,2}\d){8,14}
 _WORD = re.compile(r"[\w'’\-]+")
 
 
-def written_identifiers(text: str, *, region: str | None = None) -> PersonIdentifiers:
-    """Every e-mail address, phone number and pair of adjacent words (in both
-    orders) written in ``text``, as identifiers to hash."""
-    words = _WORD.findall(text)
-    names = [f"{a} {b}" for a, b in pairwise(words)] + [f"{b} {a}" for a, b in pairwise(words)]
+def written_identifiers(
+    text: str, *, region: str | None = None, with_names: bool = True
+) -> PersonIdentifiers:
+    """Every e-mail address, phone number and (``with_names``) pair of adjacent
+    words (in both orders) written in ``text``, as identifiers to hash."""
+    names: list[str] = []
+    if with_names:
+        words = _WORD.findall(text)
+        names = [f"{a} {b}" for a, b in pairwise(words)] + [f"{b} {a}" for a, b in pairwise(words)]
     phones = [p for m in ANY_PHONE.finditer(text) if (p := PhoneNumber.parse(m.group(0), region=region))]
     return PersonIdentifiers(names=names, emails=ANY_EMAIL.findall(text), phones=tuple(phones))
 

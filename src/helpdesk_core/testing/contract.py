@@ -755,11 +755,13 @@ class StoreContract:
         with store.unit_of_work() as uow:
             uow.contacts.save(jana, expected_version=stored.version)
             uow.commit()
-        [again] = desk_privacy.replay(store, by="dpo", now=FORGET_AT + timedelta(days=1))
+        plan = desk_privacy.plan_replay(store)
+        assert [(i.id, i.because) for i in plan.items] == [("P-1", ("email", "phone", "external id"))]
+        [again] = desk_privacy.replay(store, plan, by="dpo", now=FORGET_AT + timedelta(days=1))
         assert again.record.pseudonym == first.record.pseudonym
         assert again.proof.clean
         assert store.contacts.get("P-1").value.display_name == first.record.pseudonym
-        assert desk_privacy.replay(store, by="dpo", now=FORGET_AT) == []
+        assert desk_privacy.plan_replay(store).items == ()
 
     def test_consent_ledgers_and_the_audience_survive_the_store(self, store: Store) -> None:
         from helpdesk_core import desk_privacy
