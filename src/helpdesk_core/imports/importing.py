@@ -157,12 +157,14 @@ def import_sources(
     work (committed unless ``dry_run``). ``rejects`` maps a file name to where
     its rejected rows are written in skip-invalid mode."""
     region = check_region(region)
+    # The store is read before and after the unit of work, never inside it: with
+    # a PostgreSQL pool of one connection a read inside would wait for itself.
+    watch = _anyone_forgotten(store)
     with store.unit_of_work() as uow:
         lookups: dict[str, Finder] = {
             name: getattr(uow, name) for name in set(REPOSITORIES.values())
         }
         excluded: dict[tuple[str, int], str] = {}
-        watch = _anyone_forgotten(store)
         while True:
             saving = _Saving(uow, dry_run=dry_run, keep_contacts=watch)
             plan = plan_import(
@@ -175,10 +177,10 @@ def import_sources(
                 raise RowsRejected(plan.problems())
             uow.rollback()
             excluded.update(fresh)
-        forgotten = _forgotten_again(store, saving.contacts)
         if not dry_run:
             saving.flush()
             uow.commit()
+    forgotten = _forgotten_again(store, saving.contacts)
     written: dict[str, Path] = {}
     if skip_invalid and not dry_run and rejects:
         written = _write_rejects(sources, plan, rejects)
