@@ -23,6 +23,7 @@ from helpdesk_cli.report_jobs import (
     range_size,
     ranges,
     registration_window,
+    run_ranges,
 )
 from helpdesk_cli.sla import stored_tickets
 from helpdesk_core.sample import DEMO_CONFIGURATION
@@ -148,7 +149,7 @@ def test_jobs_are_capped_at_the_cpus_and_the_ranges_and_the_report_says_so(
 ) -> None:
     db, config = desk
     started: list[int] = []
-    real = sla_cli.run_ranges
+    real = run_ranges
 
     def counting(job: ReportJob, **kwargs: Any) -> Any:
         started.append(kwargs["jobs"])
