@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
+from helpdesk_core.errors import StorageUnavailable
 from helpdesk_core.model.ticket import Comment
 from helpdesk_core.storage import open_store
 from helpdesk_core.testing.contract import START, add_tickets, sample_ticket
@@ -223,3 +224,29 @@ def test_a_postgres_pool_of_one_connection_imports_and_reports(postgres_url: str
         assert time.monotonic() - started < 10, f"{' '.join(step)} waited for a connection"
     report = invoke(url, *steps[2])
     assert report.stdout.count("\n") == 8
+
+
+def test_a_postgres_pool_of_one_serves_reads_nested_in_a_stream(postgres_url: str) -> None:
+    url = postgres_url.replace("pool_size=2", "pool_size=1")
+    store = open_store(url)
+    try:
+        add_tickets(store, [sample_ticket(f"T-{n}") for n in range(1, 6)])
+        started = time.monotonic()
+        looked_up = [(t.id, store.tickets.count(), store.companies.find("C-1")) for t in store.iter_tickets()]
+        assert [row[:2] for row in looked_up] == [(f"T-{n}", 5) for n in range(1, 6)]
+        # two streams interleaved, the first ending before the second
+        pairs = list(zip(store.iter_tickets(batch_size=2), store.iter_tickets(batch_size=3), strict=True))
+        assert [(a.id, b.id) for a, b in pairs] == [(f"T-{n}", f"T-{n}") for n in range(1, 6)]
+        assert time.monotonic() - started < 5, "a read waited for the pool's only connection"
+        with store.unit_of_work() as uow:  # the connection went back to the pool
+            assert uow.tickets.count() == 5
+        stream = store.iter_tickets()
+        next(stream)
+        with (
+            pytest.raises(StorageUnavailable, match="while a read of the same thread is still open"),
+            store.unit_of_work(),
+        ):
+            pass
+        assert len(list(stream)) == 4  # and the stream goes on
+    finally:
+        store.close()
