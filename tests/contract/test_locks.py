@@ -248,5 +248,9 @@ def test_a_postgres_pool_of_one_serves_reads_nested_in_a_stream(postgres_url: st
         ):
             pass
         assert len(list(stream)) == 4  # and the stream goes on
+        with store.unit_of_work() as uow:
+            uow.tickets.count()
+            with pytest.raises(StorageUnavailable, match="a read was begun while a unit of work"):
+                store.tickets.count()
     finally:
         store.close()

@@ -288,11 +288,24 @@ class PostgresStore(TicketShortcuts, SqlReaders):
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        """A read-only snapshot for one read. A read that begins while another of
-        the same thread is still open (a lookup per ticket while tickets stream
-        past) shares its connection and snapshot instead of taking a second
-        connection from the pool: with ``pool_size=1`` it would wait for itself.
-        The connection goes back when the last of them ends, whichever that is."""
+        """A read-only snapshot for one read, on a connection of its own.
+
+        With ``pool_size=1`` a second connection would wait for the one its own
+        thread holds, so there a read that begins while another of the same
+        thread is still open (a lookup per ticket while tickets stream past)
+        shares that read's connection and snapshot; the connection goes back
+        when the last of them ends, whichever that is. No unit of work can
+        commit in between (see :meth:`unit_of_work`), so the shared snapshot
+        is never older than what the thread wrote. Larger pools keep a
+        snapshot per read."""
+        if self._pool_size != 1:
+            with self._connection() as conn:
+                session = PostgresSession(conn, self._where)
+                session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield session
+            return
+        if getattr(self._local, "writing", False):
+            raise StorageUnavailable(self._nested("a read was begun while a unit of work", "finish writing"))
         shared: _SharedRead | None = getattr(self._local, "read", None)
         if shared is None:
             with ExitStack() as stack:
@@ -310,16 +323,29 @@ class PostgresStore(TicketShortcuts, SqlReaders):
                 self._local.read = None
                 shared.release.close()
 
+    def _nested(self, what: str, advice: str) -> str:
+        return (
+            f"PostgreSQL store {self._where}: {what} of the same thread is still open, and the pool has "
+            f"one connection ({advice} first; this is a helpdesk-core defect)"
+        )
+
     @contextmanager
     def unit_of_work(self) -> Iterator[PostgresUnitOfWork]:
-        if self._pool_size == 1 and getattr(self._local, "read", None) is not None:
-            # It would wait for the one connection, which its own thread holds.
-            raise StorageUnavailable(
-                f"PostgreSQL store {self._where}: a unit of work was begun while a read of the same "
-                "thread is still open (finish reading first; this is a helpdesk-core defect)"
-            )
+        if self._pool_size != 1:
+            with self._connection() as conn:
+                yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+            return
+        # With one connection, anything else this thread begins meanwhile would wait for itself.
+        if getattr(self._local, "read", None) is not None:
+            raise StorageUnavailable(self._nested("a unit of work was begun while a read", "finish reading"))
+        if getattr(self._local, "writing", False):
+            raise StorageUnavailable(self._nested("a unit of work was begun while another", "commit it"))
         with self._connection() as conn:
-            yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+            self._local.writing = True
+            try:
+                yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+            finally:
+                self._local.writing = False
 
     def schema_version(self) -> int:
         return self._version
