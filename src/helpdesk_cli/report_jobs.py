@@ -85,12 +85,44 @@ def shareable(url: str) -> bool:
     return "://" not in url or url.split("://", 1)[0].lower() in _SHARED_SCHEMES
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 def default_jobs(url: str, tickets: int | None) -> int:
     """The CPUs this process may use when the store is shared and holds at least
     :data:`PARALLEL_FROM` tickets; else 1 (one process)."""
     if not shareable(url) or tickets is None or tickets < PARALLEL_FROM:
         return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return available_cpus()
+
+
+@attrs.frozen
+class Workers:
+    """How many worker processes a report runs: what was asked, capped at the
+    CPUs (more processes than CPUs only take turns) and at the ranges of
+    tickets (a worker without a range would only start and stop)."""
+
+    asked: int
+    cpus: int
+    ranges: int
+
+    @property
+    def count(self) -> int:
+        return max(1, min(self.asked, self.cpus, self.ranges))
+
+    def note(self) -> str | None:
+        """What to tell the user when fewer workers run than asked, else None."""
+        if self.count >= self.asked:
+            return None
+        why = []
+        if self.cpus < self.asked:
+            why.append(f"{self.cpus} CPU{'s' if self.cpus != 1 else ''}")
+        if self.ranges < self.asked:
+            why.append(f"{self.ranges} range{'s' if self.ranges != 1 else ''} of tickets")
+        processes = "1 process" if self.count == 1 else f"{self.count} worker processes"
+        return f"--jobs {self.asked}: running {processes} ({', '.join(why)})"
 
 
 def range_size(tickets: int, jobs: int) -> int:
@@ -302,6 +334,8 @@ __all__ = [
     "RangeReport",
     "RegistrationWindow",
     "ReportJob",
+    "Workers",
+    "available_cpus",
     "customer_directory",
     "default_jobs",
     "parallel_available",

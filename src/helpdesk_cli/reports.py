@@ -23,7 +23,9 @@ from helpdesk_cli.sla import (
     progress,
     stored_tickets,
 )
+from helpdesk_core.errors import ValidationError
 from helpdesk_core.reports import Dashboard, dashboard, default_period
+from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -46,7 +48,8 @@ def _day(value: date | datetime | None, zone_of: AppContext) -> date | None:
 @report_group.command("dashboard")
 @click.option("--as-of", callback=instant, help="Count as of this instant (default: now).")
 @click.option("--from", "first", callback=day_or_instant, metavar="DATE",
-              help="First day of the created/resolved table (default: 13 days before the default --to).")
+              help="First day of the created/resolved table (default: 13 days before the default --to; "
+                   f"at most {MAX_DAYS} days before --to).")
 @click.option("--to", "last", callback=day_or_instant, metavar="DATE",
               help="Last day of the created/resolved table (default: the day of --as-of; "
                    "the day before when --as-of is a local midnight).")
@@ -75,6 +78,10 @@ def dashboard_command(
     last_day = _day(last, app) or default_last
     if last_day < first_day:
         raise click.BadParameter("--to is before --from", param_hint="'--to'")
+    try:
+        check_period(first_day, last_day)
+    except ValidationError as error:
+        raise click.BadParameter(str(error), param_hint="'--from' / '--to'") from None
     store = app.existing_store
     with progress(stored_tickets(store), store.tickets.count(), "Dashboard") as tickets:
         board = dashboard(

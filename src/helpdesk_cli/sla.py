@@ -24,6 +24,8 @@ from helpdesk_cli.report_jobs import (
     RangeReport,
     RegistrationWindow,
     ReportJob,
+    Workers,
+    available_cpus,
     default_jobs,
     parallel_available,
     range_size,
@@ -322,10 +324,19 @@ def report(
     if fmt == "xlsx" and output is None:
         emit_rows((), REPORT_COLUMNS, fmt, output)  # refuses, before any work
     held: list[dict[str, Any]] = []  # a table's rows: it is printed whole, at the end
+    bounds: list[RegistrationWindow] = []  # (after, through) of each range
     if jobs > 1 and shareable(store.url) and parallel_available():
-        job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
-        every = range_size(total if total is not None else store.tickets.count(), jobs)
+        every = range_size(total if total is not None else store.tickets.count(), min(jobs, available_cpus()))
         bounds = ranges(store.tickets.positions(every, company=company))
+        workers = Workers(asked=jobs, cpus=available_cpus(), ranges=len(bounds))
+        note = workers.note()
+        if note is not None:
+            click.echo(note, err=True)
+        jobs = workers.count
+    else:
+        jobs = 1  # a private store (memory://) or a platform without fork: one process
+    if jobs > 1:
+        job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
         spool = fmt in ENCODED_FORMATS and output is not None
         parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds, spool=spool)
         with closing(parts), progress(parts, total, "SLA report", size=lambda part: part.tickets) as counted:

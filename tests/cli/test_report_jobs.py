@@ -6,14 +6,25 @@ import gc
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
 
+from helpdesk_cli import sla as sla_cli
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
-from helpdesk_cli.report_jobs import MIN_RANGE, default_jobs, range_size, ranges, registration_window
+from helpdesk_cli.report_jobs import (
+    MIN_RANGE,
+    ReportJob,
+    Workers,
+    default_jobs,
+    range_size,
+    ranges,
+    registration_window,
+    run_ranges,
+)
 from helpdesk_cli.sla import stored_tickets
 from helpdesk_core.sample import DEMO_CONFIGURATION
 from helpdesk_core.storage import open_store
@@ -56,7 +67,7 @@ def test_filters_and_fail_on_breach_hold_across_jobs(desk: tuple[str, Path]) -> 
     one = invoke(db, config, *args, "--jobs", "1")
     three = invoke(db, config, *args, "--jobs", "3")
     assert one.exit_code == three.exit_code == 1
-    assert three.stdout == one.stdout and three.stderr == one.stderr
+    assert three.stdout == one.stdout and _without_note(three.stderr) == one.stderr
     assert one.stdout.count("\n") > 0
 
 
@@ -108,7 +119,7 @@ def test_a_registration_window_gives_the_rows_of_those_tickets_and_reads_no_othe
     one = invoke(db, config, *args, "--jobs", "1")
     three = invoke(db, config, *args, "--jobs", "3")
     assert one.stdout.splitlines() == [rows[ticket] for ticket in inside]
-    assert three.stdout == one.stdout and three.stderr == one.stderr
+    assert three.stdout == one.stdout and _without_note(three.stderr) == one.stderr
 
 
 def test_a_window_includes_its_first_instant_and_excludes_its_end() -> None:
@@ -126,3 +137,51 @@ def test_a_report_in_one_process_leaves_the_garbage_collector_as_it_found_it(des
     result = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--jobs", "1")
     assert result.exit_code == 0 and result.stdout.count("\n") == 650
     assert gc.get_threshold() == thresholds and gc.get_freeze_count() == frozen
+
+
+def _without_note(stderr: str) -> str:
+    """Standard error without the note on capped --jobs (it depends on the CPUs)."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("--jobs "))
+
+
+def test_jobs_are_capped_at_the_cpus_and_the_ranges_and_the_report_says_so(
+    desk: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, config = desk
+    started: list[int] = []
+    real = run_ranges
+
+    def counting(job: ReportJob, **kwargs: Any) -> Any:
+        started.append(kwargs["jobs"])
+        return real(job, **kwargs)
+
+    monkeypatch.setattr(sla_cli, "run_ranges", counting)
+    monkeypatch.setattr(sla_cli, "available_cpus", lambda: 2)
+    args = ["sla", "report", "--as-of", AS_OF, "--format", "jsonl"]
+    many = invoke(db, config, *args, "--jobs", "10000")
+    one = invoke(db, config, *args, "--jobs", "1")
+    assert many.exit_code == 0, many.output
+    assert started == [2], "no more worker processes than CPUs"
+    assert "--jobs 10000: running 2 worker processes (2 CPUs, 7 ranges of tickets)\n" in many.stderr
+    assert many.stdout == one.stdout and _without_note(many.stderr) == one.stderr
+
+
+def test_a_store_of_one_range_is_reported_in_one_process_whatever_jobs_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "demo.toml"
+    config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+    db = str(tmp_path / "small.sqlite3")
+    assert invoke(db, config, "generate", "--tickets", "8", "--days", "30").exit_code == 0
+    monkeypatch.setattr(sla_cli, "run_ranges", lambda *a, **k: pytest.fail("workers started for 8 tickets"))
+    result = invoke(db, config, "sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--jobs", "10000")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 8
+    assert "--jobs 10000: running 1 process (" in result.stderr and "1 range of tickets)" in result.stderr
+
+
+def test_workers_name_what_capped_them() -> None:
+    assert Workers(asked=2, cpus=8, ranges=7).note() is None
+    assert Workers(asked=4, cpus=2, ranges=50).count == 2
+    assert Workers(asked=4, cpus=2, ranges=50).note() == "--jobs 4: running 2 worker processes (2 CPUs)"
+    assert Workers(asked=8, cpus=16, ranges=3).note() == "--jobs 8: running 3 worker processes (3 ranges of tickets)"

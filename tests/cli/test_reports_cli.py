@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from helpdesk_cli import reports as reports_cli
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
+from helpdesk_core.reports.dashboard import MAX_DAYS
 from helpdesk_core.sample import DEMO_CONFIGURATION
 
 AS_OF = "2026-04-08T12:00:00+02:00"
@@ -104,3 +106,34 @@ def test_at_midnight_the_default_period_ends_with_the_day_that_is_over(desk: tup
     one_second_later = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T00:00:01+02:00",
                               "--format", "json")
     assert json.loads(one_second_later.stdout)["days"][-1]["day"] == "2026-04-08"
+
+
+def test_a_dashboard_period_longer_than_a_year_is_refused_before_reading_the_store(
+    desk: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, config = desk
+    monkeypatch.setattr(reports_cli, "dashboard", lambda *a, **k: pytest.fail("the store was read"))
+    result = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--from", "0001-01-01")
+    assert result.exit_code == 2
+    assert "dashboard period 0001-01-01..2026-04-08 has 739,714 days" in result.stderr
+    assert f"at most {MAX_DAYS} days (a year)" in result.stderr
+    result = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--to", "9999-12-31")
+    assert result.exit_code == 2 and "at most 366 days" in result.stderr
+
+
+def test_a_dashboard_of_a_whole_year_is_drawn(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "report", "dashboard", "--as-of", AS_OF, "--from", "2025-04-08",
+                    "--to", "2026-04-08", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["days"]) == MAX_DAYS
+
+
+def test_the_last_and_first_days_of_the_calendar_have_a_dashboard(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    last = invoke(db, config, "report", "dashboard", "--as-of", "9999-12-31T12:00:00Z", "--format", "json")
+    assert last.exit_code == 0, last.output
+    assert json.loads(last.stdout)["days"][-1]["day"] == "9999-12-31"
+    first = invoke(db, config, "report", "dashboard", "--as-of", "0001-01-02T12:00:00Z", "--format", "json")
+    assert first.exit_code == 0, first.output
+    assert [d["day"] for d in json.loads(first.stdout)["days"]] == ["0001-01-01", "0001-01-02"]

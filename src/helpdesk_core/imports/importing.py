@@ -160,12 +160,14 @@ def import_sources(
     region = check_region(region)
     targets = dict(rejects or {}) if skip_invalid and not dry_run else {}
     _check_rejects_targets(sources, targets)
+    # The store is read before and after the unit of work, never inside it: with
+    # a PostgreSQL pool of one connection a read inside would wait for itself.
+    watch = _anyone_forgotten(store)
     with store.unit_of_work() as uow:
         lookups: dict[str, Finder] = {
             name: getattr(uow, name) for name in set(REPOSITORIES.values())
         }
         excluded: dict[tuple[str, int], str] = {}
-        watch = _anyone_forgotten(store)
         while True:
             saving = _Saving(uow, dry_run=dry_run, keep_contacts=watch)
             plan = plan_import(
@@ -178,7 +180,6 @@ def import_sources(
                 raise RowsRejected(plan.problems())
             uow.rollback()
             excluded.update(fresh)
-        forgotten = _forgotten_again(store, saving.contacts)
         written: dict[str, Path] = {}
         if not dry_run:
             saving.flush()
@@ -186,6 +187,7 @@ def import_sources(
             # the store as it was instead of half a story.
             written = _write_rejects(sources, plan, targets) if targets else {}
             uow.commit()
+    forgotten = _forgotten_again(store, saving.contacts)
     report = _report(sources, plan, dry_run=dry_run, rejects=written)
     return attrs.evolve(report, warnings=(*report.warnings, *forgotten))
 

@@ -192,6 +192,180 @@ class Replay(NamedTuple):
         return ((self.ticket.created_at, None),)
 
 
+class ReplayFold:
+    """The fold of :func:`replay` between two events: what the history says so
+    far. ``apply`` takes the next event (in order, none after the instant the
+    fold is read at); ``result(as_of)`` reads it as a :class:`Replay` without
+    changing it, so a caller that needs the clock after every event (how the
+    deadlines moved, in ``explain``) folds the history once instead of once
+    per event."""
+
+    def __init__(
+        self,
+        ticket: Ticket,
+        *,
+        policy: SlaPolicy,
+        graph: KnowsStatuses,
+        customer: CustomerFacts | None = None,
+    ) -> None:
+        self.ticket = ticket
+        self.policy = policy
+        self.graph = graph
+        self.customer = NO_CUSTOMER if customer is None else customer
+        self.kinds = _kinds_of(graph)
+        created = ticket.created_at
+        self.status = ticket.initial_status
+        self.kind = self._kind_of(self.status)
+        self.priority, self.type_ = ticket.initial_priority, ticket.initial_type
+        self.manual: str | None = None
+        self.note = ""
+        self.reselect_on_status = policy.tests_status
+        self.regime = Regime(self.select(), created, ())
+        self.changes: list[RegimeChange] = []
+        self.segments: list[Segment] = []
+        self.counted: list[tuple[datetime, datetime]] = []
+        """Closed stretches in which the resolution clock counted (the open one
+        runs from ``count_start`` while ``kind`` is counted)."""
+        self.seg_start = self.count_start = created
+        self.reacted_at: datetime | None = None
+        done = self.kind is SegmentKind.DONE
+        self.resolved_at: datetime | None = created if done else None
+        self.reaction_regime: Regime | None = None
+        self.resolution_regime: Regime | None = self.regime if done else None
+        self.hand_reaction: HandSetDue | None = None
+        self.hand_resolution: HandSetDue | None = None
+
+    def _kind_of(self, status: str) -> SegmentKind:
+        kinds = self.kinds
+        return kinds.get(status) or kinds.setdefault(status, status_kind(self.graph, status))
+
+    def facts(self) -> dict[str, object]:
+        """The ticket's facts now, as the rule table sees them."""
+        return ticket_facts(
+            type=self.type_,
+            priority=self.priority,
+            status=self.status,
+            channel=self.ticket.channel,
+            company=self.ticket.company,
+            attributes=self.ticket.attributes,
+            registered_at=self.ticket.created_at,
+            customer=self.customer,
+        )
+
+    def select(self) -> Selection:
+        return self.policy.select(
+            self.facts(), customer=self.customer, manual=self.manual, manual_note=self.note
+        )
+
+    def _reselect(self, at: datetime, event: Event) -> None:
+        regime = self.regime
+        selection = self.select()
+        if selection.applied is regime.selection.applied:
+            self.regime = regime._replace(selection=selection)
+            return
+        applied = selection.applied
+        if (
+            applied is not None
+            and applied.terms.on_change is OnChange.KEEP_ELAPSED
+            and regime.selection.applied is not None
+        ):
+            carry = regime.carry
+            if at > regime.start:
+                carry = (*carry, (regime.start, at, regime.selection.applied.calendar))
+            after = Regime(selection, at, carry)
+        else:
+            after = Regime(selection, self.ticket.created_at, ())
+        self.changes.append(RegimeChange(at, regime, after, event))
+        self.regime = after
+
+    def apply(self, event: Event) -> None:
+        """Take the next event of the history into account."""
+        at = event.at
+        if isinstance(event, StatusChange):
+            if event.to == self.status:
+                return
+            if self.reacted_at is None and event.to != self.ticket.initial_status:
+                self.reacted_at, self.reaction_regime = at, self.regime
+            kind = self.kind
+            new_kind = self._kind_of(event.to)
+            if at > self.seg_start:
+                self.segments.append(Segment(self.seg_start, at, kind, self.status))
+            if new_kind is not kind:
+                if kind is SegmentKind.COUNTED and at > self.count_start:
+                    self.counted.append((self.count_start, at))
+                if new_kind is SegmentKind.COUNTED:
+                    self.count_start = at
+                elif new_kind is SegmentKind.DONE:
+                    self.resolved_at, self.resolution_regime = at, self.regime
+                if kind is SegmentKind.DONE:
+                    self.resolved_at = self.resolution_regime = None
+            self.seg_start, self.status, self.kind = at, event.to, new_kind
+            if self.reselect_on_status:
+                self._reselect(at, event)
+        elif isinstance(event, Comment):
+            if self.reacted_at is None and event.public and event.author == "employee":
+                self.reacted_at, self.reaction_regime = at, self.regime
+        elif isinstance(event, PriorityChange):
+            if event.to != self.priority:
+                self.priority = event.to
+                self._reselect(at, event)
+        elif isinstance(event, TypeChange):
+            if event.to != self.type_:
+                self.type_ = event.to
+                self._reselect(at, event)
+        elif isinstance(event, SlaOverride):
+            if event.resolution_due is not None:
+                self.hand_resolution = HandSetDue(event.resolution_due, at, event.by)
+            if event.reaction_due is not None:
+                self.hand_reaction = HandSetDue(event.reaction_due, at, event.by)
+            if event.rule is not None:
+                self.manual = event.rule
+                by = f" by {event.by}" if event.by else ""
+                self.note = f"{by} at {at.isoformat()}"
+                self._reselect(at, event)
+
+    def result(self, as_of: datetime) -> Replay:
+        """The fold read at ``as_of`` (no event after it was applied)."""
+        segments = self.segments
+        kind, status, seg_start = self.kind, self.status, self.seg_start
+        if as_of > seg_start or not segments:
+            segments = [*segments, Segment(seg_start, as_of, kind, status)]
+        counted = self.counted
+        if kind is SegmentKind.COUNTED:
+            counted = [*counted, (self.count_start, as_of)]
+        regime = self.regime
+        ticket, customer, type_, priority = self.ticket, self.customer, self.type_, self.priority
+
+        def facts() -> dict[str, object]:  # only explanations ask
+            return ticket_facts(
+                type=type_,
+                priority=priority,
+                status=status,
+                channel=ticket.channel,
+                company=ticket.company,
+                attributes=ticket.attributes,
+                registered_at=ticket.created_at,
+                customer=customer,
+            )
+
+        return Replay(
+            ticket=self.ticket,
+            as_of=as_of,
+            segments=tuple(segments),
+            counted=tuple(counted),
+            kind=kind,
+            regime=regime,
+            reaction_regime=regime if self.reaction_regime is None else self.reaction_regime,
+            resolution_regime=regime if self.resolution_regime is None else self.resolution_regime,
+            reacted_at=self.reacted_at,
+            resolved_at=self.resolved_at,
+            hand_reaction=self.hand_reaction,
+            hand_resolution=self.hand_resolution,
+            changes=tuple(self.changes),
+            facts=facts,
+        )
+
+
 def replay(
     ticket: Ticket,
     *,
@@ -208,130 +382,12 @@ def replay(
             f"ticket {ticket.id}: as_of {as_of.isoformat()} is before its registration "
             f"at {created.isoformat()}"
         )
-    customer = NO_CUSTOMER if customer is None else customer
-    kinds = _kinds_of(graph)
-    status = ticket.initial_status
-    kind = kinds.get(status) or kinds.setdefault(status, status_kind(graph, status))
-    priority, type_ = ticket.initial_priority, ticket.initial_type
-    manual: str | None = None
-    note = ""
-    reselect_on_status = policy.tests_status
-
-    def facts() -> dict[str, object]:
-        return ticket_facts(
-            type=type_,
-            priority=priority,
-            status=status,
-            channel=ticket.channel,
-            company=ticket.company,
-            attributes=ticket.attributes,
-            registered_at=created,
-            customer=customer,
-        )
-
-    def select(at: datetime) -> Selection:
-        return policy.select(facts(), customer=customer, manual=manual, manual_note=note)
-
-    regime = Regime(select(created), created, ())
-    changes: list[RegimeChange] = []
-
-    def reselect(at: datetime, event: Event) -> Regime:
-        selection = select(at)
-        if selection.applied is regime.selection.applied:
-            return regime._replace(selection=selection)
-        applied = selection.applied
-        if (
-            applied is not None
-            and applied.terms.on_change is OnChange.KEEP_ELAPSED
-            and regime.selection.applied is not None
-        ):
-            carry = regime.carry
-            if at > regime.start:
-                carry = (*carry, (regime.start, at, regime.selection.applied.calendar))
-            after = Regime(selection, at, carry)
-        else:
-            after = Regime(selection, created, ())
-        changes.append(RegimeChange(at, regime, after, event))
-        return after
-
-    segments: list[Segment] = []
-    counted: list[tuple[datetime, datetime]] = []
-    seg_start = count_start = created
-    reacted_at: datetime | None = None
-    resolved_at = created if kind is SegmentKind.DONE else None
-    reaction_regime: Regime | None = None
-    resolution_regime = regime if kind is SegmentKind.DONE else None
-    hand_reaction: HandSetDue | None = None
-    hand_resolution: HandSetDue | None = None
-
+    fold = ReplayFold(ticket, policy=policy, graph=graph, customer=customer)
     for event in ticket.events:
-        at = event.at
-        if at > as_of:
+        if event.at > as_of:
             break
-        if isinstance(event, StatusChange):
-            if event.to == status:
-                continue
-            if reacted_at is None and event.to != ticket.initial_status:
-                reacted_at, reaction_regime = at, regime
-            new_kind = kinds.get(event.to) or kinds.setdefault(
-                event.to, status_kind(graph, event.to)
-            )
-            if at > seg_start:
-                segments.append(Segment(seg_start, at, kind, status))
-            if new_kind is not kind:
-                if kind is SegmentKind.COUNTED and at > count_start:
-                    counted.append((count_start, at))
-                if new_kind is SegmentKind.COUNTED:
-                    count_start = at
-                elif new_kind is SegmentKind.DONE:
-                    resolved_at, resolution_regime = at, regime
-                if kind is SegmentKind.DONE:
-                    resolved_at = resolution_regime = None
-            seg_start, status, kind = at, event.to, new_kind
-            if reselect_on_status:
-                regime = reselect(at, event)
-        elif isinstance(event, Comment):
-            if reacted_at is None and event.public and event.author == "employee":
-                reacted_at, reaction_regime = at, regime
-        elif isinstance(event, PriorityChange):
-            if event.to != priority:
-                priority = event.to
-                regime = reselect(at, event)
-        elif isinstance(event, TypeChange):
-            if event.to != type_:
-                type_ = event.to
-                regime = reselect(at, event)
-        elif isinstance(event, SlaOverride):
-            if event.resolution_due is not None:
-                hand_resolution = HandSetDue(event.resolution_due, at, event.by)
-            if event.reaction_due is not None:
-                hand_reaction = HandSetDue(event.reaction_due, at, event.by)
-            if event.rule is not None:
-                manual = event.rule
-                by = f" by {event.by}" if event.by else ""
-                note = f"{by} at {at.isoformat()}"
-                regime = reselect(at, event)
-
-    if as_of > seg_start or not segments:
-        segments.append(Segment(seg_start, as_of, kind, status))
-    if kind is SegmentKind.COUNTED:
-        counted.append((count_start, as_of))
-    return Replay(
-        ticket=ticket,
-        as_of=as_of,
-        segments=tuple(segments),
-        counted=tuple(counted),
-        kind=kind,
-        regime=regime,
-        reaction_regime=regime if reaction_regime is None else reaction_regime,
-        resolution_regime=regime if resolution_regime is None else resolution_regime,
-        reacted_at=reacted_at,
-        resolved_at=resolved_at,
-        hand_reaction=hand_reaction,
-        hand_resolution=hand_resolution,
-        changes=tuple(changes),
-        facts=facts,
-    )
+        fold.apply(event)
+    return fold.result(as_of)
 
 
 def due_instant(spans: Sequence[Span], pieces: Sequence[Piece], target: timedelta) -> datetime:
@@ -711,6 +767,7 @@ __all__ = [
     "Regime",
     "RegimeChange",
     "Replay",
+    "ReplayFold",
     "Segment",
     "SegmentKind",
     "evaluate",

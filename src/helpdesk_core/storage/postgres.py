@@ -18,8 +18,9 @@ fresh connection for each operation instead. Other query parameters (e.g.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -204,6 +205,15 @@ def _split_url(url: str) -> tuple[str, int, str]:
     return conninfo, pool_size, label
 
 
+class _SharedRead:
+    """The read transaction a thread has open, and how many reads use it."""
+
+    def __init__(self, session: PostgresSession, release: ExitStack) -> None:
+        self.session = session
+        self.release = release
+        self.users = 0
+
+
 class PostgresStore(TicketShortcuts, SqlReaders):
     """Aggregates in a PostgreSQL database; see the module docstring."""
 
@@ -211,6 +221,8 @@ class PostgresStore(TicketShortcuts, SqlReaders):
         self.url = url
         self._conninfo, pool_size, self._where = _split_url(url)
         self._pool = None
+        self._pool_size = pool_size
+        self._local = threading.local()
         try:
             # One direct connection first: an unreachable server fails at once with
             # the driver's reason, instead of a pool retrying (and logging) in the background.
@@ -229,9 +241,12 @@ class PostgresStore(TicketShortcuts, SqlReaders):
                 self._pool.wait(timeout=CONNECT_TIMEOUT)
             with self._connection() as conn:
                 session = PostgresSession(conn, self._where)
-                session.run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
-                self._version = migrations.apply_pending(session, BACKEND, self._where)
-                session.finish(commit=True)
+                self._version = self._recorded_version(session)
+                session.finish(commit=False)
+                if not migrations.is_current(self._version, BACKEND, self._where):
+                    session.run("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+                    self._version = migrations.apply_pending(session, BACKEND, self._where)
+                    session.finish(commit=True)
         except (psycopg.Error, OSError) as error:
             if isinstance(error, StorageUnavailable):
                 self.close()
@@ -244,6 +259,12 @@ class PostgresStore(TicketShortcuts, SqlReaders):
         borrow = self._reading
         SqlReaders.__init__(self, borrow)
         self.tickets = PostgresTicketReader(borrow)
+
+    @staticmethod
+    def _recorded_version(session: PostgresSession) -> int:
+        """The schema version, read without taking any lock (0 for a new schema)."""
+        row = session.one("SELECT to_regclass('schema_version') IS NOT NULL")
+        return migrations.recorded_version(session) if row is not None and row[0] else 0
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Row]]:
@@ -267,15 +288,64 @@ class PostgresStore(TicketShortcuts, SqlReaders):
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with self._connection() as conn:
-            session = PostgresSession(conn, self._where)
-            session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield session
+        """A read-only snapshot for one read, on a connection of its own.
+
+        With ``pool_size=1`` a second connection would wait for the one its own
+        thread holds, so there a read that begins while another of the same
+        thread is still open (a lookup per ticket while tickets stream past)
+        shares that read's connection and snapshot; the connection goes back
+        when the last of them ends, whichever that is. No unit of work can
+        commit in between (see :meth:`unit_of_work`), so the shared snapshot
+        is never older than what the thread wrote. Larger pools keep a
+        snapshot per read."""
+        if self._pool_size != 1:
+            with self._connection() as conn:
+                session = PostgresSession(conn, self._where)
+                session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield session
+            return
+        if getattr(self._local, "writing", False):
+            raise StorageUnavailable(self._nested("a read was begun while a unit of work", "finish writing"))
+        shared: _SharedRead | None = getattr(self._local, "read", None)
+        if shared is None:
+            with ExitStack() as stack:
+                conn = stack.enter_context(self._connection())
+                session = PostgresSession(conn, self._where)
+                session.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                shared = _SharedRead(session, stack.pop_all())
+            self._local.read = shared
+        shared.users += 1
+        try:
+            yield shared.session
+        finally:
+            shared.users -= 1
+            if shared.users == 0:
+                self._local.read = None
+                shared.release.close()
+
+    def _nested(self, what: str, advice: str) -> str:
+        return (
+            f"PostgreSQL store {self._where}: {what} of the same thread is still open, and the pool has "
+            f"one connection ({advice} first; this is a helpdesk-core defect)"
+        )
 
     @contextmanager
     def unit_of_work(self) -> Iterator[PostgresUnitOfWork]:
+        if self._pool_size != 1:
+            with self._connection() as conn:
+                yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+            return
+        # With one connection, anything else this thread begins meanwhile would wait for itself.
+        if getattr(self._local, "read", None) is not None:
+            raise StorageUnavailable(self._nested("a unit of work was begun while a read", "finish reading"))
+        if getattr(self._local, "writing", False):
+            raise StorageUnavailable(self._nested("a unit of work was begun while another", "commit it"))
         with self._connection() as conn:
-            yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+            self._local.writing = True
+            try:
+                yield PostgresUnitOfWork(PostgresSession(conn, self._where))
+            finally:
+                self._local.writing = False
 
     def schema_version(self) -> int:
         return self._version

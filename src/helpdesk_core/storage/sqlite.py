@@ -1,12 +1,14 @@
 """The embedded default store: one SQLite file through the stdlib ``sqlite3``.
 
-Every connection runs in WAL mode (readers never wait for the writer), with
-foreign keys on and a busy timeout, so a second writer waits its turn instead
-of failing. A unit of work is one ``BEGIN IMMEDIATE`` transaction on its own
-connection, begun at its first statement: writers are serialised by SQLite,
-and a version check inside the transaction therefore sees the latest commit.
-Reads outside a unit of work run in a short read transaction each (a consistent
-snapshot per call, per batch while streaming).
+Every connection runs in WAL mode, so readers never wait for the writer: a
+read (and opening an up-to-date store, which only reads its schema version)
+never takes the write lock. A unit of work is one ``BEGIN IMMEDIATE``
+transaction on its own connection, begun at its first statement: writers are
+serialised by SQLite and queue for the write lock for up to ``busy_timeout``
+seconds (ten minutes by default), so concurrent imports run one after the
+other instead of failing; a version check inside the transaction therefore
+sees the latest commit. Reads outside a unit of work run in a short read
+transaction each (a consistent snapshot per call, per batch while streaming).
 
 Connections are kept in a small idle list and reused; they may move between
 threads, but only one thread uses a connection at a time.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,8 +37,14 @@ from helpdesk_core.storage.sql import (
 )
 
 BACKEND = "sqlite"
-BUSY_TIMEOUT = 30.0
-"""Seconds a connection waits for another writer before giving up."""
+BUSY_TIMEOUT = 600.0
+"""Seconds a writer queues for the write lock (held by another writer's
+transaction, in this process or another) before giving up with
+:class:`StorageUnavailable`. Long, because a writer ahead in the queue may be
+an import of 100,000 tickets; readers never wait for a writer at all."""
+_RETRY_PAUSE = 0.05
+"""Seconds between two attempts when SQLite refuses a lock without waiting
+(e.g. two connections switching a new file to WAL at once)."""
 _IDLE_CONNECTIONS = 4
 """Connections kept open for reuse; more are opened when threads need them."""
 
@@ -74,9 +83,20 @@ class SqliteSession:
             raise StorageUnavailable(f"SQLite store {self._where}: {error}") from error
 
 
+def _is_locked(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED (with any extended code): another
+    connection holds a lock this one needs."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class _WriteSession(SqliteSession):
     """A unit of work's session: ``BEGIN IMMEDIATE`` before its first statement
     and again after each commit or rollback."""
+
+    def __init__(self, db: sqlite3.Connection, where: str, timeout: float) -> None:
+        super().__init__(db, where)
+        self._timeout = timeout
 
     def _execute(self, sql: str, params: Sequence[object]) -> sqlite3.Cursor:
         self.begin()
@@ -87,9 +107,26 @@ class _WriteSession(SqliteSession):
         super().run_many(sql, params)
 
     def begin(self) -> None:
-        if not self._db.in_transaction:
+        """Take the write lock: queue behind other writers (SQLite's busy
+        handler waits up to the busy timeout; a refusal without waiting is
+        retried until then)."""
+        if self._db.in_transaction:
+            return
+        deadline = time.monotonic() + self._timeout
+        while True:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if _is_locked(error) and time.monotonic() < deadline:
+                    time.sleep(_RETRY_PAUSE)
+                    continue
+                if _is_locked(error):
+                    raise StorageUnavailable(
+                        f"SQLite store {self._where}: another writer kept the store locked for "
+                        f"{self._timeout:g} s; nothing was written, try again"
+                    ) from error
+                raise StorageUnavailable(f"SQLite store {self._where}: cannot begin: {error}") from error
             except sqlite3.Error as error:
                 raise StorageUnavailable(f"SQLite store {self._where}: cannot begin: {error}") from error
 
@@ -140,33 +177,67 @@ class SqliteStore(TicketShortcuts, SqlReaders):
         self._lock = threading.Lock()
         self._closed = False
         with self._connection() as db:
-            session = _WriteSession(db, self._where)
-            try:
-                self._version = migrations.apply_pending(session, BACKEND, self._where)
-                session.end("COMMIT")
-            finally:
-                session.end("ROLLBACK")
+            self._version = self._recorded_version(db)
+            if not migrations.is_current(self._version, BACKEND, self._where):
+                session = _WriteSession(db, self._where, self._busy_timeout)
+                try:
+                    self._version = migrations.apply_pending(session, BACKEND, self._where)
+                    session.end("COMMIT")
+                finally:
+                    session.end("ROLLBACK")
         borrow = self._reading
         SqlReaders.__init__(self, borrow)
         self.tickets = SqlTicketReader(borrow)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _recorded_version(self, db: sqlite3.Connection) -> int:
+        """The store's schema version, read in a read transaction (0 for a new file)."""
+        session = SqliteSession(db, self._where)
+        session.run("BEGIN")
         try:
-            db = sqlite3.connect(
-                self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
-            )
+            if session.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"):
+                return migrations.recorded_version(session)
+            return 0
+        finally:
+            session.run("COMMIT")
+
+    def _connect(self) -> sqlite3.Connection:
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                return self._configured(
+                    sqlite3.connect(
+                        self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+                    )
+                )
+            except sqlite3.OperationalError as error:
+                # Switching a new file to WAL needs an exclusive lock, which SQLite may
+                # refuse at once (not through the busy handler) when another process
+                # switches it at the same moment: try again, it is over in a moment.
+                if _is_locked(error) and time.monotonic() < deadline:
+                    time.sleep(_RETRY_PAUSE)
+                    continue
+                raise self._unopenable(error) from error
+            except sqlite3.Error as error:
+                raise self._unopenable(error) from error
+
+    def _configured(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA secure_delete=ON")
-            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
-        except sqlite3.Error as error:
-            folder = self.path.parent
-            if not folder.is_dir():  # what SQLite reports as "unable to open database file"
-                raise StorageUnavailable(
-                    f"cannot open SQLite store {self._where}: the folder {str(folder)!r} does not exist"
-                ) from error
-            raise StorageUnavailable(f"cannot open SQLite store {self._where}: {error}") from error
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _unopenable(self, error: sqlite3.Error) -> StorageUnavailable:
+        folder = self.path.parent
+        if not folder.is_dir():  # what SQLite reports as "unable to open database file"
+            return StorageUnavailable(
+                f"cannot open SQLite store {self._where}: the folder {str(folder)!r} does not exist"
+            )
+        return StorageUnavailable(f"cannot open SQLite store {self._where}: {error}")
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -197,7 +268,7 @@ class SqliteStore(TicketShortcuts, SqlReaders):
     @contextmanager
     def unit_of_work(self) -> Iterator[SqliteUnitOfWork]:
         with self._connection() as db:
-            session = _WriteSession(db, self._where)
+            session = _WriteSession(db, self._where, self._busy_timeout)
             uow = SqliteUnitOfWork(session)
             try:
                 yield uow

@@ -66,22 +66,40 @@ def latest(backend: str) -> int:
     return len(migrations(backend))
 
 
+def recorded_version(session: Session) -> int:
+    """The highest migration number ``session``'s store records (0: none yet;
+    the ``schema_version`` table must exist)."""
+    row = session.one("SELECT max(version) FROM schema_version")
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+def is_current(recorded: int, backend: str, where: str) -> bool:
+    """Whether a store at version ``recorded`` needs no migration; refuses one
+    written by a newer helpdesk-core. Checked in a read transaction first, so
+    that opening an up-to-date store never takes the write lock (a reader
+    opening the store while an import writes does not wait for it)."""
+    known = latest(backend)
+    if recorded > known:
+        raise StorageUnavailable(
+            f"the store {where} has schema version {recorded}, newer than this helpdesk-core "
+            f"understands ({known}); upgrade helpdesk-core to open it"
+        )
+    return recorded == known
+
+
 def apply_pending(session: Session, backend: str, where: str) -> int:
     """Bring the schema in ``session`` (already inside a write transaction) up to
-    date; returns the version reached. ``where`` names the store in messages."""
+    date; returns the version reached. ``where`` names the store in messages.
+    The version is read again inside the write transaction: of two processes
+    that found the store behind, the second finds it migrated."""
     session.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = session.one("SELECT max(version) FROM schema_version")
-    current = int(row[0]) if row is not None and row[0] is not None else 0
+    current = recorded_version(session)
     steps = migrations(backend)
-    if current > len(steps):
-        raise StorageUnavailable(
-            f"the store {where} has schema version {current}, newer than this helpdesk-core "
-            f"understands ({len(steps)}); upgrade helpdesk-core to open it"
-        )
+    is_current(current, backend, where)
     for step in steps[current:]:
         step.apply(session)
         session.run("INSERT INTO schema_version (version) VALUES (?)", (step.number,))
     return len(steps)
 
 
-__all__ = ["Migration", "apply_pending", "latest", "migrations"]
+__all__ = ["Migration", "apply_pending", "is_current", "latest", "migrations", "recorded_version"]
