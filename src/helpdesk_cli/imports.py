@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.terminal import shown
 from helpdesk_cli.tickets import import_group
 from helpdesk_core.imports import (
     KINDS,
@@ -56,15 +57,15 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
 
 def _print_report(report: ImportReport) -> None:
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {shown(warning)}", err=True)
     if report.dry_run:
         for row in report.rows:
-            click.echo(row.describe(dry_run=True))
+            click.echo(shown(row.describe(dry_run=True)))
     suffix = " (dry run: nothing stored)" if report.dry_run else ""
     for file in report.files:
-        click.echo(file.summary() + suffix)
+        click.echo(shown(file.summary() + suffix))
         if file.rejects is not None:
-            click.echo(f"{file.file}: rejected rows written to {file.rejects}")
+            click.echo(shown(f"{file.file}: rejected rows written to {file.rejects}"))
 
 
 def _import_command(kind: str) -> click.Command:

@@ -36,6 +36,7 @@ from helpdesk_cli.report_jobs import (
 from helpdesk_cli.report_jobs import (
     customer_directory as customer_directory,
 )
+from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.errors import ConfigError
 from helpdesk_core.model.ticket import Ticket
@@ -223,7 +224,7 @@ def summary_table(
     for key, summary, style in [*((k, s, None) for k, s in groups), ("all", total, "bold")]:
         states = summary.states
         table.add_row(
-            key,
+            cell(key),
             str(summary.tickets),
             *(str(states.get(state, 0)) for state in ("breached", "at_risk", "running", "met", "no_sla")),
             _pct(summary.reaction_compliance).rstrip("%"),
@@ -384,7 +385,7 @@ def _show_summary(tally: GroupedTally, order: Sequence[str]) -> None:
         return
     click.echo(summary_line(total), err=True)
     for key, group in groups:
-        click.echo(f"  {tally.by.value} {key}: {summary_line(group)}", err=True)
+        click.echo(f"  {tally.by.value} {shown(key)}: {summary_line(group)}", err=True)
 
 
 def _merged(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[Any]:
@@ -424,7 +425,7 @@ def explain_ticket(app: AppContext, ticket_id: str, as_of: datetime | None) -> N
     customer = customer_directory(store)(ticket)
     timeline = explain(ticket, policy=policy, graph=config.graph, as_of=as_of or now(), customer=customer)
     for line in timeline.lines():
-        click.echo(line)
+        click.echo(shown(line))
 
 
 @sla_group.command("whatif")
@@ -487,7 +488,7 @@ def lint_rules(app: AppContext) -> None:
     policy = policy_of(app.config)
     findings = lint(policy.table, app.config.catalogs.known_values(), calendars=tuple(policy.calendars))
     for finding in findings:  # each message names its rule itself
-        click.echo(f"{finding.kind}: {finding.message}")
+        click.echo(shown(f"{finding.kind}: {finding.message}"))
     if findings:
         sys.exit(1)
     click.echo("no findings")
