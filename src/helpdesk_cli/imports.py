@@ -18,8 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.output import OutputUnwritable
 from helpdesk_cli.terminal import shown
 from helpdesk_cli.tickets import import_group
+from helpdesk_core.errors import HelpdeskError
 from helpdesk_core.imports import (
     KINDS,
     ImportReport,
@@ -183,12 +185,18 @@ def attach(import_group: click.Group) -> None:
 def export_command(app: AppContext, kind: str, fmt: str, output: Path | None) -> None:
     """Write every KIND record with the columns of its import file, so that the
     export can be edited and imported again."""
+    store = app.existing_store  # a missing store leaves no empty output file behind
     if output is None:
-        export_kind(kind, app.existing_store, sys.stdout, format=fmt)
+        export_kind(kind, store, sys.stdout, format=fmt)
         return
-    with output.open("w", encoding="utf-8", newline="") as out:
-        count = export_kind(kind, app.existing_store, out, format=fmt)
-    click.echo(f"{count} {kind} written to {output}", err=True)
+    try:
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = export_kind(kind, store, out, format=fmt)
+    except HelpdeskError:
+        raise  # the store's own failure (StorageUnavailable is an OSError too), not the file's
+    except OSError as error:
+        raise OutputUnwritable(f"{output}: cannot write the output: {error.strerror or error}") from None
+    click.echo(shown(f"{count} {kind} written to {output}"), err=True)
 
 
 # ``helpdesk import`` is loaded from here (see helpdesk_cli.main.COMMANDS): the

@@ -70,8 +70,21 @@ _PROGRESS_EVERY = 1000
 # -- option values ---------------------------------------------------------------------
 
 
+OPTION_YEARS = range(1900, 3000)
+"""The years a date or instant given as an option may fall in: deadlines,
+periods and days are computed around it, and dates end with the year 9999."""
+
+
+def _within_years(value: str, parsed: date) -> None:
+    if parsed.year not in OPTION_YEARS:
+        raise click.BadParameter(
+            f"{value!r} is outside the years {OPTION_YEARS.start}–{OPTION_YEARS.stop - 1} a date may take"
+        )
+
+
 def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    """An ISO-8601 date-time with an offset; a plain date means its midnight UTC."""
+    """An ISO-8601 date-time with an offset; a plain date means its midnight
+    UTC. Either in :data:`OPTION_YEARS`."""
     if value is None:
         return None
     try:
@@ -80,6 +93,7 @@ def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> da
         raise click.BadParameter(
             f"{value!r} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
         ) from None
+    _within_years(value, parsed)
     if parsed.tzinfo is None:
         if len(value) == 10:
             return parsed.replace(tzinfo=UTC)
@@ -94,9 +108,11 @@ def day_or_instant(ctx: click.Context, param: click.Parameter, value: str | None
         return None
     if len(value) == 10:
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise click.BadParameter(f"{value!r} is not a date (e.g. 2026-03-02)") from None
+        _within_years(value, day)
+        return day
     parsed = instant(ctx, param, value)
     return parsed
 
