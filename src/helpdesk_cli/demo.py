@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.reports import show_dashboard
@@ -26,6 +27,7 @@ from helpdesk_cli.sla import (
     summary_line,
     summary_table,
 )
+from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, parse_configuration
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports import GroupBy, GroupedTally, dashboard, report_lines
@@ -37,25 +39,48 @@ from helpdesk_core.sample import (
     sample_tickets,
 )
 from helpdesk_core.sla import SlaState
-from helpdesk_core.storage import Store, open_store, save_all
+from helpdesk_core.storage import Store, UnitOfWork, open_store, redacted, save_all
 
 pass_app = click.make_pass_decorator(AppContext)
 
 DEMO_FILE = Path("demo.sqlite3")
 BATCH = 2000
-"""Tickets saved per transaction."""
+"""Tickets saved per transaction (by the demo, which builds a file of its own)."""
+MAX_COMPANIES = 100_000
+"""The most companies ``generate`` makes (with their contacts and contracts,
+held in memory at once)."""
 
 
 def save_customers(store: Store, customers: SampleCustomers) -> None:
     """Upsert the sample customers, contracts and staff in one transaction."""
     with store.unit_of_work() as uow:
-        save_all(uow.customer_groups, customers.customer_groups)
-        save_all(uow.companies, customers.companies)
-        save_all(uow.contacts, customers.contacts)
-        save_all(uow.contracts, customers.contracts)
-        save_all(uow.employee_groups, customers.groups)
-        save_all(uow.employees, customers.staff)
+        _add_customers(uow, customers)
         uow.commit()
+
+
+def _add_customers(uow: UnitOfWork, customers: SampleCustomers) -> None:
+    save_all(uow.customer_groups, customers.customer_groups)
+    save_all(uow.companies, customers.companies)
+    save_all(uow.contacts, customers.contacts)
+    save_all(uow.contracts, customers.contracts)
+    save_all(uow.employee_groups, customers.groups)
+    save_all(uow.employees, customers.staff)
+
+
+def save_desk(store: Store, customers: SampleCustomers, tickets: Iterable[Ticket]) -> tuple[int, int]:
+    """Upsert the customers and add ``tickets`` (new ids only) in ONE
+    transaction: a generate that fails half-way (a ticket id already stored,
+    a history that cannot be written) leaves the store as it was. Returns how
+    many tickets and events were stored."""
+    count = events = 0
+    with store.unit_of_work() as uow:
+        _add_customers(uow, customers)
+        for ticket in tickets:
+            uow.tickets.add(ticket)
+            count += 1
+            events += len(ticket.events)
+        uow.commit()
+    return count, events
 
 
 def save_tickets(store: Store, tickets: Iterable[Ticket], *, batch: int = BATCH) -> tuple[int, int]:
@@ -87,21 +112,22 @@ def save_tickets(store: Store, tickets: Iterable[Ticket], *, batch: int = BATCH)
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
 @click.option("--days", type=click.IntRange(min=1), default=365, show_default=True,
               help="Tickets are registered over this many days before --end.")
-@click.option("--companies", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--companies", type=click.IntRange(min=1, max=MAX_COMPANIES), default=200, show_default=True)
 @click.option("--end", callback=instant, help=f"Where the histories end (default {DEMO_END.isoformat()}).")
 @pass_app
 def generate(app: AppContext, count: int, seed: int, days: int, companies: int, end: datetime | None) -> None:
     """Store a deterministic sample desk into --db: companies, contacts,
     contracts, staff and COUNT tickets with varied histories (for benchmarks)."""
     started = time.perf_counter()
-    store = app.store
     customers = sample_customers(seed, companies=companies)
-    save_customers(store, customers)
+    # checked here, before the store is opened: a bad --days or --end writes nothing
     tickets = sample_tickets(seed, count, customers=customers, end=end or DEMO_END, days=days)
-    with progress(tickets, count, "Generating") as shown:
-        stored, events = save_tickets(store, shown)
+    store = app.store
+    with progress(tickets, count, "Generating") as counted:
+        stored, events = save_desk(store, customers, counted)
     click.echo(
-        f"{store.url}: {stored} tickets with {events} events, {len(customers.companies)} companies "
+        f"{shown(redacted(store.url))}: {stored} tickets with {events} events, "
+        f"{len(customers.companies)} companies "
         f"(seed {seed}) in {time.perf_counter() - started:.1f} s"
     )
 
@@ -138,10 +164,11 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
             store, sample_tickets(seed, count, customers=customers, end=DEMO_END, days=120)
         )
         console = Console(width=None if sys.stdout.isatty() else 120)
-        console.print(
-            f"[bold]{path}[/bold]: {len(customers.companies)} companies, {len(customers.contacts)} contacts, "
-            f"{len(customers.contracts)} contracts, {stored} tickets with {events} events (seed {seed})"
-        )
+        console.print(Text.assemble(
+            cell(path, "bold"),
+            f": {len(customers.companies)} companies, {len(customers.contacts)} contacts, "
+            f"{len(customers.contracts)} contracts, {stored} tickets with {events} events (seed {seed})",
+        ))
         example = _show_report(store, config, console)
         board = dashboard(
             stored_tickets(store),
@@ -162,7 +189,7 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
         f"report dashboard --as-of {DEMO_END.isoformat()} --chart dashboard.png",
         f"sla report --as-of {DEMO_END.isoformat()} --format xlsx --output sla.xlsx",
     ):
-        console.print(f"  {prefix} {command}", highlight=False, soft_wrap=True)
+        console.print(cell(f"  {prefix} {command}"), highlight=False, soft_wrap=True)
 
 
 def _demo_configuration_file(path: Path) -> Path:

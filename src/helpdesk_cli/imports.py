@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
+from helpdesk_cli.terminal import shown
 from helpdesk_cli.tickets import import_group
 from helpdesk_core.errors import HelpdeskError
 from helpdesk_core.imports import (
@@ -58,15 +59,15 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
 
 def _print_report(report: ImportReport) -> None:
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {shown(warning)}", err=True)
     if report.dry_run:
         for row in report.rows:
-            click.echo(row.describe(dry_run=True))
+            click.echo(shown(row.describe(dry_run=True)))
     suffix = " (dry run: nothing stored)" if report.dry_run else ""
     for file in report.files:
-        click.echo(file.summary() + suffix)
+        click.echo(shown(file.summary() + suffix))
         if file.rejects is not None:
-            click.echo(f"{file.file}: rejected rows written to {file.rejects}")
+            click.echo(shown(f"{file.file}: rejected rows written to {file.rejects}"))
 
 
 def _import_command(kind: str) -> click.Command:
@@ -194,8 +195,8 @@ def export_command(app: AppContext, kind: str, fmt: str, output: Path | None) ->
     except HelpdeskError:
         raise  # the store's own failure (StorageUnavailable is an OSError too), not the file's
     except OSError as error:
-        raise OutputUnwritable(f"{output}: cannot write the export: {error.strerror or error}") from None
-    click.echo(f"{count} {kind} written to {output}", err=True)
+        raise OutputUnwritable(f"{output}: cannot write the output: {error.strerror or error}") from None
+    click.echo(shown(f"{count} {kind} written to {output}"), err=True)
 
 
 # ``helpdesk import`` is loaded from here (see helpdesk_cli.main.COMMANDS): the

@@ -11,6 +11,7 @@ report 0.99 → 0.75 s).
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ first sentence of its help (what ``helpdesk --help`` lists; a test holds it
 to the command's own)."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class DeskGroup(click.Group):
     """A group that reports :class:`HelpdeskError` as one line, never a
     traceback, and imports each command of :data:`COMMANDS` on first use."""
@@ -87,12 +91,24 @@ class DeskGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument that is not text: bytes that are not UTF-8 reach
+        Python as lone surrogates, which no store and no terminal can take."""
+        for arg in args:
+            if _SURROGATE.search(arg):
+                from helpdesk_cli.terminal import shown
+
+                raise click.UsageError(f"argument '{shown(arg)}' is not valid UTF-8 text", ctx)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except HelpdeskError as error:
+            from helpdesk_cli.terminal import shown
+
             one_line = " ".join(str(error).split())  # a driver's message may span lines
-            click.echo(f"Error: {one_line}", err=True)
+            click.echo(f"Error: {shown(one_line)}", err=True)
             ctx.exit(error.exit_code)
 
 

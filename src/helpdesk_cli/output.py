@@ -31,6 +31,7 @@ from typing import IO, Any
 
 import click
 
+from helpdesk_cli.terminal import cell
 from helpdesk_core.errors import HelpdeskError, ValidationError
 from helpdesk_core.spreadsheets import csv_row_writer, neutralised
 
@@ -131,7 +132,7 @@ def write_rows(
     if local:
         table.caption = f"times in {zone}"
     for row in rows:
-        table.add_row(*(_table_cell(row.get(c), zone if c in local else None) for c in columns))
+        table.add_row(*(cell(_table_cell(row.get(c), zone if c in local else None)) for c in columns))
         count += 1
     Console(file=out, width=None if out.isatty() else _TABLE_WIDTH).print(table)
     return count

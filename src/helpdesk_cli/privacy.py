@@ -12,6 +12,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cattrs
 import click
 
 from helpdesk_cli.context import AppContext
@@ -140,11 +141,45 @@ def audit_command(app: AppContext) -> None:
         click.echo(json.dumps(converter.unstructure(stored.value), ensure_ascii=False))
 
 
+def _audit_records(path: Path) -> list[AuditRecord]:
+    """The records of an audit trail written by ``privacy audit`` (JSON Lines);
+    a file that is not one is refused naming the line and what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{path}: not UTF-8 text (byte {error.start}): not an audit trail") from None
+    except OSError as error:
+        raise ValidationError(f"{path}: cannot read the audit trail: {error.strerror or error}") from None
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        place = f"{path} line {number}"
+        try:
+            data = json.loads(line)
+        except RecursionError:
+            raise ValidationError(f"{place}: nested too deeply to be an audit record") from None
+        except ValueError as error:
+            raise ValidationError(f"{place}: not JSON: {error}") from None
+        if not isinstance(data, dict):
+            kind = type(data).__name__
+            raise ValidationError(f"{place}: expected an audit record (a JSON object), got {kind}")
+        try:
+            records.append(converter.structure(data, AuditRecord))
+        except cattrs.BaseValidationError as error:
+            reasons = "; ".join(cattrs.transform_error(error, path="record"))
+            raise ValidationError(f"{place}: not an audit record: {reasons}") from None
+        except (ValueError, TypeError, KeyError) as error:
+            reason = f"missing {error}" if isinstance(error, KeyError) else str(error)
+            raise ValidationError(f"{place}: not an audit record: {reason}") from None
+    return records
+
+
 @privacy_group.command("replay")
 @click.option(
     "--audit",
     "audit_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An audit trail written by `privacy audit` (default: the store's own).",
 )
 @click.option(
@@ -160,10 +195,7 @@ def replay_command(
     """Forget again everybody the audit trail lists who is back (a restored
     backup): recognised by the keyed hashes of an external id, e-mail or phone
     number, never by a name alone. Prints the plan first and asks."""
-    records = None
-    if audit_file is not None:
-        lines = audit_file.read_text(encoding="utf-8").splitlines()
-        records = [converter.structure(json.loads(line), AuditRecord) for line in lines if line.strip()]
+    records = None if audit_file is None else _audit_records(audit_file)
     plan = desk_privacy.plan_replay(app.existing_store, records=records, region=region)
     click.echo("plan to replay the audit trail:")
     for line in plan.lines():

@@ -38,6 +38,7 @@ from helpdesk_cli.report_jobs import (
 from helpdesk_cli.report_jobs import (
     customer_directory as customer_directory,
 )
+from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.errors import ConfigError
 from helpdesk_core.model.ticket import Ticket
@@ -71,8 +72,21 @@ _PROGRESS_EVERY = 1000
 # -- option values ---------------------------------------------------------------------
 
 
+OPTION_YEARS = range(1900, 3000)
+"""The years a date or instant given as an option may fall in: deadlines,
+periods and days are computed around it, and dates end with the year 9999."""
+
+
+def _within_years(value: str, parsed: date) -> None:
+    if parsed.year not in OPTION_YEARS:
+        raise click.BadParameter(
+            f"{value!r} is outside the years {OPTION_YEARS.start}–{OPTION_YEARS.stop - 1} a date may take"
+        )
+
+
 def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    """An ISO-8601 date-time with an offset; a plain date means its midnight UTC."""
+    """An ISO-8601 date-time with an offset; a plain date means its midnight
+    UTC. Either in :data:`OPTION_YEARS`."""
     if value is None:
         return None
     try:
@@ -81,6 +95,7 @@ def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> da
         raise click.BadParameter(
             f"{value!r} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
         ) from None
+    _within_years(value, parsed)
     if parsed.tzinfo is None:
         if len(value) == 10:
             return parsed.replace(tzinfo=UTC)
@@ -95,9 +110,11 @@ def day_or_instant(ctx: click.Context, param: click.Parameter, value: str | None
         return None
     if len(value) == 10:
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise click.BadParameter(f"{value!r} is not a date (e.g. 2026-03-02)") from None
+        _within_years(value, day)
+        return day
     parsed = instant(ctx, param, value)
     return parsed
 
@@ -225,7 +242,7 @@ def summary_table(
     for key, summary, style in [*((k, s, None) for k, s in groups), ("all", total, "bold")]:
         states = summary.states
         table.add_row(
-            key,
+            cell(key),
             str(summary.tickets),
             *(str(states.get(state, 0)) for state in ("breached", "at_risk", "running", "met", "no_sla")),
             _pct(summary.reaction_compliance).rstrip("%"),
@@ -395,7 +412,7 @@ def _show_summary(tally: GroupedTally, order: Sequence[str]) -> None:
         return
     click.echo(summary_line(total), err=True)
     for key, group in groups:
-        click.echo(f"  {tally.by.value} {key}: {summary_line(group)}", err=True)
+        click.echo(f"  {tally.by.value} {shown(key)}: {summary_line(group)}", err=True)
 
 
 def _merged(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[Any]:
@@ -435,7 +452,7 @@ def explain_ticket(app: AppContext, ticket_id: str, as_of: datetime | None) -> N
     customer = customer_directory(store)(ticket)
     timeline = explain(ticket, policy=policy, graph=config.graph, as_of=as_of or now(), customer=customer)
     for line in timeline.lines():
-        click.echo(line)
+        click.echo(shown(line))
 
 
 @sla_group.command("whatif")
@@ -498,7 +515,7 @@ def lint_rules(app: AppContext) -> None:
     policy = policy_of(app.config)
     findings = lint(policy.table, app.config.catalogs.known_values(), calendars=tuple(policy.calendars))
     for finding in findings:  # each message names its rule itself
-        click.echo(f"{finding.kind}: {finding.message}")
+        click.echo(shown(f"{finding.kind}: {finding.message}"))
     if findings:
         sys.exit(1)
     click.echo("no findings")

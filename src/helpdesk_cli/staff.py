@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.terminal import shown
 from helpdesk_core.desk import deactivate_employee
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -21,4 +22,4 @@ def employee_group() -> None:
 def deactivate(app: AppContext, employee_id: str) -> None:
     """Deactivate an employee; refused while they are responsible for unclosed tickets."""
     employee = deactivate_employee(app.store, employee_id, graph=app.config.graph)
-    click.echo(f"deactivated {employee.id} ({employee.display_name})")
+    click.echo(shown(f"deactivated {employee.id} ({employee.display_name})"))

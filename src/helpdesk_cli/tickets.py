@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.terminal import cell
 from helpdesk_core.desk import import_ticket_histories
 from helpdesk_core.model.ticket import Comment, Event, Ticket
 from helpdesk_core.serialization import ticket_to_json, unstructure
@@ -85,13 +87,13 @@ def show(app: AppContext, ticket_id: str, fmt: str) -> None:
         click.echo(json.dumps(ticket_to_json(ticket), ensure_ascii=False, indent=2))
         return
     console = Console()
-    console.print(f"[bold]{ticket.id}[/bold]  {ticket.subject}")
+    console.print(Text.assemble(cell(ticket.id, "bold"), "  ", cell(ticket.subject)))
     for label, value in _facts(ticket):
-        console.print(f"  {label:<10} {value}", highlight=False)
+        console.print(cell(f"  {label:<10} {value}"))
     table = Table("at", "event", box=None, show_header=False)
     table.add_row(_when(ticket.created_at), "registered")
     for event in ticket.events:
-        table.add_row(_when(event.at), _describe(event))
+        table.add_row(_when(event.at), cell(_describe(event)))
     console.print(table)
 
 
@@ -126,6 +128,7 @@ def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
     for ticket in tickets:
         count += 1
         priority = ticket.priority or "-"
-        table.add_row(ticket.id, _when(ticket.created_at), ticket.status, priority, ticket.subject)
+        shown_row = (ticket.id, _when(ticket.created_at), ticket.status, priority, ticket.subject)
+        table.add_row(*map(cell, shown_row))
     Console().print(table)
     click.echo(f"{count} tickets")

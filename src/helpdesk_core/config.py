@@ -100,6 +100,12 @@ def parse_configuration(text: str, *, source: str = "helpdesk.toml") -> Configur
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    except ValueError as error:  # a number of thousands of digits
+        raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:  # tomli's own limit on nested arrays and inline tables
+        raise ConfigError(
+            f"{source}: not valid TOML: arrays or inline tables nested too deeply"
+        ) from None
     try:
         return configuration_from_mapping(data, source=source)
     except ConfigError as error:

@@ -70,6 +70,7 @@ from helpdesk_core.storage.protocols import (
     Stored,
     TextCell,
 )
+from helpdesk_core.storage.urls import redacted
 
 FINDINGS_KEPT = 100
 """Findings of a proof listed by place; more are only counted."""
@@ -110,7 +111,9 @@ def privacy_store(store: Store) -> PrivacyStore:
     """``store`` as a store that can forget; :class:`ValidationError` when its
     backend cannot (a third-party backend without the privacy tables)."""
     if not all(hasattr(store, n) for n in ("audit_records", "scan_text", "scrub")):
-        raise ValidationError(f"the store {store.url} cannot forget: its backend has no privacy tables")
+        raise ValidationError(
+            f"the store {redacted(store.url)} cannot forget: its backend has no privacy tables"
+        )
     return cast(PrivacyStore, store)
 
 

@@ -278,6 +278,28 @@ def _ticket(
     )
 
 
+LATEST_END = datetime(9998, 1, 1, tzinfo=UTC)
+"""The latest end of the sample histories: a history runs on past its end
+(and is cut there) by weeks at most, and instants stop at the year 9999."""
+EARLIEST_START = datetime(2, 1, 1, tzinfo=UTC)
+"""The earliest registration of a sample ticket (instants start at the year 1)."""
+
+
+def check_period(end: datetime, days: int) -> None:
+    """Refuse a sample period that instants cannot hold: ``end`` (aware) after
+    :data:`LATEST_END`, or ``days`` < 1 or reaching before :data:`EARLIEST_START`."""
+    require_aware(end, "end")
+    if end > LATEST_END:
+        raise ValidationError(f"end: {end.isoformat()} is after {LATEST_END.date().isoformat()}")
+    if days < 1:
+        raise ValidationError(f"days: expected at least 1 day, got {days}")
+    most = (end - EARLIEST_START).days
+    if days > most:
+        raise ValidationError(
+            f"days: {days} days before {end.isoformat()} reach before the year 2; at most {most}"
+        )
+
+
 def sample_tickets(
     seed: int,
     count: int,
@@ -293,10 +315,27 @@ def sample_tickets(
     help desk numbers them (so a store fills in registration order, as a real
     one does). Draws ``first`` … ``first + count - 1`` are made first (their
     registration instants only: ≈ 10 µs and a few dozen bytes each), sorted,
-    and the n-th registered becomes ``T-<first + n>``."""
+    and the n-th registered becomes ``T-<first + n>``.
+
+    The arguments are checked when this is called, before the first ticket is
+    asked for (:func:`check_period`), so a caller can refuse them before it
+    stores anything."""
     if count < 0:
         raise ValidationError(f"sample_tickets.count: expected a number of tickets >= 0, got {count!r}")
-    require_aware(end, "end")
+    check_period(end, days)
+    return _sample_tickets(seed, count, customers=customers, end=end, days=days, first=first, graph=graph)
+
+
+def _sample_tickets(
+    seed: int,
+    count: int,
+    *,
+    customers: SampleCustomers,
+    end: datetime,
+    days: int,
+    first: int,
+    graph: TransitionGraph,
+) -> Iterator[Ticket]:
     draws = range(first, first + count)
     registered = array("q", (
         int(_registration(seed, draw, customers, end, days)[4].timestamp()) for draw in draws
@@ -306,4 +345,13 @@ def sample_tickets(
         yield sample_ticket(seed, number, customers=customers, end=end, days=days, graph=graph, draw=draw)
 
 
-__all__ = ["CHANNELS", "PRIORITIES", "TYPES", "sample_ticket", "sample_tickets"]
+__all__ = [
+    "CHANNELS",
+    "EARLIEST_START",
+    "LATEST_END",
+    "PRIORITIES",
+    "TYPES",
+    "check_period",
+    "sample_ticket",
+    "sample_tickets",
+]

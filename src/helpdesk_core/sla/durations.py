@@ -16,6 +16,10 @@ from helpdesk_core.errors import ConfigError
 
 _DURATION: Final = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?$")
 _HINT: Final = "write e.g. '30m', '4h', '1h30m' or minutes"
+MAX_DURATION: Final = timedelta(hours=100_000)
+"""The longest duration a configuration may give (about 11 years of real
+time; years more of working time): longer ones are typos, and instants that
+far away leave the range dates can hold."""
 
 
 def parse_duration(value: object, *, path: str) -> timedelta:
@@ -30,20 +34,36 @@ def parse_duration(value: object, *, path: str) -> timedelta:
     if isinstance(value, int):
         if value < 0:
             raise ConfigError(f"{path}: {value} minutes is negative; a target cannot be negative")
-        return timedelta(minutes=value)
+        return _bounded(value, value, path)
     if not isinstance(value, str):
         raise ConfigError(f"{path}: {value!r} is not a duration ({_HINT})")
     text = value.strip().lower().replace(" ", "")
     match = _DURATION.match(text)
     if text and match is not None:
-        hours, minutes = match.groups()
-        return timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+        hours, minutes = (_whole(part) for part in match.groups())
+        return _bounded(hours * 60 + minutes, value, path)
     if re.search(r"\d\s*d", text):
         raise ConfigError(
             f"{path}: {value!r} uses days; there is no day unit because a working day "
             "differs from calendar to calendar: write hours (e.g. '8h' for one 09:00-17:00 day)"
         )
     raise ConfigError(f"{path}: {value!r} is not a duration ({_HINT})")
+
+
+def _whole(digits: str | None) -> int:
+    """The number written as ``digits``; one over any duration's when it has
+    more than 12 digits (Python refuses to read numbers of thousands)."""
+    significant = (digits or "").lstrip("0") or "0"
+    return int(significant) if len(significant) <= 12 else 10**12
+
+
+def _bounded(minutes: int, written: object, path: str) -> timedelta:
+    if minutes > MAX_DURATION // timedelta(minutes=1):
+        shown = written if len(str(written)) <= 40 else f"{str(written)[:40]}…"
+        raise ConfigError(
+            f"{path}: {shown!r} is longer than the longest duration, {format_duration(MAX_DURATION)}"
+        )
+    return timedelta(minutes=minutes)
 
 
 def format_duration(value: timedelta) -> str:
@@ -64,4 +84,4 @@ def format_duration(value: timedelta) -> str:
     return sign + "".join(parts)
 
 
-__all__ = ["format_duration", "parse_duration"]
+__all__ = ["MAX_DURATION", "format_duration", "parse_duration"]

@@ -31,6 +31,7 @@ from helpdesk_core.storage.protocols import (
     save_all,
 )
 from helpdesk_core.storage.sqlite import SqliteStore
+from helpdesk_core.storage.urls import redacted, split_server_url
 
 ENTRY_POINT_GROUP = "helpdesk_core.storage"
 """Where third-party backends register their opener, named by URL scheme."""
@@ -57,18 +58,24 @@ def open_store(url: str) -> Store:
 
     Pending schema migrations are applied on open; a store written by a newer
     helpdesk-core raises :class:`StorageUnavailable` naming both versions.
+    A malformed URL raises :class:`ValidationError`; no message shows the
+    URL's password (see :func:`~helpdesk_core.storage.urls.redacted`).
     """
+    if not url.strip():
+        raise ValidationError("store URL is empty: give a file path, sqlite:///PATH, postgresql://… or memory://")
     if "://" not in url:
         return SqliteStore(url)
     scheme = url.split("://", 1)[0].lower()
     if scheme == "sqlite" and not url.startswith("sqlite:///"):
-        raise ValidationError(f"SQLite store URL {url!r}: expected sqlite:///PATH")
+        raise ValidationError(f"SQLite store URL {redacted(url)!r}: expected sqlite:///PATH")
+    if scheme in ("postgresql", "postgres"):
+        split_server_url(url)
     opener = _BUILT_IN.get(scheme)
     if opener is None:
         found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == scheme]
         if not found:
             raise ValidationError(
-                f"unknown store URL scheme {scheme!r} in {url!r} (expected memory://, "
+                f"unknown store URL scheme {scheme!r} in {redacted(url)!r} (expected memory://, "
                 f"sqlite:///PATH, postgresql://… or a backend registered under the entry-point "
                 f"group {ENTRY_POINT_GROUP!r})"
             )
@@ -97,5 +104,6 @@ __all__ = [
     "UnitOfWork",
     "Writer",
     "open_store",
+    "redacted",
     "save_all",
 ]
