@@ -16,6 +16,7 @@ import cattrs
 import click
 
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.terminal import shown
 from helpdesk_core import desk_privacy
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.privacy.audit import AuditRecord
@@ -33,6 +34,12 @@ _REGION = click.option(
 _BY = click.option("--by", default=None, help="Who does this, for the audit trail (default: the OS user).")
 
 
+def _say(text: object) -> None:
+    """One line to a person: stored text (names, reasons, sources) shown
+    escaped, never obeyed by the terminal (JSON and CSV output keep it exact)."""
+    click.echo(shown(text))
+
+
 def _now() -> datetime:
     return datetime.now(tz=UTC)
 
@@ -48,23 +55,23 @@ def privacy_group() -> None:
 
 def _print_result(result: desk_privacy.ForgetResult) -> None:
     for line in result.summary.lines():
-        click.echo(line)
-    click.echo(f"audit record {result.record.id}: pseudonym {result.record.pseudonym}")
+        _say(line)
+    _say(f"audit record {result.record.id}: pseudonym {result.record.pseudonym}")
     if result.sent_files:
-        click.echo(
+        _say(
             f"{len(result.sent_files)} file(s) they sent: delete these sha256 digests from the file store:"
         )
         for digest in result.sent_files:
-            click.echo(f"  {digest}")
+            _say(f"  {digest}")
     _print_proof(result.scrubbed, result.proof)
 
 
 def _print_proof(scrubbed: str, proof: desk_privacy.Proof) -> None:
-    click.echo(scrubbed)
+    _say(scrubbed)
     for line in proof.lines():
-        click.echo(line)
+        _say(line)
     for finding in proof.findings:
-        click.echo(f"  found {finding.kind} in {finding.table} {finding.key} {finding.column}")
+        _say(f"  found {finding.kind} in {finding.table} {finding.key} {finding.column}")
 
 
 @privacy_group.command("forget")
@@ -87,21 +94,21 @@ def forget_command(
     print the plan, ask, erase in one transaction, scrub the files, and print
     the proof: what was searched where, and what was found."""
     plan = desk_privacy.summarise(desk_privacy.plan_forget(app.existing_store, contact, region=region))
-    click.echo(f"plan to forget contact {contact}:")
+    _say(f"plan to forget contact {contact}:")
     for line in plan.lines():
-        click.echo(line)
+        _say(line)
     if review:
-        click.echo(f"possible mentions, left unchanged ({plan.possible_mentions}):")
+        _say(f"possible mentions, left unchanged ({plan.possible_mentions}):")
         for mention in desk_privacy.review_forget(app.existing_store, contact, region=region):
             kind = mention.kind.replace("_", " ")
-            click.echo(f"  {mention.record} {mention.field}: {mention.text!r} ({kind})")
+            _say(f"  {mention.record} {mention.field}: {mention.text!r} ({kind})")
     if dry_run:
-        click.echo("dry run: nothing changed")
+        _say("dry run: nothing changed")
         return
     if not yes:
         click.confirm(f"Forget contact {contact}? This cannot be undone", abort=True)
     result = desk_privacy.forget_contact(app.existing_store, contact, by=_who(by), now=_now(), region=region)
-    click.echo(f"forgot contact {contact}:")
+    _say(f"forgot contact {contact}:")
     _print_result(result)
     if not result.proof.scrubbed:
         raise click.exceptions.Exit(1)
@@ -197,20 +204,20 @@ def replay_command(
     number, never by a name alone. Prints the plan first and asks."""
     records = None if audit_file is None else _audit_records(audit_file)
     plan = desk_privacy.plan_replay(app.existing_store, records=records, region=region)
-    click.echo("plan to replay the audit trail:")
+    _say("plan to replay the audit trail:")
     for line in plan.lines():
-        click.echo(line)
+        _say(line)
     if dry_run:
-        click.echo("dry run: nothing changed")
+        _say("dry run: nothing changed")
         return
     if not plan.items:
         return
     if not yes:
         click.confirm(f"Forget {len(plan.items)} person(s) again? This cannot be undone", abort=True)
     results = desk_privacy.replay(app.existing_store, plan, by=_who(by), now=_now())
-    click.echo(f"replayed {len(results)} erasure(s)")
+    _say(f"replayed {len(results)} erasure(s)")
     for result in results:
-        click.echo(f"{result.record.subject}: {result.proof.describe()}")
+        _say(f"{result.record.subject}: {result.proof.describe()}")
     if not all(r.proof.scrubbed for r in results):
         raise click.exceptions.Exit(1)
 
@@ -227,10 +234,10 @@ def scrub_command(app: AppContext, region: str, by: str | None) -> None:
     result = desk_privacy.finish_scrub(app.existing_store, by=_who(by), now=_now(), region=region)
     waiting = f"{len(result.finished)} erasure(s) were waiting for their physical scrub"
     if not result.finished:
-        click.echo(f"{waiting}: nothing to prove")
-        click.echo(result.scrubbed)
+        _say(f"{waiting}: nothing to prove")
+        _say(result.scrubbed)
     else:
-        click.echo(f"{waiting}: {', '.join(r.id for r in result.finished)} (searched by keyed hash)")
+        _say(f"{waiting}: {', '.join(r.id for r in result.finished)} (searched by keyed hash)")
         _print_proof(result.scrubbed, result.proof)
     if not result.proof.scrubbed:
         raise click.exceptions.Exit(1)
@@ -252,7 +259,7 @@ def hold_add(app: AppContext, scope: str, target: str, reason: str, by: str | No
     hold = desk_privacy.place_hold(
         app.existing_store, scope=scope, target=target, reason=reason, by=_who(by), now=_now()
     )
-    click.echo(f"placed {hold.describe()}")
+    _say(f"placed {hold.describe()}")
 
 
 @hold_group.command("release")
@@ -261,7 +268,7 @@ def hold_add(app: AppContext, scope: str, target: str, reason: str, by: str | No
 def hold_release(app: AppContext, hold_id: str) -> None:
     """Release the hold HOLD_ID."""
     hold = desk_privacy.release_hold(app.existing_store, hold_id, now=_now())
-    click.echo(f"released {hold.describe()}")
+    _say(f"released {hold.describe()}")
 
 
 @hold_group.command("list")
@@ -273,7 +280,7 @@ def hold_list(app: AppContext, released: bool) -> None:
         state = (
             "" if hold.in_force else f" (released {hold.released_at.isoformat() if hold.released_at else ''})"
         )
-        click.echo(f"{hold.describe()}{state}")
+        _say(f"{hold.describe()}{state}")
 
 
 @privacy_group.command("retention")
@@ -308,21 +315,21 @@ def retention_command(
         app.existing_store, rules, by=_who(by), now=_now(), is_closed=is_closed, dry_run=dry_run
     )
     for rule in rules:
-        click.echo(f"rule: {rule.describe()}")
+        _say(f"rule: {rule.describe()}")
     verb = "would act on" if dry_run else "acted on"
-    click.echo(
+    _say(
         f"{verb} {sum(1 for i in result.done if i.what == 'ticket')} ticket(s), "
         f"{sum(1 for i in result.done if i.what == 'contract')} contract(s)"
     )
     for item in result.held:
         for hold in item.holds:
-            click.echo(f"kept {item.what} {item.id} by {hold.describe()}")
+            _say(f"kept {item.what} {item.id} by {hold.describe()}")
     if dry_run:
-        click.echo("dry run: nothing changed")
+        _say("dry run: nothing changed")
         return
-    click.echo(f"proof: {result.left_after} item(s) left to do after the run")
+    _say(f"proof: {result.left_after} item(s) left to do after the run")
     if result.scrub_pending:
-        click.echo(
+        _say(
             f"physical scrub NOT complete for {', '.join(result.scrub_pending)}: run `helpdesk privacy scrub`"
         )
     if not result.clean:
@@ -346,7 +353,7 @@ def _change(purpose: str, opted_in: bool, source: str) -> ConsentChange:
 def consent_opt_in(app: AppContext, contact: str, purpose: str, source: str) -> None:
     """Record that CONTACT agreed to PURPOSE (e.g. newsletter)."""
     desk_privacy.record_consent(app.existing_store, contact, _change(purpose, True, source))
-    click.echo(f"{contact}: opted in to {purpose}")
+    _say(f"{contact}: opted in to {purpose}")
 
 
 @consent_group.command("opt-out")
@@ -357,7 +364,7 @@ def consent_opt_in(app: AppContext, contact: str, purpose: str, source: str) -> 
 def consent_opt_out(app: AppContext, contact: str, purpose: str, source: str) -> None:
     """Record that CONTACT refused PURPOSE."""
     desk_privacy.record_consent(app.existing_store, contact, _change(purpose, False, source))
-    click.echo(f"{contact}: opted out of {purpose}")
+    _say(f"{contact}: opted out of {purpose}")
 
 
 @consent_group.command("history")
@@ -368,7 +375,7 @@ def consent_history(app: AppContext, contact: str) -> None:
     for change in desk_privacy.consent_history(app.existing_store, contact).changes:
         verb = "opted in to" if change.opted_in else "opted out of"
         source = f" ({change.source})" if change.source else ""
-        click.echo(f"{change.at.isoformat()} {verb} {change.purpose}{source}")
+        _say(f"{change.at.isoformat()} {verb} {change.purpose}{source}")
 
 
 @consent_group.command("audience")

@@ -327,3 +327,12 @@ def test_replay_forgets_the_same_person_again_and_never_a_namesake(db: Path, tmp
     assert "replayed 1 erasure(s)" in done.output
     assert _jana(backup).startswith("forgotten-")
     assert _documents(backup, "T-20", "T-21", "B-2", "P-3") == before
+
+
+def test_stored_text_in_privacy_output_is_shown_escaped_not_obeyed(db: Path) -> None:
+    reason = "case \x1b[2J\x1b[31m12\x07 \u202eevil"
+    placed = run(db, "hold", "add", "contact", "P-1", "--reason", reason, "--by", "dpo")
+    assert placed.exit_code == 0, placed.output
+    listed = run(db, "hold", "list").output
+    assert "\x1b" not in listed and "\x07" not in listed and "\u202e" not in listed
+    assert "case \\x1b[2J\\x1b[31m12\\x07 \\u202eevil" in listed

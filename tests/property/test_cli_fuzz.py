@@ -1,12 +1,11 @@
-"""The CLI under bad input (issue 12, item 10): every case of the CLI's own
-area — option values, ``generate``, store URLs, the configuration, the
-``--audit`` file and stored text shown on a terminal — ends as ``ok`` or a
-clean error: no traceback, no hang, no store changed by a failed command, no
+"""The CLI under bad input (issue 12, item 10): every case — option values,
+``generate``, store URLs, the configuration, the ``--audit`` file, stored text
+shown on a terminal, and import files (CSV and JSON Lines) — ends as ``ok`` or
+a clean error: no traceback, no hang, no store changed by a failed command, no
 silent coercion, no control character reaching the terminal raw.
 
-The import files' families (``import_csv``, ``import_jsonl``) are run by the
-script ``tests/property/cli_fuzz.py`` for the figures; they join this test
-once the importers' fixes of issue 12 are merged (``AREAS["imports"]``).
+The script ``tests/property/cli_fuzz.py`` runs the same families for the
+figures per outcome class.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ def template() -> Iterator[Path]:
 @pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
-@given(case=cases(AREAS["cli"]))
+@given(case=cases((*AREAS["cli"], *AREAS["imports"])))
 def test_bad_input_to_the_cli_ends_in_a_clean_error_or_success(template: Path, case: Case) -> None:
     outcome = run_case(case, template)
     assert not outcome.classes & DEFECTS, outcome.describe()
