@@ -232,7 +232,7 @@ def test_an_export_into_a_missing_folder_is_refused_in_one_line(tmp_path: Path) 
     target = tmp_path / "nonexistent" / "x.csv"
     result = run(tmp_path, "export", "companies", "--output", str(target))
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {target}: cannot write the export: No such file or directory\n"
+    assert result.stderr == f"Error: {target}: cannot write the output: No such file or directory\n"
 
 
 def test_an_export_of_a_missing_store_makes_no_file(tmp_path: Path) -> None:
