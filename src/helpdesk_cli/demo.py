@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.invocation import invoked_as, shown_path
 from helpdesk_cli.reports import show_dashboard
 from helpdesk_cli.sla import (
     customer_directory,
@@ -146,7 +147,10 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
 
     Uses --config when given, else the demo configuration: examples/demo.toml
     when run in a checkout, otherwise written beside the file, for the
-    commands it suggests next.
+    commands it suggests next. The desk goes to --path, never to the --db
+    store (the demo replaces its file); the suggested commands name both
+    files and run as printed from the current folder (as .venv/bin/helpdesk
+    when that is the helpdesk running and not the one on the PATH).
     """
     if app.config_path is not None:
         config = app.config
@@ -181,7 +185,7 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
         show_dashboard(board, console)
     finally:
         store.close()
-    prefix = f"helpdesk --db {path} --config {config_file}"
+    prefix = f"{invoked_as()} --db {shown_path(path)} --config {shown_path(config_file)}"
     console.print("Try next:", style="bold")
     for command in (
         f"sla report --as-of {DEMO_END.isoformat()} --group-by company --state breached",

@@ -310,7 +310,7 @@ def report(
     fail_on_breach: bool,
     jobs: int | None,
 ) -> None:
-    """One SLA row per ticket (the columns of FORMATS.md), then a summary on
+    """One SLA row per ticket (the columns of docs/formats.md), then a summary on
     standard error: counts by state and compliance, per group with --group-by.
 
     Dates (--from, --to) are days of the desk's home zone, the zone of the

@@ -28,12 +28,19 @@ def import_group() -> None:
 @import_group.command("tickets")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count, store nothing.")
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the good lines; name each bad one on stderr."
+)
 @pass_app
-def import_tickets(app: AppContext, file: Path, dry_run: bool) -> None:
-    """Import ticket histories from a JSON Lines FILE, all or nothing.
+def import_tickets(app: AppContext, file: Path, dry_run: bool, skip_invalid: bool) -> None:
+    """Import ticket histories from a JSON Lines FILE, all or nothing unless
+    --skip-invalid.
 
     Every history is replayed through the status workflow; a history that could
     not have happened is refused with its line number, and nothing is stored.
+    The company, contact, assignee and comment authors a ticket names must be
+    in the store: import the customer base and the staff first
+    (helpdesk import --bundle).
     Histories are append-only: a stored ticket is left unchanged by an older
     copy, gets the new events of a longer one, and a copy that differs from it
     is refused.
@@ -46,12 +53,16 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool) -> None:
         policy=config.automation,
         catalogs=config.catalogs,
         dry_run=dry_run,
+        skip_invalid=skip_invalid,
     )
+    for reason in summary.skipped:
+        click.echo(f"Skipped: {reason}", err=True)
     verb = "would import" if dry_run else "imported"
     events = f" ({summary.events_appended} events)" if summary.appended else ""
+    skipped = f", {len(summary.skipped)} skipped" if skip_invalid else ""
     click.echo(
         f"{verb} {file}: {summary.created} created, {summary.appended} appended{events}, "
-        f"{summary.unchanged} unchanged"
+        f"{summary.unchanged} unchanged{skipped}"
     )
 
 

@@ -2,7 +2,7 @@
 
 Sections (all optional; no file at all is a valid setup):
 
-* ``[[calendars]]`` — working calendars (the calendar JSON of FORMATS.md as TOML);
+* ``[[calendars]]`` — working calendars (the calendar JSON of docs/formats.md as TOML);
 * ``[workflow]`` — ``preset``, or ``statuses`` + ``transitions`` + ``initial``;
   ``[workflow.automation]`` — auto-close, reopen window and the like;
 * ``[catalog]`` — ticket types, priorities, client categories, custom attributes;
@@ -14,7 +14,7 @@ bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``
 
 The file is read with ``tomli`` (the parser the standard library's ``tomllib`` comes
 from) because it reads TOML 1.1, whose inline tables may span lines — the way
-FORMATS.md writes a calendar's ``week``.
+docs/formats.md writes a calendar's ``week``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -17,10 +18,11 @@ from helpdesk_core.imports.readers import text_lines
 from helpdesk_core.imports.report import ImportRejected
 from helpdesk_core.model.catalog import Catalogs
 from helpdesk_core.model.history import HistoryDiverges, events_beyond
+from helpdesk_core.model.references import NOUNS, PartyKind, parties_named
 from helpdesk_core.model.staff import Employee
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.serialization import ticket_from_json
-from helpdesk_core.storage.protocols import Store
+from helpdesk_core.storage.protocols import Reader, Store, UnitOfWork
 from helpdesk_core.workflow import AutomationPolicy, StatusCategory, TransitionGraph, check_history
 
 
@@ -39,6 +41,8 @@ class HistoryImportSummary:
     appended: int = 0
     unchanged: int = 0
     events_appended: int = 0
+    skipped: tuple[str, ...] = ()
+    """With ``skip_invalid``: why each line left out was refused, in file order."""
 
 
 def read_ticket_histories(
@@ -69,6 +73,23 @@ def _numbered_histories(
     catalogs: Catalogs | None,
     source: str,
 ) -> Iterator[tuple[int, Ticket]]:
+    for number, checked in _checked_histories(
+        lines, graph=graph, policy=policy, catalogs=catalogs, source=source
+    ):
+        if isinstance(checked, ImportRefused):
+            raise checked
+        yield number, checked
+
+
+def _checked_histories(
+    lines: Iterable[tuple[int, str]],
+    *,
+    graph: TransitionGraph,
+    policy: AutomationPolicy | None,
+    catalogs: Catalogs | None,
+    source: str,
+) -> Iterator[tuple[int, Ticket | ImportRefused]]:
+    """Each non-blank line's ticket, or why it cannot be imported."""
     seen: dict[str, int] = {}
     for number, line in lines:
         if not line.strip():
@@ -79,11 +100,13 @@ def _numbered_histories(
             if catalogs is not None:
                 catalogs.check_ticket(ticket)
         except ValidationError as error:
-            raise ImportRefused(f"{source} line {number}: {error}") from None
+            yield number, ImportRefused(f"{source} line {number}: {error}")
+            continue
         if ticket.id in seen:
-            raise ImportRefused(
+            yield number, ImportRefused(
                 f"{source} line {number}: ticket {ticket.id} appears again (first on line {seen[ticket.id]})"
             )
+            continue
         seen[ticket.id] = number
         yield number, ticket
 
@@ -96,32 +119,58 @@ def import_ticket_histories(
     policy: AutomationPolicy | None = None,
     catalogs: Catalogs | None = None,
     dry_run: bool = False,
+    skip_invalid: bool = False,
 ) -> HistoryImportSummary:
     """Import a ticket-history JSONL file all-or-nothing: every line is checked
     before anything is written, and the write is one transaction.
 
-    Histories are append-only: a ticket not stored is created; a stored one
+    A ticket may only name parties the store knows: its company, its contact,
+    who it is assigned to (a group when ``"group": true``) and its comments'
+    authors (an employee, or a contact when ``"author": "contact"``) —
+    import the customer base and the staff first. Histories are append-only:
+    a ticket not stored is created; a stored one
     whose history the file holds whole or in part is left as it is; one the
     file continues gets the new events; one whose history the file contradicts
     (a registration field or an event that differs) refuses the whole import
     with :class:`ImportRefused` naming the line, the ticket and the first
     difference. A line longer than
     :data:`helpdesk_core.imports.readers.MAX_LINE_BYTES` is refused before it
-    is read whole."""
+    is read whole.
+
+    With ``skip_invalid`` a bad line is left out instead (the rest imported)
+    and the summary's ``skipped`` says which and why."""
     path = Path(path)
     if not path.exists():
         raise ImportRefused(f"{path}: no such file")
+    skipped: list[ImportRefused] = []
+
+    def refuse(error: ImportRefused) -> None:
+        if not skip_invalid:
+            raise error
+        skipped.append(error)
+
+    tickets: list[tuple[int, Ticket]] = []
     try:
-        tickets = list(
-            _numbered_histories(
-                text_lines(path), graph=graph, policy=policy, catalogs=catalogs, source=str(path)
-            )
-        )
+        for number, checked in _checked_histories(
+            text_lines(path), graph=graph, policy=policy, catalogs=catalogs, source=str(path)
+        ):
+            if isinstance(checked, ImportRefused):
+                refuse(checked)
+            else:
+                tickets.append((number, checked))
     except ImportRejected as error:
         raise ImportRefused(str(error)) from None
     created = appended = unchanged = events = 0
     with store.unit_of_work() as uow:
+        known = _known_parties(uow, (ticket for _, ticket in tickets))
         for number, ticket in tickets:
+            unknown = [r for r in parties_named(ticket) if r.id not in known[r.kind]]
+            if unknown:
+                refuse(ImportRefused(
+                    f"{path} line {number}: ticket {ticket.id}: {unknown[0].unknown()} "
+                    "(not in the store; import the customer base and the staff first)"
+                ))
+                continue
             existing = uow.tickets.find(ticket.id)
             if existing is None:
                 uow.tickets.add(ticket)
@@ -130,7 +179,8 @@ def import_ticket_histories(
             try:
                 new = events_beyond(existing.value, ticket)
             except HistoryDiverges as error:
-                raise ImportRefused(f"{path} line {number}: {error}") from None
+                refuse(ImportRefused(f"{path} line {number}: {error}"))
+                continue
             if not new:
                 unchanged += 1
                 continue
@@ -139,7 +189,23 @@ def import_ticket_histories(
             events += len(new)
         if not dry_run:
             uow.commit()
-    return HistoryImportSummary(created, appended, unchanged, events)
+    return HistoryImportSummary(
+        created, appended, unchanged, events, skipped=tuple(str(e) for e in skipped)
+    )
+
+
+def _known_parties(uow: UnitOfWork, tickets: Iterable[Ticket]) -> dict[PartyKind, set[str]]:
+    """Of the parties ``tickets`` name, those the store holds, by kind (one
+    lookup per kind)."""
+    named: dict[PartyKind, set[str]] = {kind: set() for kind in NOUNS}
+    for ticket in tickets:
+        for reference in parties_named(ticket):
+            named[reference.kind].add(reference.id)
+    known: dict[PartyKind, set[str]] = {}
+    for kind, ids in named.items():
+        repository: Reader[Any] = getattr(uow, kind)
+        known[kind] = set(repository.find_many(ids)) if ids else set()
+    return known
 
 
 def unclosed_tickets_of(store: Store, employee_id: str, *, graph: TransitionGraph) -> list[str]:

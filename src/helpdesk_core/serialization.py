@@ -1,7 +1,7 @@
 """The one cattrs converter: every value crosses the edge (JSON, JSONL, TOML,
 storage rows) through it, so the model classes know nothing of formats.
 
-Ticket histories follow the ticket-history JSONL of FORMATS.md: the ticket's
+Ticket histories follow the ticket-history JSONL of docs/formats.md: the ticket's
 fields as registered at the top, ``events`` tagged by ``kind``, unknown keys
 kept (in ``extra``) and written back unchanged.
 """

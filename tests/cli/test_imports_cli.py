@@ -64,10 +64,10 @@ def test_a_bundle_import_prints_one_summary_line_per_file(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "employee-groups.csv: 2 created, 0 updated, 0 unchanged, 0 rejected",
-        "employees.csv: 4 created, 0 updated, 0 unchanged, 0 rejected",
+        "employees.csv: 6 created, 0 updated, 0 unchanged, 0 rejected",
         "customer-groups.csv: 2 created, 0 updated, 0 unchanged, 0 rejected",
-        "companies.csv: 3 created, 0 updated, 0 unchanged, 0 rejected",
-        "contacts.csv: 5 created, 0 updated, 0 unchanged, 0 rejected",
+        "companies.csv: 5 created, 0 updated, 0 unchanged, 0 rejected",
+        "contacts.csv: 10 created, 0 updated, 0 unchanged, 0 rejected",
         "contracts.csv: 2 created, 0 updated, 0 unchanged, 0 rejected",
         "service-periods.csv: 3 created, 0 updated, 0 unchanged, 0 rejected",
         "service-objects.csv: 3 created, 0 updated, 0 unchanged, 0 rejected",
@@ -79,7 +79,7 @@ def test_a_bundle_import_prints_one_summary_line_per_file(tmp_path: Path) -> Non
 def test_importing_the_same_file_again_changes_nothing(tmp_path: Path, seeded: Path) -> None:
     before = export(tmp_path, "contacts")
     result = run(tmp_path, "import", "contacts", str(seeded / "contacts.csv"))
-    assert result.stdout == "contacts.csv: 0 created, 0 updated, 5 unchanged, 0 rejected\n"
+    assert result.stdout == "contacts.csv: 0 created, 0 updated, 10 unchanged, 0 rejected\n"
     assert export(tmp_path, "contacts") == before
 
 
@@ -192,13 +192,13 @@ def test_an_unknown_column_is_warned_about_once(tmp_path: Path, seeded: Path) ->
 
 
 def test_semicolons_and_a_bom_with_an_explicit_delimiter_and_region(tmp_path: Path, seeded: Path) -> None:
-    content = "\ufeffexternal_id;company;last_name;phone\r\nP-30;C-3;Wiśniewska;22 628 31 49\r\n"
+    content = "\ufeffexternal_id;company;last_name;phone\r\nP-31;C-3;Wiśniewska;22 628 31 49\r\n"
     path = write(tmp_path, "kontakty.txt", content.encode("utf-8"))
     result = run(
         tmp_path, "import", "contacts", str(path), "--format", "csv", "--delimiter", ";", "--region", "PL"
     )
     assert result.stdout == "kontakty.txt: 1 created, 0 updated, 0 unchanged, 0 rejected\n"
-    row = next(json.loads(r) for r in export(tmp_path, "contacts").splitlines() if "P-30" in r)
+    row = next(json.loads(r) for r in export(tmp_path, "contacts").splitlines() if "P-31" in r)
     assert (row["last_name"], row["phone"], row["company"]) == ("Wiśniewska", "+48226283149", "C-3")
 
 
@@ -211,7 +211,7 @@ def test_export_to_a_file_then_edit_and_import_it_back(tmp_path: Path, seeded: P
     assert "C-1,Kavárna U Zlatého klíče s.r.o.,vip,info@zlatyklic.cz,+420224812345,zlatyklic.cz,E-3,CG-1;CG-2" in text
     out.write_text(text.replace("CG-1;CG-2", "CG-2"), encoding="utf-8")
     result = run(tmp_path, "import", "companies", str(out))
-    assert result.stdout == "companies-export.csv: 0 created, 1 updated, 2 unchanged, 0 rejected\n"
+    assert result.stdout == "companies-export.csv: 0 created, 1 updated, 4 unchanged, 0 rejected\n"
     assert json.loads(export(tmp_path, "companies").splitlines()[0])["customer_groups"] == ["CG-2"]
 
 

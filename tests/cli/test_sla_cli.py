@@ -24,6 +24,8 @@ AS_OF = "2026-03-10T12:00:00+01:00"
 @pytest.fixture
 def desk(tmp_path: Path) -> Path:
     db = tmp_path / "desk.sqlite3"
+    result = invoke(db, "import", "--bundle", str(EXAMPLES / "import"))
+    assert result.exit_code == 0, result.output
     result = invoke(db, "import", "tickets", str(EXAMPLES / "tickets.jsonl"))
     assert result.exit_code == 0, result.output
     return db

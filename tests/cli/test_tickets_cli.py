@@ -117,6 +117,7 @@ def test_show_unknown_ticket_exits_3(tmp_path: Path) -> None:
 
 
 def test_examples_import_with_the_example_configuration(tmp_path: Path) -> None:
+    assert run(tmp_path, "import", "--bundle", str(EXAMPLES / "import")).exit_code == 0
     result = run(
         tmp_path, "import", "tickets", str(EXAMPLES / "tickets.jsonl"), config=EXAMPLES / "helpdesk.toml"
     )

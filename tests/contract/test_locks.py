@@ -132,7 +132,7 @@ def _ticket_lines(prefix: str, count: int) -> str:
                 "channel": "email",
                 "created_at": "2026-03-02T08:55:00+01:00",
                 "events": [
-                    {"at": "2026-03-02T09:20:00+01:00", "kind": "comment", "by": "E-3",
+                    {"at": "2026-03-02T09:20:00+01:00", "kind": "comment",  # by nobody on file
                      "author": "employee", "public": True, "body": "On it."},
                 ],
             }

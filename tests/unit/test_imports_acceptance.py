@@ -58,14 +58,14 @@ def counts(report: Any) -> tuple[int, int, int, int]:
 def test_reimporting_the_same_files_changes_nothing_and_says_so(store: Store, tmp_path: Path) -> None:
     folder = bundle(tmp_path)
     first = import_bundle(folder, store=store)
-    assert counts(first) == (28, 0, 0, 0)
+    assert counts(first) == (37, 0, 0, 0)
     after_first = snapshot(store)
-    assert sum(len(v) for v in after_first.values()) == 25  # 3 service periods live in 2 contracts
+    assert sum(len(v) for v in after_first.values()) == 34  # 3 service periods live in 2 contracts
     second = import_bundle(folder, store=store)
     third = import_file("contacts", folder / "contacts.csv", store=store)
-    assert counts(second) == (0, 0, 28, 0)
-    assert counts(third) == (0, 0, 5, 0)
-    assert [f.summary() for f in second.files][3] == "companies.csv: 0 created, 0 updated, 3 unchanged, 0 rejected"
+    assert counts(second) == (0, 0, 37, 0)
+    assert counts(third) == (0, 0, 10, 0)
+    assert [f.summary() for f in second.files][3] == "companies.csv: 0 created, 0 updated, 5 unchanged, 0 rejected"
     assert snapshot(store) == after_first
     assert {version for records in after_first.values() for _, version in records} == {1}
 
@@ -73,18 +73,18 @@ def test_reimporting_the_same_files_changes_nothing_and_says_so(store: Store, tm
 def test_a_dry_run_writes_nothing_but_reports_the_plan(store: Store, tmp_path: Path) -> None:
     folder = bundle(tmp_path)
     report = import_bundle(folder, store=store, dry_run=True)
-    assert counts(report) == (28, 0, 0, 0)
+    assert counts(report) == (37, 0, 0, 0)
     assert report.dry_run
     assert all(not list(getattr(store, name).iter()) for name in REPOSITORIES)
     import_bundle(folder, store=store)
     before = snapshot(store)
     (folder / "companies.csv").write_text(
-        "external_id,name\nC-1,Kavárna U Zlatého klíče a.s.\nC-9,Cukrárna Vlasta\n", encoding="utf-8"
+        "external_id,name\nC-1,Kavárna U Zlatého klíče a.s.\nC-10,Cukrárna Vlasta\n", encoding="utf-8"
     )
     report = import_file("companies", folder / "companies.csv", store=store, dry_run=True)
     assert [r.describe(dry_run=True) for r in report.rows] == [
         "companies.csv line 2: C-1 would be updated (name)",
-        "companies.csv line 3: C-9 would be created",
+        "companies.csv line 3: C-10 would be created",
     ]
     assert snapshot(store) == before
 
@@ -174,14 +174,14 @@ def test_export_edit_import_round_trips(store: Store, tmp_path: Path) -> None:
         fmt = "jsonl" if kind in ("employees", "service-periods") else "csv"
         with (exported / f"{kind}.{fmt}").open("w", encoding="utf-8", newline="") as out:
             export_kind(kind, store, out, format=fmt)
-    assert counts(import_bundle(exported, store=store)) == (0, 0, 28, 0)
+    assert counts(import_bundle(exported, store=store)) == (0, 0, 37, 0)
     assert snapshot(store) == before
 
     companies = exported / "companies.csv"
     text = companies.read_text(encoding="utf-8")
     companies.write_text(text.replace("Pekařství Šťastný a syn", "Pekařství Šťastný a dcera"), encoding="utf-8")
     report = import_bundle(exported, store=store)
-    assert counts(report) == (0, 1, 27, 0)
+    assert counts(report) == (0, 1, 36, 0)
     assert store.companies.get("C-2").value.name == "Pekařství Šťastný a dcera"
     assert store.companies.get("C-2").version == 2
 

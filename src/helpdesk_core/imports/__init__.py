@@ -1,5 +1,5 @@
 """Imports and exports of the customer base and the staff: CSV or JSON Lines
-files with the keys of FORMATS.md, upserted by external id so that importing
+files with the keys of docs/formats.md, upserted by external id so that importing
 the same file again changes nothing, all or nothing in one transaction.
 
 One call each::

@@ -21,7 +21,7 @@ from phonenumbers import PhoneMetadata
 from helpdesk_core.errors import ValidationError
 
 LIST_SEPARATOR = ";"
-"""Separates the members of a list inside one CSV cell (FORMATS.md)."""
+"""Separates the members of a list inside one CSV cell (docs/formats.md)."""
 
 _TRUE = frozenset({"true", "yes", "1", "y", "ano", "tak"})
 _FALSE = frozenset({"false", "no", "0", "n", "ne", "nie"})

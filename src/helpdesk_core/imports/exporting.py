@@ -79,7 +79,7 @@ def _record_row(kind: Kind, record: Any, ids: _ExternalIds) -> Row:
 
 
 def export_rows(kind: str, store: Store) -> Iterator[Row]:
-    """Every record of ``kind`` as an import row (keys of FORMATS.md, in
+    """Every record of ``kind`` as an import row (keys of docs/formats.md, in
     order), in id order; service periods contract by contract, oldest first.
     Values are JSON-ready: texts, booleans, lists of texts, None."""
     chosen = kind_named(kind)

@@ -1,5 +1,5 @@
 """The kinds of record an import file can hold, as data: the file's keys (the
-columns of FORMATS.md, extended but never renamed), which keys are lists,
+columns of docs/formats.md, extended but never renamed), which keys are lists,
 which hold external ids of which other kind, and which key identifies a row.
 
 A kind is keyed by ``external_id`` except service periods, which live inside

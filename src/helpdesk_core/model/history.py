@@ -23,7 +23,7 @@ _FILE_KEYS = {
     "initial_priority": "priority",
     "initial_assignee": "assignee",
 }
-"""Registration fields under their ticket-history JSONL keys (FORMATS.md)."""
+"""Registration fields under their ticket-history JSONL keys (docs/formats.md)."""
 
 
 class HistoryDiverges(HistoryError):

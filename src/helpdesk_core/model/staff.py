@@ -33,7 +33,7 @@ _SHOWN_TICKETS = 10
 
 
 class Role(enum.Enum):
-    """What an employee may do (DOMAIN §7)."""
+    """What an employee may do (``docs/model.md``, Staff)."""
 
     ADMINISTRATOR = "administrator"
     """Everything, settings included."""

@@ -46,7 +46,7 @@ WHEN_FIELDS: Final = (
     "customer_group",
     "status",
 )
-"""The ticket facts a ``when`` table may test (``FORMATS.md``, Configuration)."""
+"""The ticket facts a ``when`` table may test (``docs/formats.md``, Configuration)."""
 
 _NOT: Final = "not_"
 _ATTRIBUTES: Final = "attributes"

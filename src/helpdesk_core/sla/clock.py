@@ -8,7 +8,7 @@ targets were achieved and what was set by hand. ``evaluate`` turns that into an
 semantics are written out in ``docs/sla.md``.
 
 A due instant is the *latest* instant at which the counted working time since
-registration reaches the target (the ``add`` convention of ``FORMATS.md``), so
+registration reaches the target (the ``add`` convention of ``docs/formats.md``), so
 time that is not counted — paused, resolved or closed — moves the deadline by
 exactly the working time it covered, and nothing that happens after the
 deadline can move it back.

@@ -117,7 +117,7 @@ class SlaPolicy:
         calendars: Mapping[str, WorkingCalendar],
         path: str = "sla",
     ) -> SlaPolicy:
-        """The policy written in the ``[sla]`` section (``FORMATS.md``).
+        """The policy written in the ``[sla]`` section (``docs/formats.md``).
 
         ``calendars`` are the configured calendars by name. Every mistake is a
         :class:`ConfigError` naming its place, e.g. ``sla.rules[1].calendar:

@@ -1,4 +1,4 @@
-"""One line of the SLA report: the columns fixed by ``FORMATS.md`` plus a few
+"""One line of the SLA report: the columns fixed by ``docs/formats.md`` plus a few
 extensions that say where a number came from."""
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class SlaRow:
     ``paused_minutes`` is *wall-clock* (real elapsed) minutes spent in statuses
     that pause the clock, floored, counting a running pause up to ``as_of``.
 
-    Extensions beyond ``FORMATS.md``: ``as_of``; ``*_due_set_by_hand`` (the
+    Extensions beyond ``docs/formats.md``: ``as_of``; ``*_due_set_by_hand`` (the
     deadline comes from an ``sla`` event); ``reaction_rule`` / ``resolution_rule``
     (the rule that judged each target: an achieved target is judged by the rule
     in force when it was achieved); ``rule_reason`` (why ``rule`` is in force);
@@ -174,7 +174,7 @@ class SlaRow:
         return row
 
     def to_json(self) -> dict[str, Any]:
-        """The row as the JSON object of ``FORMATS.md`` (fixed columns first,
+        """The row as the JSON object of ``docs/formats.md`` (fixed columns first,
         ISO-8601 instants with their offset, ``null`` for what is not known)."""
         return {
             "ticket": self.ticket,
@@ -262,6 +262,6 @@ REPORT_COLUMNS = (
     "paused_minutes",
     "state",
 )
-"""The fixed columns of the SLA report (``FORMATS.md``), in order."""
+"""The fixed columns of the SLA report (``docs/formats.md``), in order."""
 
 __all__ = ["REPORT_COLUMNS", "Clock", "SlaRow", "SlaState"]

@@ -101,7 +101,7 @@ def ticket_facts(
     registered_at: datetime,
     customer: CustomerFacts,
 ) -> dict[str, object]:
-    """The facts a ``when`` table tests (``FORMATS.md``), at one moment."""
+    """The facts a ``when`` table tests (``docs/formats.md``), at one moment."""
     return {
         "type": type,
         "priority": priority,

@@ -1,5 +1,5 @@
 """The storage contract: one suite every backend runs (after pyeventsourcing's
-``tests/persistence.py``).
+``eventsourcing/tests/persistence.py``).
 
 A backend's test module subclasses :class:`StoreContract` under a name pytest
 collects and provides the ``store_url`` fixture — a URL that opens a fresh,

@@ -59,7 +59,7 @@ DEFAULT_POLICY = AutomationPolicy(
     reply_reopens=frozenset({"resolved"}),
 )
 """For :data:`DEFAULT_GRAPH`: a resolved ticket closes after 2 days (48 h of
-real time, as in the ticket-history example of FORMATS.md) unless the customer
+real time, as in the ticket-history example of docs/formats.md) unless the customer
 replies, which reopens it; a postponed ticket returns to Open at its
 until-time; Closed is final, so a reply to a closed ticket asks for a follow-up."""
 

@@ -113,7 +113,7 @@ class _Workings:
 class WorkingCalendar:
     """Working hours of a help desk in one IANA zone, with holidays and exception days.
 
-    Build it with :meth:`from_dict` from the calendar JSON of FORMATS.md. All
+    Build it with :meth:`from_dict` from the calendar JSON of docs/formats.md. All
     arithmetic is exact to the microsecond and O(log n) per call once the years
     involved have been computed (the first call in a year range computes it).
     Every datetime accepted must be aware; every datetime returned is in ``tz``.
@@ -217,7 +217,7 @@ class WorkingCalendar:
         return _ONE_MICROSECOND * snapshot.work_between(low, high)
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
-        """The latest instant ``t`` with ``between(start, t) == duration`` (FORMATS.md).
+        """The latest instant ``t`` with ``between(start, t) == duration`` (docs/formats.md).
 
         For ``duration >= 0`` that is the latest ``t >= start``: a deadline that
         fills a working day exactly falls at the next opening, and ``add(start, 0)``
