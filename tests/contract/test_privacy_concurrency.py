@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from helpdesk_core import desk_privacy
-from helpdesk_core.errors import ConflictError
+from helpdesk_core.errors import ConflictError, HistoryError
 from helpdesk_core.model.ticket import Comment, Ticket
 from helpdesk_core.storage import Store, open_store
 from helpdesk_core.testing.contract import FORGET_AT, START, add_tickets, privacy_sample, sample_ticket
@@ -72,7 +72,9 @@ def _write_until(store: Store, stop: threading.Event, committed: list[tuple[str,
                 uow.tickets.append(id, [comment], expected_version=stored.version)
                 uow.commit()
             committed.append((id, body))
-        except ConflictError:
+        except (ConflictError, HistoryError):
+            # HistoryError: another writer appended a later instant between this
+            # one's drawing its instant and appending; try again with a new one.
             continue
 
 

@@ -98,3 +98,15 @@ def test_without_sla_rules_nothing_is_overdue_or_due_and_days_default_to_two_wee
     )
     assert (board.open, board.overdue, board.due_today) == (3, 0, 0)
     assert len(board.days) == 14 and board.days[-1].day == date(2026, 3, 10)
+
+
+def test_the_first_and_last_days_of_the_calendar_have_a_dashboard() -> None:
+    """A library caller is not held to the CLI's years: the day loop, the
+    default period and the end of the day do not overflow at date.min/max."""
+    utc = ZoneInfo("UTC")
+    last = dashboard([], policy=None, graph=CONFIG.graph,
+                               as_of=datetime.fromisoformat("9999-12-31T12:00:00+00:00"), zone=utc)
+    assert last.days[-1].day == date(9999, 12, 31) and len(last.days) == 14
+    first = dashboard([], policy=None, graph=CONFIG.graph,
+                                as_of=datetime.fromisoformat("0001-01-02T12:00:00+00:00"), zone=utc)
+    assert [d.day for d in first.days] == [date(1, 1, 1), date(1, 1, 2)]
