@@ -10,7 +10,6 @@ callable ``open(url: str) -> Store`` under its scheme name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import cast
 
 from helpdesk_core.errors import ValidationError
@@ -65,6 +64,8 @@ def open_store(url: str) -> Store:
         raise ValidationError(f"SQLite store URL {url!r}: expected sqlite:///PATH")
     opener = _BUILT_IN.get(scheme)
     if opener is None:
+        from importlib.metadata import entry_points  # only for a third-party scheme (≈ 0.02 s)
+
         found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == scheme]
         if not found:
             raise ValidationError(
