@@ -2,7 +2,8 @@
 
 ``memory://`` keeps everything in the process; ``sqlite:///path`` (or a plain
 file path) is the embedded default; ``postgresql://…`` reaches a PostgreSQL
-server through psycopg 3. Any other scheme is looked up among the entry points
+server through psycopg 3 (the extra ``helpdesk-core[postgresql]``; without it,
+:class:`~helpdesk_core.errors.MissingExtra` says so). Any other scheme is looked up among the entry points
 of the group ``helpdesk_core.storage``: a third-party backend registers a
 callable ``open(url: str) -> Store`` under its scheme name.
 """
@@ -36,6 +37,9 @@ ENTRY_POINT_GROUP = "helpdesk_core.storage"
 
 
 def _open_postgres(url: str) -> Store:
+    from helpdesk_core.extras import require_extra
+
+    require_extra("postgresql", "a PostgreSQL store")
     from helpdesk_core.storage.postgres import PostgresStore
 
     return PostgresStore(url)
