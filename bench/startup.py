@@ -93,12 +93,12 @@ def main() -> None:
     report_wall = statistics.median(wall for wall, _ in reports)
     report_cpu = statistics.median(cpu for _, cpu in reports)
     median = f"(median of {args.repeat})"
-    print(f"  helpdesk --help:                 wall {help_wall:6.3f} s  CPU {help_cpu:6.3f} s  {median}")
-    print(f"  helpdesk sla report (10 tickets): wall {report_wall:6.3f} s  CPU {report_cpu:6.3f} s  {median}")
+    rows = (("helpdesk --help", help_wall, help_cpu), ("helpdesk sla report", report_wall, report_cpu))
+    for label, wall, cpu in rows:
+        print(f"  {label + ':':22} wall {wall:6.3f} s  CPU {cpu:6.3f} s  {median}")
     ratio = report_wall / help_wall
-    print(f"  ratio report / help:              wall {ratio:6.2f} x  CPU {report_cpu / help_cpu:6.2f} x")
+    print(f"  {'ratio report / help:':22} wall {ratio:6.2f} x  CPU {report_cpu / help_cpu:6.2f} x")
     print(f"target: report ≤ {TARGET:g}x help (wall) {'met' if ratio <= TARGET else 'NOT met'} ({ratio:.2f}x)")
-
 
 if __name__ == "__main__":
     main()
