@@ -98,7 +98,8 @@ def main() -> None:
         print(f"  {label + ':':22} wall {wall:6.3f} s  CPU {cpu:6.3f} s  {median}")
     ratio = report_wall / help_wall
     print(f"  {'ratio report / help:':22} wall {ratio:6.2f} x  CPU {report_cpu / help_cpu:6.2f} x")
-    print(f"target: report ≤ {TARGET:g}x help (wall) {'met' if ratio <= TARGET else 'NOT met'} ({ratio:.2f}x)")
+    verdict = "met" if ratio <= TARGET else "NOT met"
+    print(f"target: report ≤ {TARGET:g}x help (wall) {verdict} ({ratio:.2f}x)")
 
 if __name__ == "__main__":
     main()
