@@ -33,6 +33,7 @@ import click
 
 from helpdesk_cli.terminal import cell
 from helpdesk_core.errors import HelpdeskError, ValidationError
+from helpdesk_core.extras import require_extra
 from helpdesk_core.spreadsheets import csv_row_writer, neutralised
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl")
@@ -171,6 +172,7 @@ def write_xlsx(
     """Write ``rows`` to the workbook ``path``: one sheet, the header row frozen,
     the ``instants`` columns (ISO-8601 texts) as UTC date-time cells; return
     how many rows were written."""
+    require_extra("xlsx", "--format xlsx")
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
@@ -293,6 +295,8 @@ def emit_rows(
     many rows were written."""
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if fmt == "xlsx":
+        require_extra("xlsx", "--format xlsx")  # before a row is computed
     if output is None:
         return write_rows(rows, columns, fmt, sys.stdout, instants=instants, zone=zone)
     try:

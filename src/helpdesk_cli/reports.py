@@ -24,6 +24,7 @@ from helpdesk_cli.sla import (
     stored_tickets,
 )
 from helpdesk_core.errors import ValidationError
+from helpdesk_core.extras import require_extra
 from helpdesk_core.reports import Dashboard, dashboard, default_period
 from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
 
@@ -70,6 +71,8 @@ def dashboard_command(
     first configured calendar's); without SLA rules nothing is overdue."""
     if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
         raise click.BadParameter(f"{str(chart)!r}: expected a .png or .svg file", param_hint="'--chart'")
+    if chart is not None:
+        require_extra("charts", "--chart")  # before the dashboard is computed
     config = app.config
     zone = home_zone(config)
     when = as_of or now()
@@ -137,6 +140,7 @@ def _partial_day(board: Dashboard) -> tuple[date, str] | None:
 def draw_chart(board: Dashboard, path: Path) -> None:
     """Created vs resolved per day as paired bars (lines beyond a month), the
     counters above them; matplotlib's Agg backend (no display needed)."""
+    require_extra("charts", "a chart")
     import matplotlib
 
     matplotlib.use("Agg")

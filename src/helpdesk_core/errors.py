@@ -48,11 +48,23 @@ class StorageUnavailable(HelpdeskError, OSError):
     exit_code = 5
 
 
+class MissingExtra(HelpdeskError, ImportError):
+    """A feature whose optional packages (an extra of helpdesk-core) are not
+    installed; the message names the ``pip install`` that adds them."""
+
+    exit_code = 2  # the install lacks what the command was asked to do, as a usage error
+
+    def __init__(self, message: str, *, extra: str, module: str) -> None:
+        super().__init__(message, name=module)
+        self.extra = extra
+
+
 __all__ = [
     "ConfigError",
     "ConflictError",
     "HelpdeskError",
     "HistoryError",
+    "MissingExtra",
     "NotFound",
     "StorageUnavailable",
     "TransitionError",

@@ -462,79 +462,110 @@ def _as_is_overrides(cls: type[Any]) -> dict[str, Any]:
 def _plain_first(conv: cattrs.Converter, cls: type[T]) -> None:
     """Register on ``conv`` hooks for a stored class: structure tries the plain
     case first (see :func:`_plain_structure_fn`), the converter's own hook does
-    the rest; unstructure is the converter's own, minus the union dispatch."""
-    full = make_dict_structure_fn(cls, conv, **_named_overrides(conv, cls, {}))
-    plain = _plain_structure_fn(conv, cls, {})
-    known = frozenset(a.name for a in attrs.fields(cls) if a.init)  # type: ignore[arg-type]
+    the rest; unstructure is the converter's own, minus the union dispatch.
+    Both are built when first asked for (see :func:`_when_asked`)."""
 
-    def structure_hook(data: Mapping[str, Any], _: type) -> T:
-        if type(data) is dict and known.issuperset(data):
-            try:
-                value = plain(data)
-            except Exception:
-                value = _NOT_PLAIN
-            if value is not _NOT_PLAIN:
-                return value
-        structured: T = full(data, cls)
-        return structured
+    def structure_factory(_: object) -> Callable[[Mapping[str, Any], type], T]:
+        full = make_dict_structure_fn(cls, conv, **_named_overrides(conv, cls, {}))
+        plain = _plain_structure_fn(conv, cls, {})
+        known = frozenset(a.name for a in attrs.fields(cls) if a.init)  # type: ignore[arg-type]
 
-    unstructure = make_dict_unstructure_fn(
-        cls, conv, _cattrs_omit_if_default=conv.omit_if_default, **_as_is_overrides(cls)
-    )
-    conv.register_structure_hook(cls, structure_hook)
-    conv.register_unstructure_hook(cls, unstructure)
-
-
-def _keeping_unknown_keys(
-    converter: cattrs.Converter, cls: type[T], renames: Mapping[str, str] | None = None
-) -> None:
-    """Register hooks for an attrs class with an ``extra`` field: unknown keys go
-    into ``extra`` on the way in and come back out at the top level."""
-    renames = renames or {}
-    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
-    structure = make_dict_structure_fn(cls, converter, **_named_overrides(converter, cls, renames))
-    as_is = {
-        name: override(rename=renames.get(name), unstruct_hook=identity)
-        for name in _as_is_overrides(cls)
-    }
-    unstructure = make_dict_unstructure_fn(
-        cls, converter, _cattrs_omit_if_default=True, **{**overrides, **as_is}
-    )
-    known = {renames.get(a.name, a.name) for a in attrs.fields(cls)} - {"extra"}  # type: ignore[arg-type]
-    known_or_tag = frozenset(known | {"kind"})
-    tag = getattr(cls, "kind", None)
-
-    plain = _plain_structure_fn(converter, cls, renames)
-
-    def structure_hook(data: Mapping[str, Any], _: type) -> T:
-        if type(data) is not dict and not isinstance(data, Mapping):
-            raise ValidationError(f"expected a JSON object, got {data!r}")
-        if known_or_tag.issuperset(data.keys()):
-            if type(data) is dict:
+        def structure_hook(data: Mapping[str, Any], _: type) -> T:
+            if type(data) is dict and known.issuperset(data):
                 try:
                     value = plain(data)
                 except Exception:
                     value = _NOT_PLAIN
                 if value is not _NOT_PLAIN:
                     return value
-            return structure(data, cls)  # nothing unknown to keep
-        fields = {k: v for k, v in data.items() if k in known}
-        extra = {k: v for k, v in data.items() if k not in known and k != "kind"}
-        if extra:
-            fields["extra"] = extra
-        return structure(fields, cls)
+            structured: T = full(data, cls)
+            return structured
 
-    def unstructure_hook(value: T) -> dict[str, Any]:
-        out = unstructure(value)
-        extra = out.pop("extra", None) or {}
-        if tag is not None:
-            out = {"kind": tag, **out}
-        for key, item in extra.items():
-            out.setdefault(key, item)
-        return out
+        return structure_hook
 
-    converter.register_structure_hook(cls, structure_hook)
-    converter.register_unstructure_hook(cls, unstructure_hook)
+    def unstructure_factory(_: object) -> Callable[[T], dict[str, Any]]:
+        return make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=conv.omit_if_default, **_as_is_overrides(cls)
+        )
+
+    _when_asked(conv, cls, structure_factory, unstructure_factory)
+
+
+def _when_asked(
+    conv: cattrs.Converter,
+    cls: type[Any],
+    structure_factory: Callable[[object], Callable[..., Any]],
+    unstructure_factory: Callable[[object], Callable[..., Any]],
+) -> None:
+    """Register the hooks of ``cls`` as factories: the converter builds (and
+    keeps) each hook the first time it is asked for one. Building them
+    compiles a few functions per class (≈ 3 ms each); a command that never
+    reads a contract or writes an event does not pay for theirs."""
+
+    def exactly(kind: object) -> bool:
+        return kind is cls
+
+    conv.register_structure_hook_factory(exactly, structure_factory)
+    conv.register_unstructure_hook_factory(exactly, unstructure_factory)
+
+
+def _keeping_unknown_keys(
+    converter: cattrs.Converter, cls: type[T], renames: Mapping[str, str] | None = None
+) -> None:
+    """Register hooks for an attrs class with an ``extra`` field: unknown keys go
+    into ``extra`` on the way in and come back out at the top level (built when
+    first asked for, see :func:`_when_asked`)."""
+    renames = renames or {}
+    known = {renames.get(a.name, a.name) for a in attrs.fields(cls)} - {"extra"}  # type: ignore[arg-type]
+    known_or_tag = frozenset(known | {"kind"})
+    tag = getattr(cls, "kind", None)
+
+    def structure_factory(_: object) -> Callable[[Mapping[str, Any], type], T]:
+        structure = make_dict_structure_fn(cls, converter, **_named_overrides(converter, cls, renames))
+        plain = _plain_structure_fn(converter, cls, renames)
+
+        def structure_hook(data: Mapping[str, Any], _: type) -> T:
+            if type(data) is not dict and not isinstance(data, Mapping):
+                raise ValidationError(f"expected a JSON object, got {data!r}")
+            if known_or_tag.issuperset(data.keys()):
+                if type(data) is dict:
+                    try:
+                        value = plain(data)
+                    except Exception:
+                        value = _NOT_PLAIN
+                    if value is not _NOT_PLAIN:
+                        return value
+                return structure(data, cls)  # nothing unknown to keep
+            fields = {k: v for k, v in data.items() if k in known}
+            extra = {k: v for k, v in data.items() if k not in known and k != "kind"}
+            if extra:
+                fields["extra"] = extra
+            return structure(fields, cls)
+
+        return structure_hook
+
+    def unstructure_factory(_: object) -> Callable[[T], dict[str, Any]]:
+        overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
+        as_is = {
+            name: override(rename=renames.get(name), unstruct_hook=identity)
+            for name in _as_is_overrides(cls)
+        }
+        unstructure = make_dict_unstructure_fn(
+            cls, converter, _cattrs_omit_if_default=True, **{**overrides, **as_is}
+        )
+
+        def unstructure_hook(value: T) -> dict[str, Any]:
+            out = unstructure(value)
+            extra = out.pop("extra", None) or {}
+            if tag is not None:
+                out = {"kind": tag, **out}
+            for key, item in extra.items():
+                out.setdefault(key, item)
+            return out
+
+        return unstructure_hook
+
+    _when_asked(converter, cls, structure_factory, unstructure_factory)
 
 
 def _structure_json_object(value: object, _: object) -> dict[str, Any]:
@@ -580,7 +611,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Assignee, _unstructure_assignee)
     for event_class in EVENT_KINDS.values():
         _keeping_unknown_keys(conv, event_class)
-    hooks = {kind: (cls, conv.get_structure_hook(cls)) for kind, cls in EVENT_KINDS.items()}
+    hooks: dict[str, tuple[type[Any], Callable[[Any, Any], Any]]] = {}  # by kind, as first met
 
     def event_from(data: Mapping[str, Any], _: object = None) -> Event:
         if type(data) is dict:
@@ -589,10 +620,13 @@ def make_converter() -> cattrs.Converter:
             return data
         else:
             kind = data.get("kind") if isinstance(data, Mapping) else None
-        if not isinstance(kind, str) or kind not in hooks:
-            known = ", ".join(EVENT_KINDS)
-            raise ValidationError(f"event kind {kind!r} is not one of: {known}")
-        cls, hook = hooks[kind]
+        found = hooks.get(kind) if isinstance(kind, str) else None
+        if found is None:
+            if not isinstance(kind, str) or kind not in EVENT_KINDS:
+                known = ", ".join(EVENT_KINDS)
+                raise ValidationError(f"event kind {kind!r} is not one of: {known}")
+            found = hooks[kind] = (EVENT_KINDS[kind], conv.get_structure_hook(EVENT_KINDS[kind]))
+        cls, hook = found
         event: Event = hook(data, cls)
         return event
 
@@ -604,14 +638,17 @@ def make_converter() -> cattrs.Converter:
         return tuple([event_from(e) for e in data])
 
     conv.register_structure_hook_func(lambda cls: cls == tuple[Event, ...], events_from)
-    writers = {cls: conv.get_unstructure_hook(cls) for cls in EVENT_CLASSES}
+    writers: dict[type[Any], Callable[[Any], Any]] = {}  # by class, as first met
+
+    def writer_of(cls: type[Any]) -> Callable[[Any], Any]:
+        if cls not in EVENT_CLASSES:
+            return lambda e: conv.unstructure(e, cls)
+        writer = writers[cls] = conv.get_unstructure_hook(cls)
+        return writer
 
     def events_to(events: tuple[Event, ...]) -> list[Any]:
         """Each event by its own class's hook (what the union dispatch would pick)."""
-        return [
-            writer(e) if (writer := writers.get(type(e))) else conv.unstructure(e, type(e))
-            for e in events
-        ]
+        return [(writers.get(type(e)) or writer_of(type(e)))(e) for e in events]
 
     conv.register_unstructure_hook_func(lambda cls: cls == tuple[Event, ...], events_to)
     _keeping_unknown_keys(conv, Ticket, _TICKET_RENAMES)
@@ -622,8 +659,6 @@ def make_converter() -> cattrs.Converter:
 
 converter = make_converter()
 """The one converter of the library."""
-
-_TICKET_HOOK = converter.get_structure_hook(Ticket)
 
 
 MAX_NESTING = 64
@@ -708,7 +743,7 @@ def ticket_from_json(data: str | Mapping[str, Any]) -> Ticket:
         raise ValidationError(f"expected a JSON object per line, got {type(data).__name__}")
     if type(data) is dict and type(data.get("events", [])) is list:
         try:
-            ticket: Ticket = _TICKET_HOOK(data, Ticket)
+            ticket: Ticket = converter.get_structure_hook(Ticket)(data, Ticket)
         except Exception:
             pass
         else:

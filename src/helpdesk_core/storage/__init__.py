@@ -2,7 +2,8 @@
 
 ``memory://`` keeps everything in the process; ``sqlite:///path`` (or a plain
 file path) is the embedded default; ``postgresql://…`` reaches a PostgreSQL
-server through psycopg 3. Any other scheme is looked up among the entry points
+server through psycopg 3 (the extra ``helpdesk-core[postgresql]``; without it,
+:class:`~helpdesk_core.errors.MissingExtra` says so). Any other scheme is looked up among the entry points
 of the group ``helpdesk_core.storage``: a third-party backend registers a
 callable ``open(url: str) -> Store`` under its scheme name.
 """
@@ -10,7 +11,6 @@ callable ``open(url: str) -> Store`` under its scheme name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import cast
 
 from helpdesk_core.errors import ValidationError
@@ -38,6 +38,9 @@ ENTRY_POINT_GROUP = "helpdesk_core.storage"
 
 
 def _open_postgres(url: str) -> Store:
+    from helpdesk_core.extras import require_extra
+
+    require_extra("postgresql", "a PostgreSQL store")
     from helpdesk_core.storage.postgres import PostgresStore
 
     return PostgresStore(url)
@@ -72,6 +75,8 @@ def open_store(url: str) -> Store:
         split_server_url(url)
     opener = _BUILT_IN.get(scheme)
     if opener is None:
+        from importlib.metadata import entry_points  # only for a third-party scheme (≈ 0.02 s)
+
         found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == scheme]
         if not found:
             raise ValidationError(

@@ -105,6 +105,10 @@ def _document_of(cls: type[T]) -> Callable[[T], str]:
     return write
 
 
+_WRITERS: dict[type[Any], Callable[[Any], str]] = {}
+"""The :func:`_document_of` of each class, as first needed."""
+
+
 @attrs.frozen
 class Kind(Generic[T]):
     """One kind of aggregate other than tickets: ``name`` is the attribute of
@@ -113,16 +117,13 @@ class Kind(Generic[T]):
     name: str
     cls: type[T]
     label: str
-    _write: Callable[[T], str] = attrs.field(
-        init=False,
-        eq=False,
-        repr=False,
-        default=attrs.Factory(lambda self: _document_of(self.cls), takes_self=True),
-    )
 
     def encode(self, value: T) -> str:
         """The JSON text stored for ``value``."""
-        return self._write(value)
+        write = _WRITERS.get(self.cls)
+        if write is None:  # built on first use: a command that writes no contract compiles no writer
+            write = _WRITERS.setdefault(self.cls, _document_of(self.cls))
+        return write(value)
 
     def decode(self, document: str) -> T:
         """The value back from its stored JSON text."""

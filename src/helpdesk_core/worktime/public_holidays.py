@@ -1,16 +1,23 @@
-"""Public holidays from the ``holidays`` package, and the book of all dates off."""
+"""Public holidays from the ``holidays`` package, and the book of all dates off.
+
+``holidays`` is imported when a calendar first names a country, and then only
+that country's module (see :mod:`helpdesk_core.worktime.holidays_on_demand`):
+a desk without public holidays never loads the package.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import holidays
 
 from helpdesk_core.errors import ConfigError, ValidationError
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 EXTRA_HOLIDAY = "holiday"
 
@@ -48,9 +55,7 @@ class PublicHolidays:
 
     def names_in(self, year: int) -> dict[date, str]:
         """Return the holidays of ``year`` as date -> name."""
-        found = holidays.country_holidays(
-            self.country, subdiv=self.subdiv, years=year, categories=self.categories
-        )
+        found = _country_holidays(self.country, self.subdiv, self.categories, year)
         return {day: str(name) for day, name in found.items()}
 
     @classmethod
@@ -81,7 +86,7 @@ class PublicHolidays:
             categories = tuple(raw_categories)
         entry = cls(country, subdiv, categories)
         try:
-            holidays.country_holidays(country, subdiv=subdiv, categories=categories)
+            _country_holidays(country, subdiv, categories)
         except (NotImplementedError, ValueError, KeyError) as error:
             raise ConfigError(f"{path}: {error}") from error
         return entry
@@ -94,6 +99,18 @@ class PublicHolidays:
         if self.categories is not None:
             result["categories"] = list(self.categories)
         return result
+
+
+def _country_holidays(
+    country: str, subdiv: str | None, categories: tuple[str, ...] | None, year: int | None = None
+) -> HolidayBase:
+    """``holidays.country_holidays``, importing ``country``'s module alone."""
+    import holidays
+
+    from helpdesk_core.worktime.holidays_on_demand import countries_on_demand
+
+    countries_on_demand()
+    return holidays.country_holidays(country, subdiv=subdiv, years=year, categories=categories)
 
 
 class HolidayBook:
