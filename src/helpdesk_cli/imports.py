@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
@@ -82,7 +83,7 @@ def _import_command(kind: str) -> click.Command:
         ),
     )
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Default: from the extension.")
+    @click.option("--format", "fmt", type=Choice(["csv", "jsonl"]), help="Default: from the extension.")
     @click.option("--delimiter", help="CSV delimiter; default: guessed from the header.")
     @click.option(
         "--region", default="CZ", show_default=True, help="Country of phone numbers without +prefix."
@@ -176,8 +177,8 @@ def attach(import_group: click.Group) -> None:
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice(list(KINDS)))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.argument("kind", type=Choice(list(KINDS)))
+@click.option("--format", "fmt", type=Choice(["csv", "jsonl"]), default="csv", show_default=True)
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
 )

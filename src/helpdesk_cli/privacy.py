@@ -15,6 +15,7 @@ from pathlib import Path
 import cattrs
 import click
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.terminal import shown
 from helpdesk_core import desk_privacy
@@ -249,7 +250,7 @@ def hold_group() -> None:
 
 
 @hold_group.command("add")
-@click.argument("scope", type=click.Choice([s.value for s in HoldScope]))
+@click.argument("scope", type=Choice([s.value for s in HoldScope]))
 @click.argument("target")
 @click.option("--reason", required=True, help="Why (a case number, the law).")
 @_BY

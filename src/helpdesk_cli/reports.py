@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
 from helpdesk_cli.sla import (
@@ -55,7 +56,7 @@ def _day(value: date | datetime | None, zone_of: AppContext) -> date | None:
                    "the day before when --as-of is a local midnight).")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also draw the dashboard into FILE.png or FILE.svg.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Choice(["table", "json"]), default="table", show_default=True)
 @pass_app
 def dashboard_command(
     app: AppContext,

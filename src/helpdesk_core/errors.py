@@ -48,12 +48,39 @@ class StorageUnavailable(HelpdeskError, OSError):
     exit_code = 5
 
 
+class Declined(HelpdeskError):
+    """A person answered no (or nothing) when asked to confirm: nothing changed."""
+
+    exit_code = 6
+
+
+class ProofFailed(HelpdeskError):
+    """The change was made, but its proof found what should be gone: an erasure
+    whose physical scrub did not complete, retention items left to do."""
+
+    exit_code = 7
+
+
+class RowsRejected(HelpdeskError):
+    """An import with ``--skip-invalid`` stored its good rows and left bad ones out."""
+
+    exit_code = 8
+
+
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C (SIGINT), as shells report it."""
+
+
 __all__ = [
+    "INTERRUPTED",
     "ConfigError",
     "ConflictError",
+    "Declined",
     "HelpdeskError",
     "HistoryError",
     "NotFound",
+    "ProofFailed",
+    "RowsRejected",
     "StorageUnavailable",
     "TransitionError",
     "ValidationError",
