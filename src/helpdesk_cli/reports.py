@@ -15,6 +15,7 @@ from rich.table import Table
 from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
+from helpdesk_cli.output_files import whole_output
 from helpdesk_cli.sla import (
     customer_directory,
     day_or_instant,
@@ -170,7 +171,8 @@ def draw_chart(board: Dashboard, path: Path) -> None:
     figure.suptitle(f"Help desk as of {board.as_of:%Y-%m-%d %H:%M %z}", fontsize=13, fontweight="bold")
     axes.set_title(counters, fontsize=10)
     try:
-        figure.savefig(path, dpi=110)
+        with whole_output(path) as whole:
+            figure.savefig(whole, dpi=110, format=path.suffix.lower().lstrip("."))
     except OSError as error:
         raise OutputUnwritable(f"{path}: cannot write the chart: {error.strerror or error}") from None
     finally:

@@ -43,7 +43,7 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool) -> None:
     config = app.config
     summary = import_ticket_histories(
         file,
-        store=app.store,
+        store=app.store_for(dry_run=dry_run),
         graph=config.graph,
         policy=config.automation,
         catalogs=config.catalogs,

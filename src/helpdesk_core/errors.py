@@ -61,7 +61,7 @@ class ProofFailed(HelpdeskError):
     exit_code = 7
 
 
-class RowsRejected(HelpdeskError):
+class RowsLeftOut(HelpdeskError):
     """An import with ``--skip-invalid`` stored its good rows and left bad ones out."""
 
     exit_code = 8
@@ -80,7 +80,7 @@ __all__ = [
     "HistoryError",
     "NotFound",
     "ProofFailed",
-    "RowsRejected",
+    "RowsLeftOut",
     "StorageUnavailable",
     "TransitionError",
     "ValidationError",

@@ -77,9 +77,9 @@ def test_dry_run_prints_the_plan_and_changes_nothing(db: Path) -> None:
 
 def test_forget_asks_first_and_a_no_keeps_everything(db: Path) -> None:
     result = run(db, "forget", "crm-p-1", input="n\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 6
     assert "Forget contact crm-p-1? This cannot be undone [y/N]: n" in result.output
-    assert "Aborted!" in result.output
+    assert result.stderr == "Error: not confirmed: nothing changed\n"
     assert _jana(db) == "Jana Nováková"
 
 
@@ -318,7 +318,7 @@ def test_replay_forgets_the_same_person_again_and_never_a_namesake(db: Path, tmp
     assert _jana(backup) == "Jana Nováková"
 
     refused = run(backup, "replay", "--audit", str(trail), input="n\n")
-    assert refused.exit_code == 1
+    assert refused.exit_code == 6
     assert "Forget 1 person(s) again? This cannot be undone [y/N]: n" in refused.output
     assert _jana(backup) == "Jana Nováková"
 
