@@ -282,7 +282,7 @@ def sla_group() -> None:
               help="Only tickets registered on or after this day (or instant).")
 @click.option("--to", "created_to", callback=day_or_instant, metavar="DATE",
               help="Only tickets registered on or before this day (or instant).")
-@click.option("--company", default=None, help="Only tickets of this company id.")
+@click.option("--company", default=None, help="Only tickets of this company id (an unknown id is refused).")
 @click.option("--assignee", default=None, help="Only tickets this employee or group id is responsible for.")
 @click.option("--priority", default=None, help="Only tickets of this priority id.")
 @click.option("--state", "states", multiple=True, type=Choice([s.value for s in SlaState]),

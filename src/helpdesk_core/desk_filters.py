@@ -26,14 +26,17 @@ store whose tickets name what was never registered).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from helpdesk_core.errors import NotFound, ValidationError
-from helpdesk_core.model.catalog import Catalogs
 from helpdesk_core.model.ticket import Assignment, PriorityChange, Ticket
-from helpdesk_core.reports.sla_report import ReportFilter
-from helpdesk_core.storage.protocols import Store
 from helpdesk_core.suggestions import did_you_mean
-from helpdesk_core.workflow import TransitionGraph
+
+if TYPE_CHECKING:  # a ticket list needs neither the reports nor the storage modules loaded for this
+    from helpdesk_core.model.catalog import Catalogs
+    from helpdesk_core.reports.sla_report import ReportFilter
+    from helpdesk_core.storage.protocols import Store
+    from helpdesk_core.workflow import TransitionGraph
 
 
 def _any(tickets: Iterable[object]) -> bool:
