@@ -113,7 +113,7 @@ def _facts(ticket: Ticket) -> list[tuple[str, str]]:
 
 
 @ticket_group.command("list")
-@click.option("--status", default=None, help="Only tickets now in this status id (an unknown one is refused).")
+@click.option("--status", default=None, help="Only tickets now in this status id (unknown ones are refused).")
 @click.option("--format", "fmt", type=Choice(["table", "jsonl"]), default="table", show_default=True)
 @pass_app
 def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
