@@ -148,6 +148,31 @@ def test_consent_and_the_mailing_audience(db: Path) -> None:
     assert run(db, "consent", "audience", "newsletter").output == "contact,email,name\n"
 
 
+def test_a_mistyped_mailing_purpose_is_refused_not_an_empty_audience(db: Path) -> None:
+    assert run(db, "consent", "opt-in", "crm-p-1", "newsletter").exit_code == 0
+    result = run(db, "consent", "audience", "newsleter")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: no consent to 'newsleter' is recorded for anybody (recorded: newsletter) "
+        "(did you mean 'newsletter'?)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("scope", "target", "message"),
+    [
+        ("contact", "P-11", "contact 'P-11' not found: a hold on it would hold nothing (did you mean 'P-1'"),
+        ("ticket", "T-999", "ticket 'T-999' not found: a hold on it would hold nothing"),
+        ("company", "C-99", "company 'C-99' is not known (no such company, and no ticket of it)"),
+    ],
+)
+def test_a_hold_on_a_mistyped_id_is_refused(db: Path, scope: str, target: str, message: str) -> None:
+    result = run(db, "hold", "add", scope, target, "--reason", "court case 12/2026", "--by", "dpo")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {message}")
+    assert run(db, "hold", "list").output == ""
+
+
 def test_retention_dry_run_names_the_rules(db: Path) -> None:
     result = run(db, "retention", "--closed-tickets-years", "5", "--contracts-years", "10", "--dry-run")
     assert result.exit_code == 0
