@@ -61,6 +61,26 @@ class AppContext:
                 )
         return self.store
 
+    def store_for(self, *, dry_run: bool) -> Store:
+        """The store, for a command that writes unless ``dry_run``: a dry run
+        creates no SQLite file — over a missing one it plans against an empty
+        store in memory, and says so on stderr, so a mistyped ``--db`` shows
+        as everything to be created and leaves nothing behind."""
+        if dry_run and self._store is None:
+            path = sqlite_file(self.db_url)
+            if path is not None and not path.exists():
+                import click
+
+                from helpdesk_core.storage import open_store
+
+                click.echo(
+                    f"Note: no store at {str(path)!r} yet: the dry run plans against an empty store "
+                    "(the import itself creates it)",
+                    err=True,
+                )
+                self._store = open_store("memory://")
+        return self.store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -16,12 +16,14 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
+from helpdesk_cli.output_files import whole_output
 from helpdesk_cli.terminal import shown
 from helpdesk_cli.tickets import import_group
-from helpdesk_core.errors import HelpdeskError
+from helpdesk_core.errors import HelpdeskError, RowsLeftOut
 from helpdesk_core.imports import (
     KINDS,
     ImportReport,
@@ -70,6 +72,16 @@ def _print_report(report: ImportReport) -> None:
             click.echo(shown(f"{file.file}: rejected rows written to {file.rejects}"))
 
 
+def _left_out(report: ImportReport) -> None:
+    """Exit with :class:`RowsLeftOut` (code 8) when ``--skip-invalid`` left
+    rows out: the good rows are stored, but a cron job must notice."""
+    if not report.rejected:
+        return
+    if report.dry_run:
+        raise RowsLeftOut(f"{report.rejected} rejected row(s) would be left out (--skip-invalid)")
+    raise RowsLeftOut(f"{report.rejected} rejected row(s) left out (--skip-invalid); the rest is stored")
+
+
 def _import_command(kind: str) -> click.Command:
     chosen = kind_named(kind)
 
@@ -82,7 +94,7 @@ def _import_command(kind: str) -> click.Command:
         ),
     )
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Default: from the extension.")
+    @click.option("--format", "fmt", type=Choice(["csv", "jsonl"]), help="Default: from the extension.")
     @click.option("--delimiter", help="CSV delimiter; default: guessed from the header.")
     @click.option(
         "--region", default="CZ", show_default=True, help="Country of phone numbers without +prefix."
@@ -113,7 +125,7 @@ def _import_command(kind: str) -> click.Command:
             report = import_file(
                 chosen.name,
                 file,
-                store=app.store,
+                store=app.store_for(dry_run=dry_run),
                 region=region,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
@@ -123,6 +135,7 @@ def _import_command(kind: str) -> click.Command:
                 progress=progress,
             )
         _print_report(report)
+        _left_out(report)
 
     return command
 
@@ -142,7 +155,7 @@ def _bundle(
     with _progress_bar() as progress, few_collections():
         report = import_bundle(
             bundle,
-            store=app.store,
+            store=app.store_for(dry_run=dry_run),
             region=region,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
@@ -150,6 +163,7 @@ def _bundle(
             progress=progress,
         )
     _print_report(report)
+    _left_out(report)
 
 
 _BUNDLE_OPTIONS = [
@@ -176,8 +190,8 @@ def attach(import_group: click.Group) -> None:
 
 
 @click.command("export")
-@click.argument("kind", type=click.Choice(list(KINDS)))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.argument("kind", type=Choice(list(KINDS)))
+@click.option("--format", "fmt", type=Choice(["csv", "jsonl"]), default="csv", show_default=True)
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
 )
@@ -190,7 +204,7 @@ def export_command(app: AppContext, kind: str, fmt: str, output: Path | None) ->
         export_kind(kind, store, sys.stdout, format=fmt)
         return
     try:
-        with output.open("w", encoding="utf-8", newline="") as out:
+        with whole_output(output) as partial, partial.open("w", encoding="utf-8", newline="") as out:
             count = export_kind(kind, store, out, format=fmt)
     except HelpdeskError:
         raise  # the store's own failure (StorageUnavailable is an OSError too), not the file's

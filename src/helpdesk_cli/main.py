@@ -13,12 +13,12 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from helpdesk_cli.context import DEFAULT_DB, AppContext
-from helpdesk_core.errors import HelpdeskError
+from helpdesk_core.errors import INTERRUPTED, Declined, HelpdeskError
 
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": (
@@ -101,15 +101,44 @@ class DeskGroup(click.Group):
                 raise click.UsageError(f"argument '{shown(arg)}' is not valid UTF-8 text", ctx)
         return super().parse_args(ctx, args)
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:
+            _interrupted()
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except HelpdeskError as error:
-            from helpdesk_cli.terminal import shown
+            _fail(error)
+        except click.Abort as abort:  # click.confirm: a no, no answer at all, or Ctrl-C at the question
+            if isinstance(abort.__context__, KeyboardInterrupt):
+                _interrupted()
+            reason = "no answer (give --yes to go on without asking)" if isinstance(
+                abort.__context__, EOFError) else "not confirmed"
+            _fail(Declined(f"{reason}: nothing changed"))
+        except KeyboardInterrupt:
+            _interrupted()
 
-            one_line = " ".join(str(error).split())  # a driver's message may span lines
-            click.echo(f"Error: {shown(one_line)}", err=True)
-            ctx.exit(error.exit_code)
+
+def _fail(error: HelpdeskError) -> NoReturn:
+    """``Error: message`` on one line of stderr, and the error's exit code."""
+    from helpdesk_cli.terminal import shown
+
+    one_line = " ".join(str(error).split())  # a driver's message may span lines
+    click.echo(f"Error: {shown(one_line)}", err=True)
+    raise click.exceptions.Exit(error.exit_code)
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: exit code 130, as a shell reports a command stopped by SIGINT.
+    What the command was writing is rolled back (a store's unit of work) or
+    removed (an ``--output`` file, written under another name until whole)."""
+    click.echo("Error: interrupted (Ctrl-C)", err=True)
+    raise click.exceptions.Exit(INTERRUPTED)
 
 
 @click.group(cls=DeskGroup)

@@ -13,6 +13,10 @@ plain numbers such as ``-5`` or ``+420601123456`` are left as they are.
 XLSX date cells: Excel has no time zones, so instants are written as **UTC
 wall-clock** (naive) date-time cells; each such column's header carries a note
 saying so. UTC keeps rows of different calendars' zones comparable and sortable.
+
+An ``--output`` file is written under another name and renamed when whole
+(:func:`helpdesk_cli.output_files.whole_output`): an error or Ctrl-C leaves no
+half-written file.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import IO, Any
 
 import click
 
+from helpdesk_cli.output_files import whole_output
 from helpdesk_cli.terminal import cell
 from helpdesk_core.errors import HelpdeskError, ValidationError
 from helpdesk_core.extras import require_extra
@@ -209,7 +214,7 @@ def emit_encoded(texts: Iterable[str], columns: Sequence[str], fmt: str, output:
     if output is None:
         return write_encoded(texts, columns, fmt, sys.stdout)
     try:
-        with output.open("w", encoding="utf-8", newline="") as file:
+        with whole_output(output) as partial, partial.open("w", encoding="utf-8", newline="") as file:
             return write_encoded(texts, columns, fmt, file)
     except HelpdeskError:
         raise  # the rows' own failure (StorageUnavailable is an OSError too), not the file's
@@ -236,7 +241,7 @@ def emit_spooled(files: Iterable[str], columns: Sequence[str], fmt: str, output:
         raise ValueError(f"{fmt!r} rows are not encoded one by one (expected one of {ENCODED_FORMATS})")
     appended = 0
     try:
-        with output.open("wb", buffering=0) as file:
+        with whole_output(output) as partial, partial.open("wb", buffering=0) as file:
             if fmt == "csv":
                 header = io.StringIO()
                 csv.writer(header, lineterminator="\n").writerow([neutralised(c) for c in columns])
@@ -300,10 +305,11 @@ def emit_rows(
     if output is None:
         return write_rows(rows, columns, fmt, sys.stdout, instants=instants, zone=zone)
     try:
-        if fmt == "xlsx":
-            return write_xlsx(rows, columns, output, instants=instants)
-        with output.open("w", encoding="utf-8", newline="") as file:
-            return write_rows(rows, columns, fmt, file, instants=instants, zone=zone)
+        with whole_output(output) as partial:
+            if fmt == "xlsx":
+                return write_xlsx(rows, columns, partial, instants=instants)
+            with partial.open("w", encoding="utf-8", newline="") as file:
+                return write_rows(rows, columns, fmt, file, instants=instants, zone=zone)
     except HelpdeskError:
         raise
     except OSError as error:

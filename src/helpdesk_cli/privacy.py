@@ -15,10 +15,11 @@ from pathlib import Path
 import cattrs
 import click
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.terminal import shown
 from helpdesk_core import desk_privacy
-from helpdesk_core.errors import ValidationError
+from helpdesk_core.errors import ProofFailed, ValidationError
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentChange
 from helpdesk_core.privacy.holds import HoldScope
@@ -66,6 +67,16 @@ def _print_result(result: desk_privacy.ForgetResult) -> None:
     _print_proof(result.scrubbed, result.proof)
 
 
+def _proved(proof: desk_privacy.Proof) -> None:
+    """Exit with :class:`ProofFailed` (code 7) unless the proof shows the
+    tables clean and the physical scrub complete (the proof is printed)."""
+    if not proof.clean:
+        raise ProofFailed(f"the proof found {proof.remaining} identifier(s) that should be gone")
+    if not proof.scrubbed:
+        pending = f" for {', '.join(proof.scrub_pending)}" if proof.scrub_pending else ""
+        raise ProofFailed(f"the physical scrub is not complete{pending}: run `helpdesk privacy scrub`")
+
+
 def _print_proof(scrubbed: str, proof: desk_privacy.Proof) -> None:
     _say(scrubbed)
     for line in proof.lines():
@@ -110,8 +121,7 @@ def forget_command(
     result = desk_privacy.forget_contact(app.existing_store, contact, by=_who(by), now=_now(), region=region)
     _say(f"forgot contact {contact}:")
     _print_result(result)
-    if not result.proof.scrubbed:
-        raise click.exceptions.Exit(1)
+    _proved(result.proof)
 
 
 @privacy_group.command("forget-employee")
@@ -125,8 +135,7 @@ def forget_employee_command(app: AppContext, employee: str, yes: bool, by: str |
         click.confirm(f"Forget employee {employee}? This cannot be undone", abort=True)
     result = desk_privacy.forget_employee(app.existing_store, employee, by=_who(by), now=_now())
     _print_result(result)
-    if not result.proof.scrubbed:
-        raise click.exceptions.Exit(1)
+    _proved(result.proof)
 
 
 @privacy_group.command("export")
@@ -218,8 +227,8 @@ def replay_command(
     _say(f"replayed {len(results)} erasure(s)")
     for result in results:
         _say(f"{result.record.subject}: {result.proof.describe()}")
-    if not all(r.proof.scrubbed for r in results):
-        raise click.exceptions.Exit(1)
+    for result in results:
+        _proved(result.proof)
 
 
 @privacy_group.command("scrub")
@@ -239,8 +248,7 @@ def scrub_command(app: AppContext, region: str, by: str | None) -> None:
     else:
         _say(f"{waiting}: {', '.join(r.id for r in result.finished)} (searched by keyed hash)")
         _print_proof(result.scrubbed, result.proof)
-    if not result.proof.scrubbed:
-        raise click.exceptions.Exit(1)
+    _proved(result.proof)
 
 
 @privacy_group.group("hold")
@@ -249,7 +257,7 @@ def hold_group() -> None:
 
 
 @hold_group.command("add")
-@click.argument("scope", type=click.Choice([s.value for s in HoldScope]))
+@click.argument("scope", type=Choice([s.value for s in HoldScope]))
 @click.argument("target")
 @click.option("--reason", required=True, help="Why (a case number, the law).")
 @_BY
@@ -333,7 +341,9 @@ def retention_command(
             f"physical scrub NOT complete for {', '.join(result.scrub_pending)}: run `helpdesk privacy scrub`"
         )
     if not result.clean:
-        raise click.exceptions.Exit(1)
+        pending = f"; physical scrub not complete for {', '.join(result.scrub_pending)}" if (
+            result.scrub_pending) else ""
+        raise ProofFailed(f"retention: {result.left_after} item(s) left to do after the run{pending}")
 
 
 @privacy_group.group("consent")

@@ -12,8 +12,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
+from helpdesk_cli.output_files import whole_output
 from helpdesk_cli.sla import (
     customer_directory,
     day_or_instant,
@@ -56,7 +58,7 @@ def _day(value: date | datetime | None, zone_of: AppContext) -> date | None:
                    "the day before when --as-of is a local midnight).")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also draw the dashboard into FILE.png or FILE.svg.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Choice(["table", "json"]), default="table", show_default=True)
 @pass_app
 def dashboard_command(
     app: AppContext,
@@ -173,7 +175,8 @@ def draw_chart(board: Dashboard, path: Path) -> None:
     figure.suptitle(f"Help desk as of {board.as_of:%Y-%m-%d %H:%M %z}", fontsize=13, fontweight="bold")
     axes.set_title(counters, fontsize=10)
     try:
-        figure.savefig(path, dpi=110)
+        with whole_output(path) as whole:
+            figure.savefig(whole, dpi=110, format=path.suffix.lower().lstrip("."))
     except OSError as error:
         raise OutputUnwritable(f"{path}: cannot write the chart: {error.strerror or error}") from None
     finally:

@@ -21,5 +21,5 @@ def employee_group() -> None:
 @pass_app
 def deactivate(app: AppContext, employee_id: str) -> None:
     """Deactivate an employee; refused while they are responsible for unclosed tickets."""
-    employee = deactivate_employee(app.store, employee_id, graph=app.config.graph)
+    employee = deactivate_employee(app.existing_store, employee_id, graph=app.config.graph)
     click.echo(shown(f"deactivated {employee.id} ({employee.display_name})"))

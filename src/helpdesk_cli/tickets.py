@@ -11,9 +11,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.terminal import cell
 from helpdesk_core.desk import import_ticket_histories
+from helpdesk_core.desk_filters import check_status
 from helpdesk_core.model.ticket import Comment, Event, Ticket
 from helpdesk_core.serialization import ticket_to_json, unstructure
 
@@ -48,7 +50,7 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool, skip_invalid: boo
     config = app.config
     summary = import_ticket_histories(
         file,
-        store=app.store,
+        store=app.store_for(dry_run=dry_run),
         graph=config.graph,
         policy=config.automation,
         catalogs=config.catalogs,
@@ -89,7 +91,7 @@ def _describe(event: Event) -> str:
 
 @ticket_group.command("show")
 @click.argument("ticket_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def show(app: AppContext, ticket_id: str, fmt: str) -> None:
     """Show one ticket with its whole history."""
@@ -122,12 +124,16 @@ def _facts(ticket: Ticket) -> list[tuple[str, str]]:
 
 
 @ticket_group.command("list")
-@click.option("--status", default=None, help="Only tickets now in this status id.")
-@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--status", default=None, help="Only tickets now in this status id (unknown ones are refused).")
+@click.option("--format", "fmt", type=Choice(["table", "jsonl"]), default="table", show_default=True)
 @pass_app
 def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
-    """List tickets with their current status, oldest first."""
-    tickets = (stored.value for stored in app.existing_store.tickets.iter_tickets(status=status))
+    """List tickets with their current status, oldest first. A status that
+    neither the configuration nor a stored ticket has is refused."""
+    store = app.existing_store
+    if status is not None:
+        check_status(store, status, graph=app.config.graph)
+    tickets = (stored.value for stored in store.tickets.iter_tickets(status=status))
     if fmt == "jsonl":
         for ticket in tickets:
             row = {"id": ticket.id, "status": ticket.status, "priority": ticket.priority,

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
+from helpdesk_core.desk_filters import check_company
 from helpdesk_core.errors import ConflictError, HelpdeskError, NotFound, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.contracts import Contract
@@ -63,6 +64,7 @@ from helpdesk_core.privacy.retention import RetentionRule
 from helpdesk_core.serialization import converter
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
+    Lookup,
     PrivacyStore,
     Reader,
     Repository,
@@ -71,6 +73,7 @@ from helpdesk_core.storage.protocols import (
     TextCell,
 )
 from helpdesk_core.storage.urls import redacted
+from helpdesk_core.suggestions import did_you_mean
 
 FINDINGS_KEPT = 100
 """Findings of a proof listed by place; more are only counted."""
@@ -1185,8 +1188,21 @@ def consent_history(store: Store, contact: str) -> ConsentLedger:
 
 def mailing_audience(store: Store, purpose: str) -> Iterator[Recipient]:
     """The contacts to mail for ``purpose``: opted in, never forgotten, with an
-    address; streamed in contact id order."""
+    address; streamed in contact id order. A purpose no contact was ever asked
+    about is refused (:class:`ValidationError`, with the closest recorded
+    purposes) before anything is streamed: a mistyped one would otherwise look
+    like nobody to mail."""
     ps = privacy_store(store)
+    recorded = {p for stored in ps.consents.iter() for p in stored.value.purposes}
+    if purpose not in recorded:
+        known = f" (recorded: {', '.join(sorted(recorded))})" if recorded else " (none is recorded yet)"
+        raise ValidationError(
+            f"no consent to {purpose!r} is recorded for anybody{known}{did_you_mean(purpose, recorded)}"
+        )
+    return _audience(ps, purpose)
+
+
+def _audience(ps: PrivacyStore, purpose: str) -> Iterator[Recipient]:
     forgotten = {
         s.value.subject
         for s in ps.audit_records.iter()
@@ -1206,14 +1222,36 @@ def mailing_audience(store: Store, purpose: str) -> Iterator[Recipient]:
 def place_hold(
     store: Store, *, scope: HoldScope | str, target: str, reason: str, by: str, now: datetime
 ) -> LegalHold:
-    """Place a legal hold; returns it with its new id (``H-…``)."""
+    """Place a legal hold; returns it with its new id (``H-…``). A target the
+    store does not know is refused (:class:`NotFound`): a hold on a mistyped id
+    would hold nothing. A company is known when stored or named by a ticket."""
     require_aware(now, "place_hold: now")
     hold = LegalHold(id=_new_id("H"), scope=scope, target=target, reason=reason, at=now, by=by)
     ps = privacy_store(store)
+    _check_hold_target(ps, hold.scope, hold.target)
     with ps.unit_of_work() as uow:
         uow.legal_holds.add(hold)
         uow.commit()
     return hold
+
+
+def _check_hold_target(store: PrivacyStore, scope: HoldScope, target: str) -> None:
+    if scope is HoldScope.COMPANY:
+        check_company(store, target)
+        return
+    readers: dict[HoldScope, Lookup[Any]] = {
+        HoldScope.CONTACT: store.contacts,
+        HoldScope.CONTRACT: store.contracts,
+        HoldScope.TICKET: store.tickets,
+    }
+    if readers[scope].find(target) is not None:
+        return
+    suggestion = ""
+    if scope is HoldScope.CONTACT:
+        suggestion = did_you_mean(target, (stored.value.id for stored in store.contacts.iter()))
+    elif scope is HoldScope.CONTRACT:
+        suggestion = did_you_mean(target, (stored.value.id for stored in store.contracts.iter()))
+    raise NotFound(f"{scope.value} {target!r} not found: a hold on it would hold nothing{suggestion}")
 
 
 def release_hold(store: Store, hold_id: str, *, now: datetime) -> LegalHold:

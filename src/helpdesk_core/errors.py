@@ -59,13 +59,40 @@ class MissingExtra(HelpdeskError, ImportError):
         self.extra = extra
 
 
+class Declined(HelpdeskError):
+    """A person answered no (or nothing) when asked to confirm: nothing changed."""
+
+    exit_code = 6
+
+
+class ProofFailed(HelpdeskError):
+    """The change was made, but its proof found what should be gone: an erasure
+    whose physical scrub did not complete, retention items left to do."""
+
+    exit_code = 7
+
+
+class RowsLeftOut(HelpdeskError):
+    """An import with ``--skip-invalid`` stored its good rows and left bad ones out."""
+
+    exit_code = 8
+
+
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C (SIGINT), as shells report it."""
+
+
 __all__ = [
+    "INTERRUPTED",
     "ConfigError",
     "ConflictError",
+    "Declined",
     "HelpdeskError",
     "HistoryError",
     "MissingExtra",
     "NotFound",
+    "ProofFailed",
+    "RowsLeftOut",
     "StorageUnavailable",
     "TransitionError",
     "ValidationError",

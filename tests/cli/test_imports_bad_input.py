@@ -209,7 +209,7 @@ def test_exports_and_rejects_neutralise_formulas_and_round_trip_byte_identical(t
     bad = write(tmp_path, "bad.csv", "external_id,name,email\nC-9,=1+2,not-an-address\n")
     rejects = tmp_path / "rejects.csv"
     result = run(tmp_path, "import", "companies", str(bad), "--skip-invalid", "--rejects", str(rejects))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 8, result.output  # rows left out
     rejected = list(csv.reader(rejects.open(encoding="utf-8")))
     assert rejected[1][2:4] == ["C-9", "'=1+2"]
 

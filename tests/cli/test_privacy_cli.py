@@ -77,9 +77,9 @@ def test_dry_run_prints_the_plan_and_changes_nothing(db: Path) -> None:
 
 def test_forget_asks_first_and_a_no_keeps_everything(db: Path) -> None:
     result = run(db, "forget", "crm-p-1", input="n\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 6
     assert "Forget contact crm-p-1? This cannot be undone [y/N]: n" in result.output
-    assert "Aborted!" in result.output
+    assert result.stderr == "Error: not confirmed: nothing changed\n"
     assert _jana(db) == "Jana Nováková"
 
 
@@ -146,6 +146,31 @@ def test_consent_and_the_mailing_audience(db: Path) -> None:
     ]
     run(db, "forget", "P-1", "--yes")
     assert run(db, "consent", "audience", "newsletter").output == "contact,email,name\n"
+
+
+def test_a_mistyped_mailing_purpose_is_refused_not_an_empty_audience(db: Path) -> None:
+    assert run(db, "consent", "opt-in", "crm-p-1", "newsletter").exit_code == 0
+    result = run(db, "consent", "audience", "newsleter")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: no consent to 'newsleter' is recorded for anybody (recorded: newsletter) "
+        "(did you mean 'newsletter'?)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("scope", "target", "message"),
+    [
+        ("contact", "P-11", "contact 'P-11' not found: a hold on it would hold nothing (did you mean 'P-1'"),
+        ("ticket", "T-999", "ticket 'T-999' not found: a hold on it would hold nothing"),
+        ("company", "C-99", "company 'C-99' is not known (no such company, and no ticket of it)"),
+    ],
+)
+def test_a_hold_on_a_mistyped_id_is_refused(db: Path, scope: str, target: str, message: str) -> None:
+    result = run(db, "hold", "add", scope, target, "--reason", "court case 12/2026", "--by", "dpo")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"Error: {message}")
+    assert run(db, "hold", "list").output == ""
 
 
 def test_retention_dry_run_names_the_rules(db: Path) -> None:
@@ -318,7 +343,7 @@ def test_replay_forgets_the_same_person_again_and_never_a_namesake(db: Path, tmp
     assert _jana(backup) == "Jana Nováková"
 
     refused = run(backup, "replay", "--audit", str(trail), input="n\n")
-    assert refused.exit_code == 1
+    assert refused.exit_code == 6
     assert "Forget 1 person(s) again? This cannot be undone [y/N]: n" in refused.output
     assert _jana(backup) == "Jana Nováková"
 

@@ -77,9 +77,9 @@ def test_a_spooled_report_without_rows_is_the_empty_file_of_its_format(
     desk: tuple[str, Path], tmp_path: Path, spools: list[Path], fmt: str, empty: bytes | None
 ) -> None:
     db, config = desk
-    no_company = ("--company", "no-such-company")
-    one = report(db, config, fmt, tmp_path / f"one.{fmt}", 1, *no_company)
-    three = report(db, config, fmt, tmp_path / f"three.{fmt}", 3, *no_company)
+    no_ticket = ("--from", "2999-01-01")
+    one = report(db, config, fmt, tmp_path / f"one.{fmt}", 1, *no_ticket)
+    three = report(db, config, fmt, tmp_path / f"three.{fmt}", 3, *no_ticket)
     assert one.exit_code == three.exit_code == 0, three.output
     written = (tmp_path / f"three.{fmt}").read_bytes()
     assert written == (tmp_path / f"one.{fmt}").read_bytes()
@@ -127,8 +127,9 @@ def test_an_interrupted_spooled_report_removes_its_temporary_files(
 
     monkeypatch.setattr(output, "_append", interrupted)
     result = report(db, config, "jsonl", tmp_path / "rows.jsonl", 2)
-    assert result.exit_code == 1 and "Aborted!" in result.stderr
+    assert result.exit_code == 130 and result.stderr.endswith("Error: interrupted (Ctrl-C)\n")
     assert len(appended) == 1 and len(spools) == 1 and not spools[0].exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"], "no output file, whole or partial"
 
 
 def test_an_unwritable_output_is_refused_before_any_temporary_file(

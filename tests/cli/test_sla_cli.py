@@ -312,7 +312,7 @@ resolution = "8h"
         (["sla", "report", "--from", "2026-03-05", "--to", "2026-03-01"], None, 2,
          "Invalid value for '--to': --to is before --from"),
         (["sla", "report", "--priority", "urgent"], None, 2,
-         "Invalid value for '--priority': unknown priority 'urgent' (known: low, normal, high, critical)"),
+         "Error: unknown priority 'urgent' (known: low, normal, high, critical)\n"),
         (["sla", "report", "--format", "xlsx"], None, 2,
          "\n\nError: --format xlsx writes a workbook: give --output FILE.xlsx\n"),
         (["sla", "report"], MALFORMED, 2, "Error: {config}: not valid TOML: "),

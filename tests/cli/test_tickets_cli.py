@@ -55,9 +55,21 @@ def test_reimport_of_the_same_file_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_dry_run_stores_nothing(tmp_path: Path) -> None:
+    assert run(tmp_path, "import", "tickets", str(write(tmp_path, "none.jsonl", ""))).exit_code == 0
     result = run(tmp_path, "import", "tickets", "--dry-run", str(write(tmp_path, "t.jsonl", GOOD)))
     assert "would import" in result.output
     assert run(tmp_path, "ticket", "list", "--format", "jsonl").output == ""
+
+
+def test_a_dry_run_on_a_mistyped_db_creates_no_store_file(tmp_path: Path) -> None:
+    result = run(tmp_path, "import", "tickets", "--dry-run", str(write(tmp_path, "t.jsonl", GOOD)))
+    assert result.exit_code == 0
+    assert result.stdout.endswith(": 2 created, 0 appended, 0 unchanged\n")
+    assert result.stderr == (
+        f"Note: no store at {str(tmp_path / 'desk.sqlite3')!r} yet: the dry run plans against an empty "
+        "store (the import itself creates it)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.jsonl"]
 
 
 def test_disallowed_move_is_refused_naming_ticket_line_and_move(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def test_a_scrub_that_fails_is_reported_by_the_proof_and_finished_by_the_command
     with monkeypatch.context() as patched:
         patched.setattr(SqliteStore, "scrub", busy)
         forgot = run("forget", "crm-p-1", "--yes")
-    assert forgot.exit_code == 1, forgot.output
+    assert forgot.exit_code == 7, forgot.output
     lines = forgot.output.splitlines()
     [proof] = [line for line in lines if line.startswith("proof: ")]
     scrub_line = lines[lines.index(proof) - 1]
@@ -174,6 +174,9 @@ def test_a_scrub_that_fails_is_reported_by_the_proof_and_finished_by_the_command
     assert proof.endswith(
         f"nothing found; physical scrub NOT complete for {waiting.id}: the files may still hold erased values, "
         "run `helpdesk privacy scrub`"
+    )
+    assert forgot.stderr == (
+        f"Error: the physical scrub is not complete for {waiting.id}: run `helpdesk privacy scrub`\n"
     )
 
     scrubbed = run("scrub")

@@ -267,9 +267,9 @@ def run_case(case: Case, template: Path, *, timeout: float = TIMEOUT) -> Outcome
         if exception is not None and not isinstance(exception, SystemExit):
             classes.add("traceback")
             error = f"{type(exception).__name__}: {exception}"
-        elif code in (0, 1) and "Traceback" not in stderr:
+        elif code in (0, 1, 7, 8) and "Traceback" not in stderr:  # 7, 8: done, with something to report
             classes.add("ok")
-        elif code in (2, 3, 4, 5) and stderr.strip().splitlines()[-1:] and (
+        elif code in (2, 3, 4, 5, 6) and stderr.strip().splitlines()[-1:] and (
             stderr.strip().splitlines()[-1].startswith("Error:")
         ):
             classes.add("clean_error")
