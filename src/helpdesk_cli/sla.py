@@ -321,8 +321,11 @@ def report(
     standard error: counts by state and compliance, per group with --group-by.
 
     Dates (--from, --to) are days of the desk's home zone, the zone of the
-    first configured calendar; the table shows its times there, to the
-    minute. XLSX date cells are UTC; CSV and JSON keep each instant's offset.
+    first configured calendar; the table and XLSX date cells show its times
+    there, to the minute; CSV and JSON keep each instant's offset. The table
+    fits the terminal (or COLUMNS), keeping ticket, state, reaction and
+    resolution whole; in a file or a pipe without COLUMNS every column is
+    written whole.
     """
     config = app.config
     policy = policy_of(config)

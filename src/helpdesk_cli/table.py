@@ -96,9 +96,13 @@ def width_of(out: IO[str]) -> int | None:
     return None
 
 
+_NARROW = str.maketrans(dict.fromkeys("→✗✓─…", "x"))
+"""The table's own marks, one cell each (told apart without measuring every character)."""
+
+
 def cells(text: str) -> int:
     """Terminal cells ``text`` takes."""
-    if text.isascii():
+    if text.isascii() or text.translate(_NARROW).isascii():
         return len(text)
     from rich.cells import cell_len
 
