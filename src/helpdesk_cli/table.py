@@ -5,7 +5,8 @@ its format (an instant is ``YYYY-MM-DD HH:MM``, a state at most ``breached``)
 or measured on the first chunk. A :class:`Layout` names the columns in the
 order a person reads them; the columns a person decides by are *kept*: never
 cropped, never dropped. The others follow as the width allows — cropped with
-``…`` to the room left, or left out. Several layouts may be offered, widest
+``…`` to the room left (a column of a known width, such as an instant,
+is never cropped), or left out. Several layouts may be offered, widest
 first (e.g. ``due → reacted ✗`` in one column, then only ``due ✗``): the first
 whose kept columns fit is used.
 
@@ -133,7 +134,8 @@ def _arranged(layout: Layout, measured: Sequence[int], width: int | None) -> lis
     for i, column in enumerate(columns):
         if column.kept:
             continue
-        narrowest = min(measured[i], max(_MIN_CROPPED, cells(column.heading)))
+        narrowest = measured[i] if column.width is not None else min(  # an instant is whole or not shown
+            measured[i], max(_MIN_CROPPED, cells(column.heading)))
         if room - len(GAP) < narrowest:
             break  # the rest would come after a gap in reading order
         shown[i] = min(measured[i], room - len(GAP))

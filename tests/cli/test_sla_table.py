@@ -251,3 +251,25 @@ def test_whatif_rows_keep_ticket_states_and_instants_and_fold_nothing_else_away(
     line = out.getvalue().splitlines()[-1]
     assert line.split()[:3] == ["T-190001", "met", "breached"]
     assert "2026-03-03 09:15" in line and "2026-03-02 16:00" in line and len(line) <= 80
+
+
+def test_ticket_list_keeps_ids_and_statuses_whole_in_a_narrow_terminal(tmp_path: Path) -> None:
+    """The same table elsewhere: ``ticket list`` used to crop ids to ``T-19…`` and hold every row."""
+    lines = [json.dumps({"id": f"T-{190000 + n}", "subject": "Printer jams on the third floor " * 3,
+                         "created_at": f"2026-03-02T09:{n:02}:00+01:00",
+                         "events": [{"at": "2026-03-02T10:00:00+01:00", "kind": "status", "to": "in_progress"}]
+                         if n % 2 else []}) for n in range(12)]
+    (tmp_path / "t.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "desk.sqlite3"
+    made = CliRunner().invoke(cli, ["import", "tickets", str(tmp_path / "t.jsonl")],
+                              obj=AppContext(db_url=str(db), config_path=None))
+    assert made.exit_code == 0, made.output
+    args = [sys.executable, "-m", "helpdesk_cli", "--db", str(db), "ticket", "list"]
+    for columns in (40, 80):
+        text = in_terminal(args, columns)
+        rows = [line.split() for line in text.splitlines() if line.startswith("T-")]
+        assert [row[0] for row in rows] == [f"T-{190000 + n}" for n in range(12)]
+        assert [row[1 if columns == 40 else 2] for row in rows] == ["in_progress" if n % 2 else "open"
+                                                                    for n in range(12)]
+        assert max(len(line) for line in text.splitlines()) <= columns
+        assert text.endswith("12 tickets\n")
