@@ -29,7 +29,7 @@ def local_time(value: object, zone: tzinfo | None) -> str:
         return ""
     if zone is None or not isinstance(value, str):
         return shown(value)
-    return datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(value).astimezone(zone).isoformat(" ", "minutes")[:INSTANT_WIDTH]
 
 
 def flag(value: object) -> str:
