@@ -1,18 +1,19 @@
 """Writing a stream of rows as a table, CSV, JSON, JSON Lines or XLSX — in one place.
 
-Rows are dicts with the same keys; they are written as they arrive (except for
-the table, which a terminal shows whole), so a report over millions of tickets
-streams with flat memory. XLSX is written by openpyxl in write-only mode, which
-also streams.
+Rows are dicts with the same keys; they are written as they arrive — the
+table too, a chunk at a time (:mod:`helpdesk_cli.table`) — so a report over
+millions of tickets streams with flat memory. XLSX is written by openpyxl in
+write-only mode, which also streams (its column widths are measured on the
+first rows).
 
 Spreadsheet safety: every CSV and XLSX cell goes through
 :func:`helpdesk_core.spreadsheets.neutralised` — a text starting with
 ``= + - @``, tab or CR gets OWASP's leading single quote (formula injection);
 plain numbers such as ``-5`` or ``+420601123456`` are left as they are.
 
-XLSX date cells: Excel has no time zones, so instants are written as **UTC
-wall-clock** (naive) date-time cells; each such column's header carries a note
-saying so. UTC keeps rows of different calendars' zones comparable and sortable.
+XLSX date cells: Excel has no time zones, so instants are written as naive
+date-time cells of local time in the desk's home zone, as the table shows
+them; each such column's heading names the zone and carries a note saying so.
 
 An ``--output`` file is written under another name and renamed when whole
 (:func:`helpdesk_cli.output_files.whole_output`): an error or Ctrl-C leaves no
@@ -30,16 +31,22 @@ import shutil
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
+from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import click
 
 from helpdesk_cli.output_files import whole_output
-from helpdesk_cli.terminal import cell
 from helpdesk_core.errors import HelpdeskError, ValidationError
 from helpdesk_core.extras import require_extra
 from helpdesk_core.spreadsheets import csv_row_writer, neutralised
+
+if TYPE_CHECKING:
+    from helpdesk_cli.table import Layout, Symbols
+
+TableLayouts = Callable[["Symbols"], Sequence["Layout"]]
+"""The layouts a table may take (see :func:`helpdesk_cli.table.write_table`)."""
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl")
 FORMATS = (*TEXT_FORMATS, "xlsx")
@@ -51,7 +58,14 @@ _JSON_SEPARATOR = ",\n  "
 _NO_SENDFILE = (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV)
 """``sendfile`` errors saying that these two files cannot be copied by the kernel."""
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
-XLSX_UTC_NOTE = "UTC date and time (Excel cells have no time zone); the JSON and CSV rows carry the offset."
+XLSX_TIME_NOTE = (
+    "Local date and time in {zone}, as the table shows them (Excel cells have no time zone); "
+    "the JSON and CSV rows carry each instant's offset."
+)
+XLSX_MEASURED = 1000
+"""Rows an XLSX column's width is measured on (the rest stream after them)."""
+XLSX_WIDEST = 60
+"""The widest an XLSX column is made, in characters (longer texts wrap or overflow in Excel)."""
 
 
 class OutputUnwritable(ValidationError):
@@ -118,52 +132,54 @@ def write_rows(
     *,
     instants: Collection[str] = (),
     zone: tzinfo | None = None,
+    table: TableLayouts | None = None,
+    width: int | Literal["out"] | None = "out",
 ) -> int:
     """Write ``rows`` to ``out`` in a text format ``fmt``; return how many were written.
-    ``columns`` are the table and CSV columns (JSON rows keep every key). The
-    table is for people: with a ``zone``, the ``instants`` columns show local
-    date and time there (the caption names the zone), yes/no for flags, and
-    headings whose words wrap, so it reads in a terminal's width."""
+    ``columns`` are the table and CSV columns (JSON rows keep every key).
+
+    The table is for people and streams too (:mod:`helpdesk_cli.table`): the
+    ``table`` layouts (by default a column each, the ``instants`` as local
+    date and time in ``zone``, named above the heading), fitted to ``width``
+    columns — by default ``out``'s (:func:`helpdesk_cli.table.width_of`);
+    None writes the plain layout, every column whole."""
     if fmt in ENCODED_FORMATS:
         return write_encoded(map(row_encoder(fmt, columns), rows), columns, fmt, out)
-    from rich import box
-    from rich.console import Console  # only tables need rich (≈ 0.05 s of imports)
-    from rich.table import Table
+    from helpdesk_cli.sla_table import plain_layouts
+    from helpdesk_cli.table import width_of, write_table
 
-    local = frozenset(instants) if zone is not None else frozenset()
-    count = 0
-    table = Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
-    for column in columns:  # a narrow terminal wraps headings at their words and a time below its date
-        table.add_column(column.replace("_", " "), min_width=len("2026-04-08") if column in local else None)
-    if local:
-        table.caption = f"times in {zone}"
-    for row in rows:
-        table.add_row(*(cell(_table_cell(row.get(c), zone if c in local else None)) for c in columns))
-        count += 1
-    Console(file=out, width=None if out.isatty() else _TABLE_WIDTH).print(table)
-    return count
+    layouts = table if table is not None else plain_layouts(columns, instants, zone)
+    return write_table(rows, layouts, out, width=width_of(out) if width == "out" else width)
 
 
-_TABLE_WIDTH = 200
-"""Columns of a table written to a file or a pipe (a terminal's own width otherwise)."""
-
-
-def _table_cell(value: object, zone: tzinfo | None) -> str:
-    """A table cell: an instant as local ``YYYY-MM-DD HH:MM`` in ``zone`` (to
-    the minute, as a clock shows it; CSV and JSON carry the exact instant)."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+def _xlsx_value(value: object, zone: tzinfo | None) -> object:
+    """A cell's value: an instant (``zone`` given) as the naive local date and
+    time there, lists and objects as JSON, texts neutralised."""
     if zone is not None and isinstance(value, str):
-        return datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    return _cell(value)
-
-
-def _xlsx_value(value: object, instant: bool) -> object:
-    if instant and isinstance(value, str):
-        return datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None)
+        return datetime.fromisoformat(value).astimezone(zone).replace(tzinfo=None)
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False)
     return neutralised(value)
+
+
+def _xlsx_text(value: object) -> str:
+    """What a cell shows, for its column's width."""
+    if isinstance(value, datetime):
+        return "2026-04-08 15:00"  # XLSX_DATE_FORMAT
+    if isinstance(value, bool):
+        return "FALSE"
+    return "" if value is None else str(value)
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines ``text`` takes wrapped at its spaces in ``width`` characters."""
+    lines, used = 1, 0
+    for word in text.split(" "):
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
 
 
 def write_xlsx(
@@ -172,38 +188,62 @@ def write_xlsx(
     path: Path,
     *,
     instants: Collection[str] = (),
+    zone: tzinfo = UTC,
     sheet: str = "report",
 ) -> int:
-    """Write ``rows`` to the workbook ``path``: one sheet, the header row frozen,
-    the ``instants`` columns (ISO-8601 texts) as UTC date-time cells; return
-    how many rows were written."""
+    """Write ``rows`` to the workbook ``path``: one sheet, the header row
+    frozen, the ``instants`` columns (ISO-8601 texts) as date-time cells of
+    local time in ``zone`` — as the table shows them, the zone named in their
+    headings — and every column as wide as its heading's longest word and
+    the cells of the first :data:`XLSX_MEASURED` rows; return how many rows
+    were written. Streams: the rows after those are not held."""
     require_extra("xlsx", "--format xlsx")
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from helpdesk_cli.table import cells
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     worksheet.freeze_panes = "A2"
+    zones = [zone if column in instants else None for column in columns]
+    source = iter(rows)
+    first = [[_xlsx_value(row.get(c), z) for c, z in zip(columns, zones, strict=True)]
+             for row in islice(source, XLSX_MEASURED)]
+    headings = [column if z is None else f"{column} ({zone})"
+                for column, z in zip(columns, zones, strict=True)]
+    lines = 1
+    for number, heading in enumerate(headings):
+        words = max(cells(word) for word in heading.split(" "))
+        widest = max([words, *(cells(_xlsx_text(values[number])) for values in first)])
+        width = min(widest, XLSX_WIDEST) + 2
+        worksheet.column_dimensions[get_column_letter(number + 1)].width = width
+        lines = max(lines, _wrapped_lines(heading, width - 2))
+    if lines > 1:
+        worksheet.row_dimensions[1].height = 15 * lines
     header = []
-    for column in columns:
-        cell = WriteOnlyCell(worksheet, value=neutralised(column))
-        if column in instants:
-            cell.comment = Comment(XLSX_UTC_NOTE, "helpdesk")
+    for heading, column_zone in zip(headings, zones, strict=True):
+        cell = WriteOnlyCell(worksheet, value=neutralised(heading))
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if column_zone is not None:
+            cell.comment = Comment(XLSX_TIME_NOTE.format(zone=zone), "helpdesk")
         header.append(cell)
     worksheet.append(header)
-    is_instant = [column in instants for column in columns]
     count = 0
-    for row in rows:
-        cells: list[object] = []
-        for column, instant in zip(columns, is_instant, strict=True):
-            value = _xlsx_value(row.get(column), instant)
+    for values in chain(first, ([_xlsx_value(row.get(c), z) for c, z in zip(columns, zones, strict=True)]
+                                for row in source)):
+        cells_of_row: list[object] = []
+        for value in values:
             if isinstance(value, datetime):
                 date_cell = WriteOnlyCell(worksheet, value=value)
                 date_cell.number_format = XLSX_DATE_FORMAT
                 value = date_cell
-            cells.append(value)
-        worksheet.append(cells)
+            cells_of_row.append(value)
+        worksheet.append(cells_of_row)
         count += 1
     workbook.save(path)
     return count
@@ -293,23 +333,27 @@ def emit_rows(
     *,
     instants: Collection[str] = (),
     zone: tzinfo | None = None,
+    table: TableLayouts | None = None,
 ) -> int:
     """Write ``rows`` in ``fmt`` to ``output`` (standard output when None);
     XLSX needs a file. ``instants`` name the columns holding ISO-8601 instants:
-    UTC date cells in XLSX, local times in ``zone`` in a table. Returns how
-    many rows were written."""
+    local times in ``zone`` (the desk's home zone) in a table and in XLSX date
+    cells (UTC without a zone). ``table`` gives the table's layouts; a table
+    in a file is the plain layout. Returns how many rows were written."""
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if fmt == "xlsx":
         require_extra("xlsx", "--format xlsx")  # before a row is computed
     if output is None:
-        return write_rows(rows, columns, fmt, sys.stdout, instants=instants, zone=zone)
+        return write_rows(rows, columns, fmt, sys.stdout, instants=instants, zone=zone, table=table)
     try:
         with whole_output(output) as partial:
             if fmt == "xlsx":
-                return write_xlsx(rows, columns, partial, instants=instants)
+                return write_xlsx(rows, columns, partial, instants=instants, zone=zone or UTC)
             with partial.open("w", encoding="utf-8", newline="") as file:
-                return write_rows(rows, columns, fmt, file, instants=instants, zone=zone)
+                return write_rows(
+                    rows, columns, fmt, file, instants=instants, zone=zone, table=table, width=None
+                )
     except HelpdeskError:
         raise
     except OSError as error:
@@ -320,8 +364,9 @@ __all__ = [
     "ENCODED_FORMATS",
     "FORMATS",
     "TEXT_FORMATS",
-    "XLSX_UTC_NOTE",
+    "XLSX_TIME_NOTE",
     "OutputUnwritable",
+    "TableLayouts",
     "emit_encoded",
     "emit_rows",
     "emit_spooled",

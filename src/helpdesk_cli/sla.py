@@ -39,6 +39,7 @@ from helpdesk_cli.report_jobs import (
 from helpdesk_cli.report_jobs import (
     customer_directory as customer_directory,
 )
+from helpdesk_cli.sla_table import report_layouts
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.desk_filters import check_report_filter
@@ -175,12 +176,18 @@ def stored_tickets(
 
 @contextmanager
 def progress(
-    tickets: Iterable[T], total: int | None, what: str, *, size: Callable[[T], int] | None = None
+    tickets: Iterable[T],
+    total: int | None,
+    what: str,
+    *,
+    size: Callable[[T], int] | None = None,
+    hidden: bool = False,
 ) -> Iterator[Iterable[T]]:
     """``tickets`` counted on a progress bar on standard error — only when
-    standard error is a terminal, so pipes, files and cron mail stay clean.
-    ``size`` tells how many tickets an item stands for (default one)."""
-    if not sys.stderr.isatty():
+    standard error is a terminal, so pipes, files and cron mail stay clean,
+    and not when ``hidden`` (a table streamed to the terminal: its rows show
+    the progress). ``size`` tells how many tickets an item stands for (default one)."""
+    if hidden or not sys.stderr.isatty():
         yield tickets
         return
     from rich.console import Console
@@ -316,8 +323,11 @@ def report(
     standard error: counts by state and compliance, per group with --group-by.
 
     Dates (--from, --to) are days of the desk's home zone, the zone of the
-    first configured calendar; the table shows its times there, to the
-    minute. XLSX date cells are UTC; CSV and JSON keep each instant's offset.
+    first configured calendar; the table and XLSX date cells show its times
+    there, to the minute; CSV and JSON keep each instant's offset. The table
+    fits the terminal (or COLUMNS), keeping ticket, state, reaction and
+    resolution whole; in a file or a pipe without COLUMNS every column is
+    written whole.
     """
     config = app.config
     policy = policy_of(config)
@@ -342,7 +352,8 @@ def report(
         jobs = default_jobs(store.url, total)
     if fmt == "xlsx" and output is None:
         emit_rows((), REPORT_COLUMNS, fmt, output)  # refuses, before any work
-    held: list[dict[str, Any]] = []  # a table's rows: it is printed whole, at the end
+    layouts = report_layouts(zone)
+    rows_on_screen = _rows_on_screen(fmt, output)
     bounds: list[RegistrationWindow] = []  # (after, through) of each range
     if jobs > 1 and shareable(store.url) and parallel_available():
         every = range_size(total if total is not None else store.tickets.count(), min(jobs, available_cpus()))
@@ -358,19 +369,20 @@ def report(
         job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
         spool = fmt in ENCODED_FORMATS and output is not None
         parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds, spool=spool)
-        with closing(parts), progress(parts, total, "SLA report", size=lambda part: part.tickets) as counted:
+        counting = progress(parts, total, "SLA report", size=lambda part: part.tickets, hidden=rows_on_screen)
+        with closing(parts), counting as counted:
             if output is not None and spool:
                 emit_spooled(_spooled(counted, tally), REPORT_COLUMNS, fmt, output)
             elif fmt in ENCODED_FORMATS:
                 emit_encoded(_merged(counted, tally), REPORT_COLUMNS, fmt, output)
-            elif fmt == "table":
-                held.extend(_merged(counted, tally))
             else:
-                emit_rows(_merged(counted, tally), REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
+                emit_rows(_merged(counted, tally), REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS,
+                          zone=zone, table=layouts)
     else:
         tickets_read = stored_tickets(store, company=company, window=window)
         shown = total if window == EVERY_REGISTRATION else None
-        with few_collections(), progress(tickets_read, shown, "SLA report") as tickets:
+        counting_tickets = progress(tickets_read, shown, "SLA report", hidden=rows_on_screen)
+        with few_collections(), counting_tickets as tickets:
             lines = report_lines(
                 tickets,
                 policy=policy,
@@ -384,16 +396,17 @@ def report(
                 emit_encoded((encode(tally.add(line).row) for line in lines), REPORT_COLUMNS, fmt, output)
             else:
                 rows = (tally.add(line).row.to_json() for line in lines)
-                if fmt == "table":
-                    held.extend(rows)
-                else:
-                    emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS)
-    if fmt == "table":  # once the progress bar is gone, so the two do not mix on a terminal
-        emit_rows(held, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS, zone=zone)
+                emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS, zone=zone,
+                          table=layouts)
     summary = tally.total.summary()
     _show_summary(tally, group_order(config, policy, tally.by))
     if fail_on_breach and summary.states.get(SlaState.BREACHED.value, 0):
         sys.exit(1)
+
+
+def _rows_on_screen(fmt: str, output: Path | None) -> bool:
+    """Whether a table goes to the terminal as it is computed (no progress bar then)."""
+    return fmt == "table" and output is None and sys.stdout.isatty()
 
 
 def _show_summary(tally: GroupedTally, order: Sequence[str]) -> None:
@@ -468,7 +481,10 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
     proposed = Side(policy_of(other), other.graph)
     store = app.existing_store
     tally = WhatIfTally()
-    with progress(stored_tickets(store), store.tickets.count(), "What-if") as tickets:
+    zone = home_zone(config)
+    on_screen = _rows_on_screen(fmt, output)
+    counting = progress(stored_tickets(store), store.tickets.count(), "What-if", hidden=on_screen)
+    with counting as tickets:
         comparisons = compare(
             tickets, current=current, proposed=proposed, as_of=as_of or now(),
             customers=customer_directory(store),
@@ -476,12 +492,7 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
         changed: Iterable[dict[str, Any]] = (
             c.to_json() for c in map(tally.add, comparisons) if c.state_changed
         )
-        if fmt == "table":  # printed whole once the progress bar is gone
-            changed = list(changed)
-        else:
-            emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS)
-    if fmt == "table":
-        emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS, zone=home_zone(config))
+        emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS, zone=zone)
     summary = tally.summary()
     click.echo(f"current  ({config.source}): {summary_line(summary.before)}", err=True)
     click.echo(f"proposed ({other.source}): {summary_line(summary.after)}", err=True)

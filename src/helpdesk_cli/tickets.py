@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from rich.text import Text
 
 from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
-from helpdesk_cli.terminal import cell
+from helpdesk_cli.output import write_rows
+from helpdesk_cli.table import Column, Layout, Symbols
+from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.desk import import_ticket_histories
 from helpdesk_core.desk_filters import check_status
 from helpdesk_core.model.ticket import Comment, Event, Ticket
@@ -123,6 +126,21 @@ def _facts(ticket: Ticket) -> list[tuple[str, str]]:
     ]
 
 
+_LIST_COLUMNS = ("id", "created_at", "status", "priority", "subject")
+
+
+def _list_layouts(symbols: Symbols) -> tuple[Layout]:
+    """``ticket list`` as a table: ticket and status whole, the rest as the width allows."""
+    return (Layout((
+        Column("ticket", lambda row: shown(row["id"]), kept=True),
+        Column("created", lambda row: _when(datetime.fromisoformat(row["created_at"])),
+               width=len("2026-04-08T15:00+02:00")),
+        Column("status", lambda row: shown(row["status"]), kept=True),
+        Column("priority", lambda row: shown(row["priority"] or "-")),
+        Column("subject", lambda row: shown(row["subject"])),
+    )),)
+
+
 @ticket_group.command("list")
 @click.option("--status", default=None, help="Only tickets now in this status id (unknown ones are refused).")
 @click.option("--format", "fmt", type=Choice(["table", "jsonl"]), default="table", show_default=True)
@@ -134,18 +152,11 @@ def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
     if status is not None:
         check_status(store, status, graph=app.config.graph)
     tickets = (stored.value for stored in store.tickets.iter_tickets(status=status))
+    rows = ({"id": ticket.id, "status": ticket.status, "priority": ticket.priority,
+             "subject": ticket.subject, "created_at": ticket.created_at.isoformat()} for ticket in tickets)
     if fmt == "jsonl":
-        for ticket in tickets:
-            row = {"id": ticket.id, "status": ticket.status, "priority": ticket.priority,
-                   "subject": ticket.subject, "created_at": ticket.created_at.isoformat()}
+        for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    table = Table("ticket", "created", "status", "priority", "subject")
-    count = 0
-    for ticket in tickets:
-        count += 1
-        priority = ticket.priority or "-"
-        shown_row = (ticket.id, _when(ticket.created_at), ticket.status, priority, ticket.subject)
-        table.add_row(*map(cell, shown_row))
-    Console().print(table)
+    count = write_rows(rows, _LIST_COLUMNS, "table", sys.stdout, table=_list_layouts)
     click.echo(f"{count} tickets")

@@ -31,9 +31,10 @@ def desk(tmp_path: Path) -> Path:
     return db
 
 
-def invoke(db: Path, *args: str, config: Path | None = EXAMPLES / "helpdesk.toml") -> Result:
+def invoke(db: Path, *args: str, config: Path | None = EXAMPLES / "helpdesk.toml",
+           env: dict[str, str | None] | None = None) -> Result:
     app = AppContext(db_url=str(db), config_path=config)
-    return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False)
+    return CliRunner().invoke(cli, list(args), obj=app, catch_exceptions=False, env=env)
 
 
 def test_report_rows_have_the_fixed_columns_and_the_engine_numbers(desk: Path) -> None:
@@ -221,9 +222,10 @@ def test_group_by_prints_a_summary_per_group_that_adds_up(sample: tuple[Path, Pa
     assert groups == {rule: sum(r["rule"] == rule for r in rows) for rule in {r["rule"] for r in rows}}
 
 
-def test_xlsx_has_date_cells_in_utc_a_frozen_header_and_no_formulas(sample: tuple[Path, Path],
-                                                                    tmp_path: Path) -> None:
-    from datetime import UTC, datetime
+def test_xlsx_has_local_date_cells_named_zone_fitted_widths_a_frozen_header(sample: tuple[Path, Path],
+                                                                          tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from openpyxl import load_workbook
 
@@ -233,15 +235,34 @@ def test_xlsx_has_date_cells_in_utc_a_frozen_header_and_no_formulas(sample: tupl
                     config=config)
     assert result.exit_code == 0, result.output
     jsonl = rows_of(invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, "--format", "jsonl", config=config))
+    table = invoke(db, "sla", "report", "--as-of", SAMPLE_AS_OF, config=config, env={"COLUMNS": None}).stdout
     sheet = load_workbook(out).active
     assert sheet.freeze_panes == "A2"
     header = [cell.value for cell in sheet[1]]
-    assert header == list(REPORT_COLUMNS)
-    assert "UTC" in sheet.cell(1, header.index("reaction_due") + 1).comment.text
-    first = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
-    due = datetime.fromisoformat(str(jsonl[0]["reaction_due"])).astimezone(UTC).replace(tzinfo=None)
-    assert first["reaction_due"] == due
+    instants = ("reaction_due", "reacted_at", "resolution_due", "resolved_at")
+    assert header == [f"{c} (Europe/Prague)" if c in instants else c for c in REPORT_COLUMNS]
+    assert "Europe/Prague" in sheet.cell(1, header.index("reaction_due (Europe/Prague)") + 1).comment.text
+    prague = ZoneInfo("Europe/Prague")
+    utc_rows = 0
+    for number, row in enumerate(jsonl, start=2):
+        cells = dict(zip(REPORT_COLUMNS, [cell.value for cell in sheet[number]], strict=True))
+        assert cells["ticket"] == row["ticket"]
+        for column in instants:
+            value = row[column]
+            if isinstance(value, str):
+                utc_rows += value.endswith("+00:00")
+                local = datetime.fromisoformat(value).astimezone(prague)
+                assert cells[column] == local.replace(tzinfo=None), (row["ticket"], column)
+                assert local.strftime("%Y-%m-%d %H:%M") in table, "the time the table shows"
+    assert utc_rows > 0, "rows of the UTC calendar are in Prague time too"
     assert sheet.max_row == len(jsonl) + 1
+    for number, column in enumerate(REPORT_COLUMNS, start=1):
+        letter = sheet.cell(1, number).column_letter
+        width = sheet.column_dimensions[letter].width
+        longest = max(len(str(row[column] if not isinstance(row[column], bool) else "FALSE")) for row in jsonl)
+        if column in instants:
+            longest = len("2026-04-08 15:00")
+        assert longest < width <= max(longest, len(column), len("(Europe/Prague)")) + 3, column
 
 
 def test_xlsx_cells_are_neutralised(tmp_path: Path) -> None:
@@ -421,25 +442,27 @@ def test_the_table_shows_every_row_in_local_time_of_the_home_zone(sample: tuple[
     db, config = sample
     args = ("sla", "report", "--as-of", SAMPLE_AS_OF, "--state", "breached")
     rows = rows_of(invoke(db, *args, "--format", "jsonl", config=config))
-    result = invoke(db, *args, config=config)  # the default format: a table
+    result = invoke(db, *args, config=config, env={"COLUMNS": None})  # the default format: a table
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "times in Europe/Prague" in text
-    for heading in ("reaction due", "reacted at", "reaction breached", "resolution due", "paused minutes", "state"):
+    for heading in ("reaction due → reacted", "resolution due → resolved", "paused min", "state", "rule"):
         assert heading in text
     assert "…" not in text, "nothing is cut off in a file or a pipe"
-    lines = {line.split()[0]: line for line in text.splitlines() if line.startswith(" T-")}
+    lines = {line.split()[0]: line for line in text.splitlines() if line.startswith("T-")}
     assert len(lines) == len(rows) > 0
     prague = ZoneInfo("Europe/Prague")
     utc_rows = 0
     for row in rows:
         line = lines[str(row["ticket"])]
-        for column in ("reaction_due", "reacted_at", "resolution_due", "resolved_at"):
-            value = row[column]
-            if isinstance(value, str):
-                utc_rows += value.endswith("+00:00")
-                assert datetime.fromisoformat(value).astimezone(prague).strftime("%Y-%m-%d %H:%M") in line
-        flags = [word for word in line.split() if word in ("yes", "no")]
-        assert flags == ["yes" if row["reaction_breached"] else "no", "yes" if row["resolution_breached"] else "no"]
-        assert line.split()[-1] == row["state"] == "breached"
+        assert line.split()[1] == row["state"] == "breached"
+        for kind, done in (("reaction", "reacted_at"), ("resolution", "resolved_at")):
+            due, at = row[f"{kind}_due"], row[done]
+            assert isinstance(due, str)
+            utc_rows += due.endswith("+00:00")
+            local_at = " " * 16 if at is None else datetime.fromisoformat(str(at)).astimezone(prague).strftime(
+                "%Y-%m-%d %H:%M")
+            shown = datetime.fromisoformat(due).astimezone(prague).strftime("%Y-%m-%d %H:%M") + " → " + local_at
+            assert shown in line
+            assert (shown + " ✗" in line) == row[f"{kind}_breached"]
     assert utc_rows > 0, "some rows come from the UTC calendar and are shown in Prague time"
