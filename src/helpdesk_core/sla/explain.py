@@ -20,9 +20,9 @@ from helpdesk_core.model.ticket import (
     TypeChange,
 )
 from helpdesk_core.sla.clock import (
+    HandSetDue,
     KnowsStatuses,
     Piece,
-    HandSetDue,
     Regime,
     Replay,
     ReplayFold,
