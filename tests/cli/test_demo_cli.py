@@ -25,7 +25,7 @@ def test_demo_numbers_are_the_engines_over_the_same_data(tmp_path: Path) -> None
     path.write_text("an old demo file", encoding="utf-8")
     result = invoke(tmp_path / "unused.sqlite3", "demo", "--path", str(path), "--tickets", "300", "--seed", "4")
     assert result.exit_code == 0, result.output
-    summary = re.search(r"300 tickets: (\d+) breached, (\d+) at risk, (\d+) running, (\d+) met", result.stdout)
+    summary = re.search(r"^ *all +300 +(\d+) +(\d+) +(\d+) +(\d+) ", result.stdout, re.MULTILINE)
     assert summary is not None, result.stdout
 
     config = parse_configuration(DEMO_CONFIGURATION)
@@ -41,7 +41,7 @@ def test_demo_numbers_are_the_engines_over_the_same_data(tmp_path: Path) -> None
     assert tuple(map(int, summary.groups())) == tuple(states.get(s, 0) for s in ("breached", "at_risk",
                                                                                   "running", "met"))
     assert states.get("breached", 0) > 0
-    assert "without responsible" in result.stdout
+    assert "without responsible" in result.stdout and "overdue" in result.stdout
     suggested = re.search(r"--config (\S+) sla explain (T-\d+)", result.stdout)
     assert suggested is not None
     assert Path(suggested.group(1)).read_text(encoding="utf-8") == DEMO_CONFIGURATION
@@ -73,3 +73,28 @@ def test_generate_needs_a_number_of_tickets(tmp_path: Path) -> None:
     result = invoke(tmp_path / "x.sqlite3", "generate", "--tickets", "-3")
     assert result.exit_code == 2
     assert "Invalid value for '--tickets': -3 is not in the range x>=0." in result.stderr
+
+
+def test_demo_fits_a_screen_explains_its_words_and_draws_the_chart(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    result = invoke(tmp_path / "unused.sqlite3", "demo", "--path", str(path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 30, result.stdout
+    chart = tmp_path / "demo-dashboard.png"
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    words = lines[lines.index("What the words mean:"):lines.index("Try next:")]
+    assert words == [
+        "What the words mean:",
+        "  at risk     running, less than 20% of a target's working time left",
+        "  no SLA      no rule applies, no deadline set by hand: nothing to judge",
+        "  reaction %  in time / judged (achieved or past due); resolution % alike",
+        "  breached    report: a target missed, ever, even if resolved since",
+        "  overdue     dashboard: open now and breached (resolved ones never are)",
+    ]
+    assert "SLA report as of 2026-04-08 12:00 Europe/Prague, per rule" in lines[1]
+    assert lines[lines.index(words[0]) - 2:lines.index(words[0])] == [
+        "Dashboard: 114 open, 85 overdue, 73 in progress, 6 due today, 6 without responsible",
+        f"14 days to 2026-04-08 12:00 Europe/Prague: 228 created, 221 resolved; chart: {chart}",
+    ]
+    assert not re.search(r"\d:\d\d:\d\d\.\d|\.\d{6}", result.stdout), "no microseconds"
