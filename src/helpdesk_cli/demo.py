@@ -141,9 +141,11 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
     """Build a sample desk into an SQLite file — companies (client, partner,
     VIP), contacts, contracts, Czech and Slovak calendars, an SLA table with a
     catch-all, tickets with postpones, reopens, priority changes and deadlines
-    set by hand — then show its SLA summary per rule, the dashboard in two
-    lines, what the report's words mean, and draw the dashboard chart beside
-    the file (demo-dashboard.png for demo.sqlite3). It fits a 30-row screen.
+    set by hand — then show its SLA report summary and dashboard.
+
+    In 30 lines: the SLA summary per rule, the dashboard in two lines, what
+    the report's words mean; the dashboard chart is drawn beside the file
+    (demo-dashboard.png for demo.sqlite3).
 
     Uses --config when given, else the demo configuration: examples/demo.toml
     when run in a checkout, otherwise written beside the file, for the
