@@ -501,6 +501,11 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
         click.echo(f"  {before} -> {after}: {count}", err=True)
         for cause, many in summary.causes_of((before, after)):
             click.echo(f"    {many:>{len(str(count))}}  {shown(cause)}", err=True)
+    click.echo(
+        f"deadlines move: reaction for {summary.reaction_moved} tickets, resolution for "
+        f"{summary.resolution_moved} (whether their state changes or not)",
+        err=True,
+    )
 
 
 _WHATIF_INSTANTS = (

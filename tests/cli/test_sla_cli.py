@@ -464,6 +464,7 @@ def test_whatif_names_the_cause_of_each_state_change(sample: tuple[Path, Path], 
         "     1  rule 'High priority' instead of 'Partners': reaction 2h → 1h",
         "  running -> breached: 1",
         "    1  rule 'Default': reaction 4h → 30m",
+        "deadlines move: reaction for 63 tickets, resolution for 41 (whether their state changes or not)",
     ]
     rows = {r["ticket"]: r for r in rows_of(whatif)}
     assert rows["T-10"] == {

@@ -83,6 +83,7 @@ def test_the_summary_counts_each_transition_by_cause() -> None:
         tally.add(comparison)
     summary = tally.summary()
     assert summary.causes_of(("met", "breached")) == [("rule 'Gold' instead of 'Standard': reaction 2h → 1h", 2)]
+    assert (summary.reaction_moved, summary.resolution_moved) == (3, 0)
     assert summary.to_json()["transitions"] == [{
         "from": "met", "to": "breached", "tickets": 2,
         "causes": [{"cause": "rule 'Gold' instead of 'Standard': reaction 2h → 1h", "tickets": 2}],

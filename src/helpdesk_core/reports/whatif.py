@@ -220,6 +220,10 @@ class WhatIfSummary:
     """How many tickets went from one state to another, by ``(before, after)``."""
     causes: dict[tuple[str, str], dict[str, int]] = attrs.field(factory=dict)
     """How many tickets of each transition changed for each cause."""
+    reaction_moved: int = 0
+    """Tickets whose reaction due instant differs (whether or not their state does)."""
+    resolution_moved: int = 0
+    """Tickets whose resolution due instant differs (whether or not their state does)."""
 
     def causes_of(self, transition: tuple[str, str]) -> list[tuple[str, int]]:
         """The causes of ``transition``, the most frequent first."""
@@ -245,6 +249,8 @@ class WhatIfSummary:
             "before": self.before.to_json(),
             "after": self.after.to_json(),
             "changed": self.changed,
+            "reaction_moved": self.reaction_moved,
+            "resolution_moved": self.resolution_moved,
             "reaction_change": self.reaction_change,
             "resolution_change": self.resolution_change,
             "transitions": [
@@ -263,11 +269,18 @@ class WhatIfTally:
     after: SlaTally = attrs.field(factory=SlaTally)
     transitions: dict[tuple[str, str], int] = attrs.field(factory=dict)
     causes: dict[tuple[str, str], dict[str, int]] = attrs.field(factory=dict)
+    reaction_moved: int = 0
+    resolution_moved: int = 0
 
     def add(self, comparison: Comparison) -> Comparison:
         """Count ``comparison`` and hand it back."""
         self.before.add(comparison.before)
         self.after.add(comparison.after)
+        before, after = comparison.before, comparison.after
+        if before.reaction_due != after.reaction_due:
+            self.reaction_moved += 1
+        if before.resolution_due != after.resolution_due:
+            self.resolution_moved += 1
         if comparison.state_changed:
             key = (comparison.before.state.value, comparison.after.state.value)
             self.transitions[key] = self.transitions.get(key, 0) + 1
@@ -282,6 +295,8 @@ class WhatIfTally:
             changed=sum(self.transitions.values()),
             transitions=dict(self.transitions),
             causes={key: dict(counts) for key, counts in self.causes.items()},
+            reaction_moved=self.reaction_moved,
+            resolution_moved=self.resolution_moved,
         )
 
 
