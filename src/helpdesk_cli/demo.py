@@ -143,7 +143,7 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
     catch-all, tickets with postpones, reopens, priority changes and deadlines
     set by hand — then show its SLA report summary and dashboard.
 
-    In 30 lines: the SLA summary per rule, the dashboard in two lines, what
+    In 30 lines: the SLA summary per rule, the dashboard in three lines, what
     the report's words mean; the dashboard chart is drawn beside the file
     (demo-dashboard.png for demo.sqlite3).
 
@@ -169,8 +169,8 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
         console = Console(width=None if sys.stdout.isatty() else 120)
         console.print(Text.assemble(
             cell(path, "bold"),
-            f": {len(customers.companies)} companies, {len(customers.contacts)} contacts, "
-            f"{len(customers.contracts)} contracts, {stored} tickets with {events} events (seed {seed})",
+            f": {stored} tickets, {events} events, {len(customers.companies)} companies, "
+            f"{len(customers.contacts)} contacts (seed {seed})",
         ), soft_wrap=True)
         zone = home_zone(config)
         example = _show_report(store, config, console, as_of_words(DEMO_END, zone.key))
@@ -247,22 +247,24 @@ def _show_report(store: Store, config: Configuration, console: Console, as_of: s
 
 
 def _show_dashboard(board: Dashboard, chart: Path, console: Console) -> None:
-    """The dashboard in two lines: the counters now, the flow of the period
-    (the days themselves are in the chart and in ``helpdesk report dashboard``)."""
+    """The dashboard in three lines: where its chart is, the counters now,
+    the flow of the period (the days themselves are in the chart and in
+    ``helpdesk report dashboard``)."""
+    console.print(Text.assemble("Dashboard (chart: ", cell(chart, "bold"), "):"), soft_wrap=True)
     counters = ", ".join(f"{value} {name}" for name, value in board.counters().items())
-    console.print(f"Dashboard: {counters}", highlight=False, soft_wrap=True)
+    console.print(f"  {counters}", highlight=False, soft_wrap=True)
     created = sum(d.created for d in board.days)
     resolved = sum(d.resolved for d in board.days)
-    console.print(Text.assemble(
-        f"{len(board.days)} days to {as_of_words(board.as_of, board.zone)}: {created} created, "
-        f"{resolved} resolved; chart: ", cell(chart, "bold"),
-    ), soft_wrap=True)
+    console.print(
+        f"  {len(board.days)} days to {as_of_words(board.as_of, board.zone)}: {created} created, "
+        f"{resolved} resolved",
+        highlight=False, soft_wrap=True,
+    )
 
 
 def _show_words(at_risk_share: float, console: Console) -> None:
     """One line each on the words of the report and the dashboard an admin
     meets first."""
-    console.print("What the words mean:", style="bold")
     for line in words(at_risk_share):
         console.print(f"  {line}", highlight=False, soft_wrap=True)
 
@@ -270,9 +272,9 @@ def _show_words(at_risk_share: float, console: Console) -> None:
 def words(at_risk_share: float) -> tuple[str, ...]:
     """The demo's explanations, each one line that fits 80 columns indented."""
     return (
-        f"at risk     running, less than {at_risk_share:.0%} of a target's working time left",
-        "no SLA      no rule applies, no deadline set by hand: nothing to judge",
-        "reaction %  in time / judged (achieved or past due); resolution % alike",
-        "breached    report: a target missed, ever, even if resolved since",
-        "overdue     dashboard: open now and breached (resolved ones never are)",
+        f"at risk:    running, less than {at_risk_share:.0%} of a target's working time left",
+        "no SLA:     no rule applies, no deadline set by hand: nothing to judge",
+        "reaction %: in time / judged (achieved or past due); resolution % alike",
+        "breached:   in the report, a target missed, ever, even if resolved since",
+        "overdue:    on the dashboard, open now and breached (resolved: never)",
     )
