@@ -238,10 +238,14 @@ def _show_report(store: Store, config: Configuration, console: Console, as_of: s
     table = summary_table(f"SLA report as of {as_of}, per rule", GroupBy.RULE.value, groups,
                           tally.total.summary())
     # the demo fits a 30-row screen of 80 columns: no empty lines above and
-    # below, one space between columns, rule names whole (headings fold instead)
+    # below, one space between columns, rule names whole; on a narrow screen
+    # the headings fold at their spaces (rich would crop them to "react…")
     table.show_edge = table.pad_edge = False
-    table.padding = (0, 0, 0, 1)
+    table.padding = (0, 0)  # the box draws a blank between columns
     table.columns[0].no_wrap = True
+    if console.width < 100:
+        for column in table.columns[1:]:
+            column.header = str(column.header).replace(" ", "\n")
     console.print(table)
     return example or "T-1"
 

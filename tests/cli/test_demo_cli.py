@@ -140,3 +140,6 @@ def test_demo_fits_a_30_row_terminal(tmp_path: Path, columns: int) -> None:
     text, rows = _screen_rows(["demo", "--tickets", "300"], tmp_path, columns)
     assert rows <= 30, text
     assert "  overdue:    on the dashboard" in text and (tmp_path / "demo-dashboard.png").is_file()
+    table = text[text.index("rule"):text.index("Dashboard (chart:")]
+    assert "…" not in table and "reaction" in text and "VIP urgent incidents" in table, "nothing cropped"
+    assert re.search(r"^all +300 +\d+ +\d+ +\d+ +\d+ +\d+ +[\d.]+ +[\d.]+$", table, re.MULTILINE), table
