@@ -16,7 +16,7 @@ from rich.text import Text
 
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.invocation import invoked_as, shown_path
-from helpdesk_cli.reports import show_dashboard
+from helpdesk_cli.reports import as_of_words, draw_chart
 from helpdesk_cli.sla import (
     customer_directory,
     group_order,
@@ -25,13 +25,12 @@ from helpdesk_cli.sla import (
     policy_of,
     progress,
     stored_tickets,
-    summary_line,
     summary_table,
 )
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, parse_configuration
 from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.reports import GroupBy, GroupedTally, dashboard, report_lines
+from helpdesk_core.reports import Dashboard, GroupBy, GroupedTally, dashboard, report_lines
 from helpdesk_core.sample import (
     DEMO_CONFIGURATION,
     DEMO_END,
@@ -145,6 +144,10 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
     catch-all, tickets with postpones, reopens, priority changes and deadlines
     set by hand — then show its SLA report summary and dashboard.
 
+    In 30 lines: the SLA summary per rule, the dashboard in three lines, what
+    the report's words mean; the dashboard chart is drawn beside the file
+    (demo-dashboard.png for demo.sqlite3).
+
     Uses --config when given, else the demo configuration: examples/demo.toml
     when run in a checkout, otherwise written beside the file, for the
     commands it suggests next. The desk goes to --path, never to the --db
@@ -170,19 +173,23 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
         console = Console(width=None if sys.stdout.isatty() else 120)
         console.print(Text.assemble(
             cell(path, "bold"),
-            f": {len(customers.companies)} companies, {len(customers.contacts)} contacts, "
-            f"{len(customers.contracts)} contracts, {stored} tickets with {events} events (seed {seed})",
-        ))
-        example = _show_report(store, config, console)
+            f": {stored} tickets, {events} events, {len(customers.companies)} companies, "
+            f"{len(customers.contacts)} contacts (seed {seed})",
+        ), soft_wrap=True)
+        zone = home_zone(config)
+        example = _show_report(store, config, console, as_of_words(DEMO_END, zone.key))
         board = dashboard(
             stored_tickets(store),
             policy=config.sla,
             graph=config.graph,
             as_of=DEMO_END,
-            zone=home_zone(config),
+            zone=zone,
             customers=customer_directory(store),
         )
-        show_dashboard(board, console)
+        chart = chart_path(path)
+        draw_chart(board, chart)
+        _show_dashboard(board, chart, console)
+        _show_words(policy_of(config).at_risk_share, console)
     finally:
         store.close()
     prefix = f"{invoked_as()} --db {shown_path(path)} --config {shown_path(config_file)}"
@@ -207,7 +214,13 @@ def _demo_configuration_file(path: Path) -> Path:
     return beside
 
 
-def _show_report(store: Store, config: Configuration, console: Console) -> str:
+def chart_path(path: Path) -> Path:
+    """Where the demo draws its dashboard chart: beside its store,
+    ``demo.sqlite3`` → ``demo-dashboard.png``."""
+    return path.with_name(f"{path.stem}-dashboard.png")
+
+
+def _show_report(store: Store, config: Configuration, console: Console, as_of: str) -> str:
     """Print the SLA summary per rule; return a ticket worth explaining (a
     breached one that was postponed, else the first)."""
     example: str | None = None
@@ -226,7 +239,50 @@ def _show_report(store: Store, config: Configuration, console: Console) -> str:
         if example is None and row.state is SlaState.BREACHED and row.paused_minutes:
             example = row.ticket
     groups = tally.summaries(group_order(config, policy, GroupBy.RULE))
-    title = f"SLA report as of {DEMO_END.isoformat()}, per rule"
-    console.print(summary_table(title, GroupBy.RULE.value, groups, tally.total.summary()))
-    console.print(summary_line(tally.total.summary()), highlight=False, soft_wrap=True)
+    table = summary_table(f"SLA report as of {as_of}, per rule", GroupBy.RULE.value, groups,
+                          tally.total.summary())
+    # the demo fits a 30-row screen of 80 columns: no empty lines above and
+    # below, one space between columns, rule names whole; on a narrow screen
+    # the headings fold at their spaces (rich would crop them to "react…")
+    table.show_edge = table.pad_edge = False
+    table.padding = (0, 0)  # the box draws a blank between columns
+    table.columns[0].no_wrap = True
+    if console.width < 100:
+        for column in table.columns[1:]:
+            column.header = str(column.header).replace(" ", "\n")
+    console.print(table)
     return example or "T-1"
+
+
+def _show_dashboard(board: Dashboard, chart: Path, console: Console) -> None:
+    """The dashboard in three lines: where its chart is, the counters now,
+    the flow of the period (the days themselves are in the chart and in
+    ``helpdesk report dashboard``)."""
+    console.print(Text.assemble("Dashboard (chart: ", cell(chart, "bold"), "):"), soft_wrap=True)
+    counters = ", ".join(f"{value} {name}" for name, value in board.counters().items())
+    console.print(f"  {counters}", highlight=False, soft_wrap=True)
+    created = sum(d.created for d in board.days)
+    resolved = sum(d.resolved for d in board.days)
+    console.print(
+        f"  {len(board.days)} days to {as_of_words(board.as_of, board.zone)}: {created} created, "
+        f"{resolved} resolved",
+        highlight=False, soft_wrap=True,
+    )
+
+
+def _show_words(at_risk_share: float, console: Console) -> None:
+    """One line each on the words of the report and the dashboard an admin
+    meets first."""
+    for line in words(at_risk_share):
+        console.print(f"  {line}", highlight=False, soft_wrap=True)
+
+
+def words(at_risk_share: float) -> tuple[str, ...]:
+    """The demo's explanations, each one line that fits 80 columns indented."""
+    return (
+        f"at risk:    running, less than {at_risk_share:.0%} of a target's working time left",
+        "no SLA:     no rule applies, no deadline set by hand: nothing to judge",
+        "reaction %: in time / judged (achieved or past due); resolution % alike",
+        "breached:   in the report, a target missed, ever, even if resolved since",
+        "overdue:    on the dashboard, open now and breached (resolved: never)",
+    )

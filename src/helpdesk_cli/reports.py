@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -29,6 +30,9 @@ from helpdesk_core.errors import ValidationError
 from helpdesk_core.extras import require_extra
 from helpdesk_core.reports import Dashboard, dashboard, default_period
 from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -110,7 +114,7 @@ def dashboard_command(
 
 def show_dashboard(board: Dashboard, console: Console) -> None:
     """The counters, then created vs resolved per day, as two tables."""
-    counters = Table(title=f"Dashboard as of {board.as_of.isoformat()}", show_header=True)
+    counters = Table(title=f"Dashboard as of {as_of_words(board.as_of, board.zone)}", show_header=True)
     for name in board.counters():
         counters.add_column(name, justify="right")
     counters.add_row(*(str(n) for n in board.counters().values()))
@@ -139,21 +143,29 @@ def _partial_day(board: Dashboard) -> tuple[date, str] | None:
     return local.date(), f"{local:%H:%M}"
 
 
-def draw_chart(board: Dashboard, path: Path) -> None:
-    """Created vs resolved per day as paired bars (lines beyond a month), the
-    counters above them; matplotlib's Agg backend (no display needed)."""
-    require_extra("charts", "a chart")
-    import matplotlib
+def as_of_words(as_of: datetime, zone: str) -> str:
+    """An instant as a person at the desk reads it: local date and time in the
+    desk's home zone, to the minute, the zone named
+    (``2026-04-08 12:00 Europe/Prague``) — never seconds or microseconds."""
+    return f"{as_of.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+def dashboard_figure(board: Dashboard) -> Figure:
+    """The dashboard drawn as a matplotlib figure: created vs resolved per day
+    as paired bars (lines beyond a month), days and the title in the desk's
+    home zone, the counters above them. The y axis counts whole tickets from 0
+    (an empty period gets 0–1, not matplotlib's −0.04…0.04)."""
+    require_extra("charts", "a chart")
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     days = [d.day for d in board.days]
     positions = range(len(days))
     created = [d.created for d in board.days]
     resolved = [d.resolved for d in board.days]
     inches = min(14.0, max(8.0, 0.45 * len(days) + 3))
-    figure, axes = plt.subplots(figsize=(inches, 5.0), layout="constrained")
+    figure = Figure(figsize=(inches, 5.0), layout="constrained")
+    axes = figure.add_subplot()
     if len(days) <= _BARS_UP_TO:
         width = 0.4
         axes.bar([p - width / 2 for p in positions], created, width, label="created", color="#4682b4")
@@ -162,22 +174,30 @@ def draw_chart(board: Dashboard, path: Path) -> None:
         axes.plot(list(positions), created, label="created", color="#4682b4", linewidth=1.8)
         axes.plot(list(positions), resolved, label="resolved", color="#2e8b57", linewidth=1.8)
         axes.set_xlim(-0.5, len(days) - 0.5)
+    highest = max([*created, *resolved, 0])
+    axes.set_ylim(0, highest * 1.08 if highest else 1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=2))
     step = max(1, len(days) // 20)
     partial = _partial_day(board)
     labels = [f"{d:%a}\n{d:%d.%m.}" for d in days]
     if partial is not None and partial[0] in days:
         labels[days.index(partial[0])] += f"\nuntil {partial[1]}"
     axes.set_xticks(list(positions)[::step], labels[::step], fontsize=8)
-    axes.set_ylabel("tickets per day")
+    axes.set_ylabel(f"tickets per day ({board.zone})")
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left")
     counters = "   ".join(f"{name}: {value}" for name, value in board.counters().items())
-    figure.suptitle(f"Help desk as of {board.as_of:%Y-%m-%d %H:%M %z}", fontsize=13, fontweight="bold")
+    figure.suptitle(f"Help desk as of {as_of_words(board.as_of, board.zone)}", fontsize=13, fontweight="bold")
     axes.set_title(counters, fontsize=10)
+    return figure
+
+
+def draw_chart(board: Dashboard, path: Path) -> None:
+    """:func:`dashboard_figure` written to ``path`` (PNG or SVG, by its suffix;
+    matplotlib's Agg renderer, no display needed)."""
+    figure = dashboard_figure(board)
     try:
         with whole_output(path) as whole:
             figure.savefig(whole, dpi=110, format=path.suffix.lower().lstrip("."))
     except OSError as error:
         raise OutputUnwritable(f"{path}: cannot write the chart: {error.strerror or error}") from None
-    finally:
-        plt.close(figure)

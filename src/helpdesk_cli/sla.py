@@ -492,7 +492,10 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
         changed: Iterable[dict[str, Any]] = (
             c.to_json() for c in map(tally.add, comparisons) if c.state_changed
         )
-        emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS, zone=zone)
+        if fmt == "table":
+            emit_rows(changed, _WHATIF_TABLE_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS, zone=zone)
+        else:
+            emit_rows(changed, WHATIF_COLUMNS, fmt, output, instants=_WHATIF_INSTANTS, zone=zone)
     summary = tally.summary()
     click.echo(f"current  ({config.source}): {summary_line(summary.before)}", err=True)
     click.echo(f"proposed ({other.source}): {summary_line(summary.after)}", err=True)
@@ -503,9 +506,23 @@ def whatif(app: AppContext, other_path: Path, as_of: datetime | None, fmt: str, 
     )
     for (before, after), count in sorted(summary.transitions.items()):
         click.echo(f"  {before} -> {after}: {count}", err=True)
+        for cause, many in summary.causes_of((before, after)):
+            click.echo(f"    {many:>{len(str(count))}}  {shown(cause)}", err=True)
+    click.echo(
+        f"deadlines move: reaction for {summary.reaction_moved} tickets, resolution for "
+        f"{summary.resolution_moved} (whether their state changes or not)",
+        err=True,
+    )
 
 
-_WHATIF_INSTANTS = ("resolution_due_before", "resolution_due_after")
+_WHATIF_INSTANTS = (
+    "resolution_due_before", "resolution_due_after", "reaction_due_before", "reaction_due_after",
+)
+_WHATIF_TABLE_COLUMNS = (
+    "ticket", "state_before", "state_after", "cause",
+    "reaction_due_before", "reaction_due_after", "resolution_due_before", "resolution_due_after",
+)
+"""The what-if table in the order a person reads it: the cause names the rules."""
 
 
 def _points(value: float | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner, Result
 from helpdesk_cli import reports as reports_cli
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
-from helpdesk_core.reports.dashboard import MAX_DAYS
+from helpdesk_core.reports.dashboard import MAX_DAYS, Dashboard, DayCount
 from helpdesk_core.sample import DEMO_CONFIGURATION
 
 AS_OF = "2026-04-08T12:00:00+02:00"
@@ -137,3 +138,46 @@ def test_the_first_and_last_days_an_option_may_take_have_a_dashboard(desk: tuple
     first = invoke(db, config, "report", "dashboard", "--as-of", "1900-01-02T12:00:00Z", "--format", "json")
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout)["days"][-1]["day"] == "1900-01-02"
+
+
+def _board(counts: list[tuple[int, int]], as_of: str = "2026-04-08T10:00:00.123456+00:00") -> Dashboard:
+    first = date(2026, 4, 9) - timedelta(days=len(counts))
+    return Dashboard(
+        as_of=datetime.fromisoformat(as_of), zone="Europe/Prague", open=0, overdue=0, in_progress=0,
+        due_today=0, without_responsible=0,
+        days=tuple(DayCount(first + timedelta(days=n), c, r) for n, (c, r) in enumerate(counts)),
+    )
+
+
+@pytest.mark.parametrize("days", [14, 40])
+def test_an_empty_period_is_charted_from_zero_in_whole_tickets(days: int) -> None:
+    figure = reports_cli.dashboard_figure(_board([(0, 0)] * days))
+    [axes] = figure.axes
+    assert axes.get_ylim() == (0.0, 1.0), "not matplotlib's -0.04…0.04 around nothing"
+    ticks = [t for t in axes.get_yticks() if 0 <= t <= 1]
+    assert ticks == [0.0, 1.0]
+
+
+def test_chart_counts_are_whole_tickets() -> None:
+    figure = reports_cli.dashboard_figure(_board([(1, 0), (3, 2), (2, 1)]))
+    [axes] = figure.axes
+    low, high = axes.get_ylim()
+    assert low == 0 and high >= 3
+    ticks = [t for t in axes.get_yticks() if low <= t <= high]
+    assert ticks and all(t == int(t) for t in ticks), ticks
+
+
+def test_chart_title_and_days_are_in_the_home_zone_to_the_minute() -> None:
+    figure = reports_cli.dashboard_figure(_board([(1, 0), (3, 2)]))
+    assert figure.get_suptitle() == "Help desk as of 2026-04-08 12:00 Europe/Prague"
+    [axes] = figure.axes
+    assert [label.get_text() for label in axes.get_xticklabels()] == ["Tue\n07.04.", "Wed\n08.04.\nuntil 12:00"]
+    assert axes.get_ylabel() == "tickets per day (Europe/Prague)"
+
+
+def test_dashboard_table_title_is_local_to_the_minute(desk: tuple[Path, Path]) -> None:
+    db, config = desk
+    result = invoke(db, config, "report", "dashboard", "--as-of", "2026-04-08T10:00:00.654321+00:00")
+    assert result.exit_code == 0, result.output
+    assert "Dashboard as of 2026-04-08 12:00 Europe/Prague" in result.stdout
+    assert ".654321" not in result.stdout and "10:00" not in result.stdout

@@ -466,3 +466,39 @@ def test_the_table_shows_every_row_in_local_time_of_the_home_zone(sample: tuple[
             assert shown in line
             assert (shown + " ✗" in line) == row[f"{kind}_breached"]
     assert utc_rows > 0, "some rows come from the UTC calendar and are shown in Prague time"
+
+
+def test_whatif_names_the_cause_of_each_state_change(sample: tuple[Path, Path], tmp_path: Path) -> None:
+    from helpdesk_core.sample import DEMO_CONFIGURATION
+
+    db, config = sample
+    proposed = tmp_path / "proposed.toml"
+    proposed.write_text(DEMO_CONFIGURATION.replace('reaction = "4h"', 'reaction = "30m"')
+                        .replace('when = { priority = ["high", "critical"] }',
+                                 'when = { priority = ["normal", "high", "critical"] }'), encoding="utf-8")
+    whatif = invoke(db, "sla", "whatif", "--config", str(proposed), "--as-of", SAMPLE_AS_OF, "--format", "jsonl",
+                    config=config)
+    assert whatif.exit_code == 0, whatif.output
+    assert whatif.stderr.splitlines()[2:] == [
+        "30 tickets change state; reaction compliance -16.0 points, resolution compliance -11.6 points",
+        "  met -> breached: 29",
+        "    18  rule 'High priority' instead of 'Default': reaction 4h → 1h, resolution 24h → 8h",
+        "     7  rule 'Default': reaction 4h → 30m",
+        "     2  rule 'High priority' instead of 'Partners': reaction 2h → 1h, resolution 16h → 8h",
+        "     1  rule 'High priority' instead of 'Default': reaction 4h → 1h",
+        "     1  rule 'High priority' instead of 'Partners': reaction 2h → 1h",
+        "  running -> breached: 1",
+        "    1  rule 'Default': reaction 4h → 30m",
+        "deadlines move: reaction for 63 tickets, resolution for 41 (whether their state changes or not)",
+    ]
+    rows = {r["ticket"]: r for r in rows_of(whatif)}
+    assert rows["T-10"] == {
+        "ticket": "T-10", "state_before": "met", "state_after": "breached",
+        "rule_before": "Partners", "rule_after": "High priority",
+        "resolution_due_before": "2026-02-17T08:00:00+01:00", "resolution_due_after": "2026-02-16T09:00:00+01:00",
+        "reaction_due_before": "2026-02-13T10:00:00+01:00", "reaction_due_after": "2026-02-13T09:00:00+01:00",
+        "cause": "rule 'High priority' instead of 'Partners': reaction 2h → 1h, resolution 16h → 8h",
+    }
+    table = invoke(db, "sla", "whatif", "--config", str(proposed), "--as-of", SAMPLE_AS_OF, config=config)
+    assert any(line.split()[:3] == ["T-80", "met", "breached"] and "rule 'Default': reaction 4h → 30m" in line
+               for line in table.stdout.splitlines()), table.stdout

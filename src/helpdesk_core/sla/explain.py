@@ -20,6 +20,7 @@ from helpdesk_core.model.ticket import (
     TypeChange,
 )
 from helpdesk_core.sla.clock import (
+    HandSetDue,
     KnowsStatuses,
     Piece,
     Regime,
@@ -80,12 +81,56 @@ class DueMove:
 
 
 @attrs.frozen
+class TargetUsed:
+    """What one target's deadline was actually judged against: the working
+    time of the rule judging it (the rule in force when the reaction or the
+    resolution came, else the current one) on that rule's calendar — or a
+    deadline set by hand, which replaces the rule's."""
+
+    target: Target
+    rule: str | None
+    """The rule judging the target (None: no rule applies)."""
+    calendar: str | None
+    duration: timedelta | None
+    """The rule's target in working time (None without a rule)."""
+    set_by_hand: HandSetDue | None = None
+    in_force_at: datetime | None = None
+    """When the judging rule is not the one in force now: the instant the
+    target was achieved, when it was."""
+
+    def line(self) -> str:
+        """``reaction target: 2h of working time on office, rule 'Gold'``."""
+        by_rule = (
+            None if self.rule is None or self.duration is None
+            else f"{format_duration(self.duration)} of working time on {self.calendar}, rule {self.rule!r}"
+        )
+        hand = self.set_by_hand
+        if hand is not None:
+            by = f" by {hand.by}" if hand.by else ""
+            what = f"due {_t(hand.due)}, set by hand{by} at {_t(hand.at)}"
+            if by_rule is not None:
+                what += f" (instead of {by_rule})"
+        elif by_rule is not None:
+            what = by_rule
+            if self.in_force_at is not None:
+                achieved = "the reaction" if self.target == "reaction" else "the resolution"
+                what += f", in force at {achieved} ({_t(self.in_force_at)})"
+        else:
+            what = "none (no SLA rule applies)"
+        return f"{self.target} target: {what}"
+
+
+@attrs.frozen
 class SlaTimeline:
     """The explanation of one :class:`SlaRow`.
 
     ``elapsed`` is the working time the resolution clock has counted (up to
     ``as_of``, or to the resolution): exactly the sum of ``working`` over the
-    ``counted`` segments. Targets are working time on the rule's calendar.
+    ``counted`` segments. ``calendar`` is the calendar of the rule judging
+    the resolution. ``reaction_target`` and ``resolution_target`` are the
+    working time of the rule judging each target (None when no rule does, or
+    when the deadline was set by hand); ``used`` says what each target was
+    actually judged against, as the header shows it.
     """
 
     row: SlaRow
@@ -97,6 +142,8 @@ class SlaTimeline:
     skipped: tuple[SkippedPeriod, ...]
     moves: tuple[DueMove, ...]
     elapsed: timedelta
+    used: tuple[TargetUsed, TargetUsed] | None = None
+    """The reaction's and the resolution's :class:`TargetUsed`."""
 
     @property
     def counted(self) -> timedelta:
@@ -115,13 +162,8 @@ class SlaTimeline:
         else:
             out.append(f"rule {row.rule!r}: {row.rule_reason}")
         out.extend(f"  {line}" for line in self.rule_lines)
-        if self.calendar is not None and self.resolution_target is not None:
-            reaction = format_duration(self.reaction_target or timedelta(0))
-            resolution = format_duration(self.resolution_target)
-            out.append(
-                f"calendar {self.calendar}: reaction {reaction}, resolution {resolution} "
-                "of working time"
-            )
+        if self.used is not None:
+            out.extend(used.line() for used in self.used)
         out.append("segments:")
         for s in self.segments:
             working = "" if s.working is None else format_duration(s.working)
@@ -148,10 +190,12 @@ class SlaTimeline:
             f"resolution: due {_t(row.resolution_due)}, resolved {_t(row.resolved_at)}"
             + (" — breached" if row.resolution_breached else "")
         )
-        target = (
-            "" if self.resolution_target is None
-            else f" of {format_duration(self.resolution_target)}"
-        )
+        if row.resolution_due_set_by_hand:
+            target = " (the resolution deadline was set by hand)"
+        elif self.resolution_target is None:
+            target = ""
+        else:
+            target = f" of {format_duration(self.resolution_target)}"
         out.append(
             f"counted working time {format_duration(self.elapsed)}{target}; "
             f"paused {row.paused_minutes} min of wall-clock time"
@@ -194,17 +238,35 @@ def explain(
     else:
         rule_lines = ()
     rule_lines = (*rule_lines, *_change_lines(trace))
+    reaction = _used("reaction", trace)
+    resolution = _used("resolution", trace)
     return SlaTimeline(
         row=row,
         rule_lines=tuple(rule_lines),
         calendar=None if rule is None else rule.terms.calendar,
-        reaction_target=None if rule is None else rule.terms.reaction,
-        resolution_target=None if rule is None else rule.terms.resolution,
+        reaction_target=None if reaction.set_by_hand else reaction.duration,
+        resolution_target=None if resolution.set_by_hand else resolution.duration,
+        used=(reaction, resolution),
         segments=segments,
         skipped=_skipped(trace, spans, row),
         moves=_moves(ticket, policy, graph, as_of, customer, row),
         elapsed=elapsed,
     )
+
+
+def _used(target: Target, trace: Replay) -> TargetUsed:
+    """What ``target`` was judged against, as :func:`row_of` judges it."""
+    if target == "reaction":
+        regime, hand, achieved = trace.reaction_regime, trace.hand_reaction, trace.reacted_at
+    else:
+        regime, hand = trace.resolution_regime, trace.hand_resolution
+        achieved = trace.resolved_at if trace.kind is SegmentKind.DONE else None
+    judge = regime.selection.applied
+    if judge is None:
+        return TargetUsed(target, None, None, None, hand)
+    duration = judge.terms.reaction if target == "reaction" else judge.terms.resolution
+    in_force_at = achieved if judge is not trace.regime.selection.applied else None
+    return TargetUsed(target, judge.name, judge.terms.calendar, duration, hand, in_force_at)
 
 
 def _segments(
@@ -411,4 +473,4 @@ class _ResolutionDue:
         return due_instant(spans, [*counted, (open_start, None)], target)
 
 
-__all__ = ["DueMove", "SkippedPeriod", "SlaTimeline", "TimelineSegment", "explain"]
+__all__ = ["DueMove", "SkippedPeriod", "SlaTimeline", "TargetUsed", "TimelineSegment", "explain"]
