@@ -197,7 +197,6 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
     for command in (
         f"sla report --as-of {DEMO_END.isoformat()} --group-by company --state breached",
         f"sla explain {example} --as-of {DEMO_END.isoformat()}",
-        f"report dashboard --as-of {DEMO_END.isoformat()} --chart dashboard.png",
         f"sla report --as-of {DEMO_END.isoformat()} --format xlsx --output sla.xlsx",
     ):
         console.print(cell(f"  {prefix} {command}"), highlight=False, soft_wrap=True)

@@ -30,6 +30,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime, tzinfo
 from itertools import chain, islice
 from pathlib import Path
@@ -234,17 +235,24 @@ def write_xlsx(
         header.append(cell)
     worksheet.append(header)
     count = 0
-    for values in chain(first, ([_xlsx_value(row.get(c), z) for c, z in zip(columns, zones, strict=True)]
-                                for row in source)):
-        cells_of_row: list[object] = []
-        for value in values:
-            if isinstance(value, datetime):
-                date_cell = WriteOnlyCell(worksheet, value=value)
-                date_cell.number_format = XLSX_DATE_FORMAT
-                value = date_cell
-            cells_of_row.append(value)
-        worksheet.append(cells_of_row)
-        count += 1
+    try:
+        for values in chain(first, ([_xlsx_value(row.get(c), z) for c, z in zip(columns, zones, strict=True)]
+                                    for row in source)):
+            cells_of_row: list[object] = []
+            for value in values:
+                if isinstance(value, datetime):
+                    date_cell = WriteOnlyCell(worksheet, value=value)
+                    date_cell.number_format = XLSX_DATE_FORMAT
+                    value = date_cell
+                cells_of_row.append(value)
+            worksheet.append(cells_of_row)
+            count += 1
+    except BaseException:
+        # Interrupted (Ctrl-C) or failed: finish openpyxl's temporary sheet file
+        # now, or its writer complains on stderr when collected at exit.
+        with suppress(Exception):
+            worksheet.close()
+        raise
     workbook.save(path)
     return count
 

@@ -49,12 +49,12 @@ def test_the_suggested_commands_run_as_printed_after_make_demo(tmp_path: Path) -
     demo = shell(".venv/bin/helpdesk demo --tickets 60", tmp_path, SYSTEM_PATH)
     assert demo.returncode == 0, demo.stderr
     commands = try_next(demo.stdout)
-    assert len(commands) == 4
+    assert len(commands) == 3
     assert all(c.startswith(".venv/bin/helpdesk --db demo.sqlite3 --config demo.toml ") for c in commands)
     for command in commands:
         ran = shell(command, tmp_path, SYSTEM_PATH)
         assert ran.returncode == 0, (command, ran.stderr)
-    assert (tmp_path / "dashboard.png").is_file() and (tmp_path / "sla.xlsx").is_file()
+    assert (tmp_path / "demo-dashboard.png").is_file() and (tmp_path / "sla.xlsx").is_file()
 
 
 def test_with_the_venv_on_the_path_the_commands_say_helpdesk(tmp_path: Path) -> None:
