@@ -59,26 +59,12 @@ def read_ticket_histories(
     and the reason at the first line that cannot be imported. Blank lines are
     skipped; a ticket id seen twice in one file is refused.
     """
-    for _, ticket in _numbered_histories(
+    for _, checked in _checked_histories(
         enumerate(lines, start=1), graph=graph, policy=policy, catalogs=catalogs, source=source
-    ):
-        yield ticket
-
-
-def _numbered_histories(
-    lines: Iterable[tuple[int, str]],
-    *,
-    graph: TransitionGraph,
-    policy: AutomationPolicy | None,
-    catalogs: Catalogs | None,
-    source: str,
-) -> Iterator[tuple[int, Ticket]]:
-    for number, checked in _checked_histories(
-        lines, graph=graph, policy=policy, catalogs=catalogs, source=source
     ):
         if isinstance(checked, ImportRefused):
             raise checked
-        yield number, checked
+        yield checked
 
 
 def _checked_histories(
@@ -184,7 +170,7 @@ def import_ticket_histories(
             if not new:
                 unchanged += 1
                 continue
-            uow.tickets.save(ticket, expected_version=existing.version)
+            uow.tickets.append(ticket.id, new, expected_version=existing.version)
             appended += 1
             events += len(new)
         if not dry_run:

@@ -118,6 +118,14 @@ def test_redacted_hides_every_password_and_keeps_the_rest() -> None:
     assert redacted("desk.sqlite3") == "desk.sqlite3"
 
 
+
+def test_the_postgresql_store_labels_its_url_without_a_percent_encoded_password() -> None:
+    from helpdesk_core.storage.postgres import _split_url
+
+    conninfo, pool_size, label = _split_url("postgresql://desk:p%40ss%3Aw@db:5432/x?pool_size=2")
+    assert (pool_size, label) == (2, "postgresql://desk:***@db:5432/x")
+    assert "p%40ss%3Aw" in conninfo, "the connection still gets the password"
+
 def test_generate_does_not_print_the_password_of_its_url(postgres_server: str) -> None:
     with_password = postgres_server.replace("postgres@", "postgres:s3cret@")  # the server trusts loopback
     result = run("--db", with_password, "generate", "--tickets", "2", "--companies", "1", "--seed", "77")

@@ -47,6 +47,7 @@ from helpdesk_core.storage.sql import (
     SqlTicketRepository,
     ticket_filter,
 )
+from helpdesk_core.storage.urls import redacted
 
 BACKEND = "postgresql"
 DEFAULT_POOL_SIZE = 4
@@ -198,10 +199,7 @@ def _split_url(url: str) -> tuple[str, int, str]:
             f"PostgreSQL URL: pool_size={ours['pool_size']!r} is not a whole number"
         ) from None
     conninfo = urlunsplit(parts._replace(query=urlencode(rest)))
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = netloc.replace(f":{parts.password}@", ":***@")
-    label = urlunsplit(parts._replace(netloc=netloc, query=""))
+    label = redacted(urlunsplit(parts._replace(query="")))
     return conninfo, pool_size, label
 
 
