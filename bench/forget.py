@@ -26,7 +26,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.model.parties import Contact
 from helpdesk_core.model.ticket import Attachment, Comment, StatusChange, Ticket
 from helpdesk_core.storage import SqliteStore

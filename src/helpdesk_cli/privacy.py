@@ -1,7 +1,7 @@
 """``helpdesk privacy …``: forget a person (plan, confirm, erase, prove), export
 what the store holds about them, replay erasures on a restored backup, legal
 holds, retention, consent and the mailing audience. Thin wrappers over
-:mod:`helpdesk_core.desk_privacy`; the clock is read here, once per command."""
+:mod:`helpdesk_core.desk.privacy`; the clock is read here, once per command."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import click
 from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.terminal import shown
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.errors import ProofFailed, ValidationError
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentChange

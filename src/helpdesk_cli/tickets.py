@@ -18,7 +18,7 @@ from helpdesk_cli.output import write_rows
 from helpdesk_cli.table import Column, Layout, Symbols
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.desk import import_ticket_histories
-from helpdesk_core.desk_filters import check_status
+from helpdesk_core.desk.filters import check_status
 from helpdesk_core.model.ticket import Comment, Event, Ticket
 from helpdesk_core.serialization import ticket_to_json, unstructure
 

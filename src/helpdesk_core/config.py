@@ -7,7 +7,9 @@ Sections (all optional; no file at all is a valid setup):
   ``[workflow.automation]`` — auto-close, reopen window and the like;
 * ``[catalog]`` — ticket types, priorities, client categories, custom attributes;
   a missing list accepts any id, a present one refuses unknown ids;
-* ``[sla]`` with ``[[sla.rules]]`` — the first-match SLA rule table.
+* ``[sla]`` with ``[[sla.rules]]`` — the first-match SLA rule table;
+* ``[desk]`` — how the live desk numbers new tickets (``ticket_ids``,
+  ``first_ticket_number``).
 
 Every error is a :class:`ConfigError` naming the file, the place in it and the
 bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``.
@@ -56,7 +58,8 @@ PRESETS: Mapping[str, tuple[TransitionGraph, AutomationPolicy]] = {
 }
 """Status graphs, with their automation defaults, that ``workflow.preset`` names."""
 
-_SECTIONS = ("calendars", "workflow", "catalog", "sla")
+_SECTIONS = ("calendars", "workflow", "catalog", "sla", "desk")
+_DESK_KEYS = ("ticket_ids", "first_ticket_number")
 _WORKFLOW_KEYS = ("preset", "statuses", "transitions", "initial", "automation")
 _AUTOMATION_DURATIONS = ("auto_close_after", "reopen_window")
 _AUTOMATION_KEYS = (*_AUTOMATION_DURATIONS, "reopen_to", "return_to", "reply_reopens", "close_to")
@@ -68,6 +71,37 @@ _CATALOG_SECTIONS: Mapping[str, type[Any]] = {
 }
 
 
+def _ticket_id_format(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or value.count("{n}") != 1 or value.replace("{n}", "").strip() != (
+        value.replace("{n}", "")
+    ):
+        raise ConfigError(
+            f"desk.ticket_ids: expected a text holding '{{n}}' once, such as 'T-{{n}}', got {value!r}"
+        )
+    rest = value.replace("{n}", "")
+    if "{" in rest or "}" in rest:
+        raise ConfigError(f"desk.ticket_ids: only '{{n}}' may stand in braces, got {value!r}")
+
+
+def _first_number(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"desk.first_ticket_number: expected a whole number >= 1, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class DeskSettings:
+    """How the desk numbers the tickets it registers: ``ticket_ids`` is the
+    pattern (``{n}`` stands for the number), ``first_ticket_number`` the first
+    number handed out. Ids already taken (imported tickets) are skipped."""
+
+    ticket_ids: str = attrs.field(default="T-{n}", validator=_ticket_id_format)
+    first_ticket_number: int = attrs.field(default=1001, validator=_first_number)
+
+    def ticket_id(self, number: int) -> str:
+        """The id of ticket number ``number``."""
+        return self.ticket_ids.replace("{n}", str(number))
+
+
 @attrs.frozen(kw_only=True)
 class Configuration:
     """Everything the admin decided, validated as a whole."""
@@ -77,6 +111,7 @@ class Configuration:
     automation: AutomationPolicy = DEFAULT_POLICY
     catalogs: Catalogs = attrs.field(factory=Catalogs)
     sla: SlaPolicy | None = None
+    desk: DeskSettings = attrs.field(factory=DeskSettings)
     source: str = "defaults"
 
 
@@ -124,9 +159,21 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
     sla = None
     if "sla" in data:
         sla = SlaPolicy.from_config(_table(data["sla"], "sla"), calendars=calendars, path="sla")
+    desk = _desk(_table(data.get("desk", {}), "desk"))
     return Configuration(
-        calendars=calendars, graph=graph, automation=automation, catalogs=catalogs, sla=sla, source=source
+        calendars=calendars,
+        graph=graph,
+        automation=automation,
+        catalogs=catalogs,
+        sla=sla,
+        desk=desk,
+        source=source,
     )
+
+
+def _desk(section: Mapping[str, Any]) -> DeskSettings:
+    refuse_unknown_keys(section, _DESK_KEYS, "desk")
+    return DeskSettings(**section)
 
 
 def refuse_unknown_keys(table: Mapping[str, Any], known: Sequence[str], path: str) -> None:
@@ -244,6 +291,7 @@ def _entry(raw: object, kind: type[T], place: str) -> T:
 __all__ = [
     "PRESETS",
     "Configuration",
+    "DeskSettings",
     "configuration_from_mapping",
     "load_configuration",
     "parse_configuration",

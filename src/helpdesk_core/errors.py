@@ -78,6 +78,13 @@ class RowsLeftOut(HelpdeskError):
     exit_code = 8
 
 
+class PermissionDenied(HelpdeskError):
+    """The actor may not do this (a contact moving a ticket, a deactivated
+    employee writing, somebody unknown): nothing was stored."""
+
+    exit_code = 9
+
+
 INTERRUPTED = 130
 """The exit code of a command stopped by Ctrl-C (SIGINT), as shells report it."""
 
@@ -91,6 +98,7 @@ __all__ = [
     "HistoryError",
     "MissingExtra",
     "NotFound",
+    "PermissionDenied",
     "ProofFailed",
     "RowsLeftOut",
     "StorageUnavailable",

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.errors import ConflictError, HistoryError
 from helpdesk_core.model.ticket import Comment, Ticket
 from helpdesk_core.storage import Store, open_store

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.errors import StorageUnavailable
 from helpdesk_core.storage import SqliteStore, Store, open_store
 from helpdesk_core.storage.postgres import PostgresStore

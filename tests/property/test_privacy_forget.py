@@ -23,7 +23,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.model.parties import Contact
 from helpdesk_core.model.ticket import Attachment, Comment, Event, StatusChange, Ticket
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "helpdesk_core"
-SHELL = {"desk.py", "desk_filters.py", "desk_privacy.py", "storage", "imports", "testing"}
+SHELL = {"desk", "storage", "imports", "testing"}
 """The imperative shell: application services, adapters, file imports and the shipped
 contract suite. Everything else is the functional core."""
 FORBIDDEN_IMPORTS = ("sqlite3", "psycopg", "psycopg_pool", "click", "rich", "helpdesk_cli",

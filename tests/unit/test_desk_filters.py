@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpdesk_cli.main import cli
-from helpdesk_core.desk_filters import check_assignee, check_company, check_priority, check_status
+from helpdesk_core.desk.filters import check_assignee, check_company, check_priority, check_status
 from helpdesk_core.errors import NotFound, ValidationError
 from helpdesk_core.model.catalog import Catalogs
 from helpdesk_core.model.parties import Company

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.model.parties import Contact
 from helpdesk_core.model.staff import Employee
 from helpdesk_core.model.ticket import Comment, Ticket

@@ -7,7 +7,7 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
-from helpdesk_core import desk_privacy
+from helpdesk_core.desk import privacy as desk_privacy
 from helpdesk_core.model.parties import Contact
 from helpdesk_core.model.ticket import Comment
 from helpdesk_core.privacy.erasure import Forgetting

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from helpdesk_core.desk_privacy import flag_forgotten
+from helpdesk_core.desk.privacy import flag_forgotten
 from helpdesk_core.imports.cells import check_region
 from helpdesk_core.imports.exporting import csv_cell
 from helpdesk_core.imports.kinds import KINDS, kind_named

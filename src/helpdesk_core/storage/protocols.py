@@ -34,13 +34,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Generic, Protocol, TypeVar
 
 import attrs
 
 from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.domain_events import DomainEvent, OutboxEntry, ScheduleEntry
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Event, Ticket
@@ -56,6 +57,10 @@ TicketPosition = tuple[datetime, str]
 
 DEFAULT_BATCH_SIZE = 1000
 """Rows fetched per round trip while streaming (tickets or aggregates)."""
+
+STALE_WAKEUP = datetime(1970, 1, 1, tzinfo=UTC)
+"""What :meth:`ScheduleReader.next_wakeup` answers while a ticket's wake-up is
+unknown (written by an import): an instant long past, i.e. look now."""
 
 
 @attrs.frozen
@@ -187,7 +192,15 @@ class TicketReader(Lookup[Ticket], Protocol):
         ...
 
 
-class TicketRepository(TicketReader, Writer[Ticket], Protocol):
+class TicketIds(Protocol):
+    """Which ticket ids are taken, from the primary-key index alone."""
+
+    def taken(self, ids: Iterable[str]) -> set[str]:
+        """Of ``ids``, those the store holds a ticket under (no history is read)."""
+        ...
+
+
+class TicketRepository(TicketReader, TicketIds, Writer[Ticket], Protocol):
     """Reads and writes tickets inside a unit of work.
 
     :meth:`save` of a ticket whose stored events are a prefix of its events
@@ -199,6 +212,107 @@ class TicketRepository(TicketReader, Writer[Ticket], Protocol):
         """Append ``events`` to the ticket's history without rewriting it; returns
         the new version. An event earlier than the last one raises
         :class:`HistoryError`; a stale version raises :class:`ConflictError`."""
+        ...
+
+
+DEFAULT_CONSUMER = "default"
+"""The out-box consumer of callers that do not name one."""
+
+
+class OutboxReader(Protocol):
+    """Reads the out-box: domain events in commit order, and how far each
+    consumer (``notifications``, ``webhooks``, …) has acknowledged them."""
+
+    def entries(self, *, after: int = 0, limit: int = DEFAULT_BATCH_SIZE) -> list[OutboxEntry]:
+        """At most ``limit`` entries with a position greater than ``after``, in
+        position order."""
+        ...
+
+    def acknowledged(self, consumer: str = DEFAULT_CONSUMER) -> int:
+        """The last position ``consumer`` acknowledged; 0 when none."""
+        ...
+
+    def pending(
+        self, consumer: str = DEFAULT_CONSUMER, *, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[OutboxEntry]:
+        """The first ``limit`` entries ``consumer`` has not acknowledged, in order."""
+        ...
+
+    def last_position(self) -> int:
+        """The position of the newest entry; 0 for an empty out-box."""
+        ...
+
+
+class Outbox(OutboxReader, Protocol):
+    """The out-box inside a unit of work."""
+
+    def append(self, events: Sequence[DomainEvent]) -> list[OutboxEntry]:
+        """Add ``events`` in order; each gets the next position. Positions are
+        gap-free and follow commit order: a transaction that appends holds the
+        out-box's counter until it commits or rolls back (a rolled-back
+        append leaves no gap), so a consumer reading after position *p* never
+        misses an entry that commits later with a smaller position."""
+        ...
+
+    def acknowledge(self, consumer: str, through: int) -> None:
+        """``consumer`` has handled every entry up to position ``through``.
+        Acknowledging less than before changes nothing; beyond
+        :meth:`last_position` raises :class:`ValidationError`."""
+        ...
+
+
+class ScheduleReader(Protocol):
+    """When the scheduler must look at each ticket again (an indexed instant
+    per ticket, so that finding what is due never scans the tickets)."""
+
+    def find(self, ticket: str) -> ScheduleEntry | None:
+        """The ticket's entry, or None when the store holds no such ticket."""
+        ...
+
+    def due(
+        self, now: datetime, *, after: ScheduleEntry | None = None, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[ScheduleEntry]:
+        """At most ``limit`` entries to look at by ``now``, in due order: stale
+        ones first, then those whose ``wake_at`` is at or before ``now`` by
+        instant, ties by ticket id; strictly after ``after`` in that order
+        (keyset paging). A range scan of the index."""
+        ...
+
+    def next_wakeup(self) -> datetime | None:
+        """The earliest ``wake_at`` of all tickets; :data:`STALE_WAKEUP` (an
+        instant long past: look now) while any entry is stale; None when
+        nothing is ahead."""
+        ...
+
+
+class Schedule(ScheduleReader, Protocol):
+    """The schedule inside a unit of work. Every write of a ticket through
+    the ticket repository (add, save, append) marks its entry stale, keeping
+    ``checked_through``; deleting the ticket deletes its entry."""
+
+    def put(self, entry: ScheduleEntry, *, checked_through_was: datetime | None) -> None:
+        """Store ``entry`` (not stale) if the stored entry's
+        ``checked_through`` is still ``checked_through_was`` (None also matches
+        a missing entry); otherwise :class:`ConflictError`: another scheduler
+        handled the ticket meanwhile."""
+        ...
+
+
+class Sequences(Protocol):
+    """Named gap-free counters (ticket numbers), inside a unit of work."""
+
+    def next(self, name: str, *, start: int = 1) -> int:
+        """The counter's next value: ``start`` the first time, then one more
+        each call. The counter is held until the unit of work ends (a rolled-back
+        number is handed out again), so numbers are gap-free under concurrency."""
+        ...
+
+    def advance(self, name: str, to: int) -> None:
+        """Make the counter at least ``to`` (its next value is then above it)."""
+        ...
+
+    def current(self, name: str) -> int | None:
+        """The last value handed out; None for a counter never used."""
         ...
 
 
@@ -233,6 +347,15 @@ class UnitOfWork(Protocol):
 
     @property
     def employee_groups(self) -> Repository[EmployeeGroup]: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def schedule(self) -> Schedule: ...
+
+    @property
+    def sequences(self) -> Sequences: ...
 
     def commit(self) -> None:
         """Keep everything written so far; the unit of work may go on and
@@ -279,6 +402,12 @@ class Store(Protocol):
 
     @property
     def employee_groups(self) -> Reader[EmployeeGroup]: ...
+
+    @property
+    def outbox(self) -> OutboxReader: ...
+
+    @property
+    def schedule(self) -> ScheduleReader: ...
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A new transaction: ``with store.unit_of_work() as uow: ...; uow.commit()``."""
@@ -397,15 +526,23 @@ def save_all(repository: Upserting[T], values: Iterable[T]) -> SaveSummary:
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "DEFAULT_CONSUMER",
+    "STALE_WAKEUP",
     "Lookup",
+    "Outbox",
+    "OutboxReader",
     "PrivacyStore",
     "PrivacyUnitOfWork",
     "Reader",
     "Repository",
     "SaveSummary",
+    "Schedule",
+    "ScheduleReader",
+    "Sequences",
     "Store",
     "Stored",
     "TextCell",
+    "TicketIds",
     "TicketPosition",
     "TicketReader",
     "TicketRepository",

@@ -603,7 +603,7 @@ class StoreContract:
     # -- privacy ---------------------------------------------------------------------
 
     def test_forgetting_a_contact_leaves_no_identifier_in_any_text_column(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         jana = privacy_sample(store)
         before = {s.value.id: s.value for s in store.tickets.iter_tickets()}
@@ -636,7 +636,7 @@ class StoreContract:
         assert set(result.sent_files) == {"a" * 64, "b" * 64}
 
     def test_the_audit_record_holds_hashes_never_a_plain_value(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
         from helpdesk_core.privacy.audit import identifier_hashes
         from helpdesk_core.serialization import converter
 
@@ -658,7 +658,7 @@ class StoreContract:
             desk_privacy.find_contact(store, "crm-p-1")
 
     def test_a_failure_half_way_through_forgetting_leaves_the_store_unchanged(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         privacy_sample(store)
         before = _everything(store)
@@ -700,7 +700,7 @@ class StoreContract:
         assert _everything(store) == before, "nothing of the half-done erasure is kept"
 
     def test_export_holds_what_the_erasure_would_change_and_nothing_after_it(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         privacy_sample(store)
         desk_privacy.record_consent(
@@ -726,7 +726,7 @@ class StoreContract:
             assert plain not in after.lower()
 
     def test_a_legal_hold_keeps_what_it_covers_and_is_named(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         privacy_sample(store)
         hold = desk_privacy.place_hold(
@@ -747,7 +747,7 @@ class StoreContract:
         assert desk_privacy.list_holds(store) == [hold]
 
     def test_replay_forgets_again_a_person_restored_from_a_backup(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         jana = privacy_sample(store)
         first = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
@@ -764,7 +764,7 @@ class StoreContract:
         assert desk_privacy.plan_replay(store).items == ()
 
     def test_consent_ledgers_and_the_audience_survive_the_store(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         privacy_sample(store)
         for contact, opted_in in (("P-1", True), ("P-2", True)):
@@ -782,7 +782,7 @@ class StoreContract:
         assert list(desk_privacy.mailing_audience(store, "newsletter")) == []
 
     def test_phone_numbers_in_other_spellings_are_found_by_the_proof(self, store: Store) -> None:
-        from helpdesk_core import desk_privacy
+        from helpdesk_core.desk import privacy as desk_privacy
 
         jana = privacy_sample(store)
         phone = PhoneNumber.parse("+420 601 123 456")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
-from helpdesk_core.desk_filters import check_company
+from helpdesk_core.desk.filters import check_company
 from helpdesk_core.errors import ConflictError, HelpdeskError, NotFound, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.contracts import Contract

@@ -1,9 +1,5 @@
-"""The application service: load → decide → save.
-
-The desk is the imperative shell around the pure domain. It owns the store and
-the clock; every CLI command is one call here, so a Python caller can do
-anything the terminal can.
-"""
+"""Importing ticket histories: every line checked, then one transaction;
+histories only ever grow (a file that contradicts a stored one is refused)."""
 
 from __future__ import annotations
 
@@ -19,11 +15,10 @@ from helpdesk_core.imports.report import ImportRejected
 from helpdesk_core.model.catalog import Catalogs
 from helpdesk_core.model.history import HistoryDiverges, events_beyond
 from helpdesk_core.model.references import NOUNS, PartyKind, parties_named
-from helpdesk_core.model.staff import Employee
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.serialization import ticket_from_json
 from helpdesk_core.storage.protocols import Reader, Store, UnitOfWork
-from helpdesk_core.workflow import AutomationPolicy, StatusCategory, TransitionGraph, check_history
+from helpdesk_core.workflow import AutomationPolicy, TransitionGraph, check_history
 
 
 class ImportRefused(ValidationError):
@@ -194,38 +189,9 @@ def _known_parties(uow: UnitOfWork, tickets: Iterable[Ticket]) -> dict[PartyKind
     return known
 
 
-def unclosed_tickets_of(store: Store, employee_id: str, *, graph: TransitionGraph) -> list[str]:
-    """Ids of the tickets not in a closed-category status whose assignee is the
-    employee ``employee_id`` (a group assignment does not count: the group stays
-    responsible when one member leaves)."""
-    return [
-        stored.value.id
-        for stored in store.tickets.iter_tickets()
-        if (assignee := stored.value.assignee) is not None
-        and not assignee.group
-        and assignee.id == employee_id
-        and graph.category(stored.value.status) is not StatusCategory.CLOSED
-    ]
-
-
-def deactivate_employee(store: Store, employee_id: str, *, graph: TransitionGraph) -> Employee:
-    """Deactivate an employee, refused while they are responsible for unclosed
-    tickets (the error names the tickets). Saved with the version read, so a
-    concurrent change of the employee raises :class:`ConflictError`."""
-    unclosed = unclosed_tickets_of(store, employee_id, graph=graph)
-    with store.unit_of_work() as uow:
-        stored = uow.employees.get(employee_id)
-        employee = stored.value.deactivated(unclosed_tickets=unclosed)
-        uow.employees.save(employee, expected_version=stored.version)
-        uow.commit()
-    return employee
-
-
 __all__ = [
     "HistoryImportSummary",
     "ImportRefused",
-    "deactivate_employee",
     "import_ticket_histories",
     "read_ticket_histories",
-    "unclosed_tickets_of",
 ]
