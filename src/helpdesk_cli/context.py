@@ -13,6 +13,7 @@ import attrs
 
 if TYPE_CHECKING:
     from helpdesk_core.config import Configuration
+    from helpdesk_core.desk import Clock, Desk
     from helpdesk_core.storage import Store
 
 DEFAULT_DB = "./helpdesk.sqlite3"
@@ -25,8 +26,11 @@ class AppContext:
 
     db_url: str = DEFAULT_DB
     config_path: Path | None = None
+    clock: Clock | None = None
+    """The desk's clock: None is the system clock (tests pass a fixed one)."""
     _store: Store | None = None
     _config: Configuration | None = None
+    _desk: Desk | None = None
 
     @property
     def store(self) -> Store:
@@ -81,7 +85,24 @@ class AppContext:
                 self._store = open_store("memory://")
         return self.store
 
+    @property
+    def desk(self) -> Desk:
+        """The desk over :attr:`existing_store` (a missing SQLite file is refused)."""
+        self.existing_store  # noqa: B018 (refuses a missing SQLite file)
+        return self.creating_desk
+
+    @property
+    def creating_desk(self) -> Desk:
+        """The desk over :attr:`store`, which creates a missing SQLite file
+        (``ticket new``, like the imports)."""
+        if self._desk is None:
+            from helpdesk_core.desk import Desk
+
+            self._desk = Desk(self.store, self.config, self.clock)
+        return self._desk
+
     def close(self) -> None:
+        self._desk = None
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -48,7 +48,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "sla": (
         "helpdesk_cli.sla", "sla_group", "SLA reports, explanations, policy what-ifs and rule-table checks.",
     ),
-    "ticket": ("helpdesk_cli.tickets", "ticket_group", "Look at tickets."),
+    "ticket": (
+        "helpdesk_cli.tickets", "ticket_group",
+        "Look at tickets and work on them: register, comment, move, assign, set priority, type and "
+        "deadlines, see the SLA (each write one desk use case).",
+    ),
 }
 """Every top-level command: the module and attribute defining it, and the
 first sentence of its help (what ``helpdesk --help`` lists; a test holds it

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -19,6 +19,10 @@ import click
 from helpdesk_cli.choices import Choice
 from helpdesk_cli.collection import few_collections
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.instants import OPTION_YEARS as OPTION_YEARS
+from helpdesk_cli.instants import day_or_instant as day_or_instant
+from helpdesk_cli.instants import instant as instant
+from helpdesk_cli.instants import now as now
 from helpdesk_cli.output import ENCODED_FORMATS, FORMATS, emit_encoded, emit_rows, emit_spooled
 from helpdesk_cli.report_jobs import (
     EVERY_REGISTRATION,
@@ -75,53 +79,6 @@ _PROGRESS_EVERY = 1000
 # -- option values ---------------------------------------------------------------------
 
 
-OPTION_YEARS = range(1900, 3000)
-"""The years a date or instant given as an option may fall in: deadlines,
-periods and days are computed around it, and dates end with the year 9999."""
-
-
-def _within_years(value: str, parsed: date) -> None:
-    if parsed.year not in OPTION_YEARS:
-        raise click.BadParameter(
-            f"{value!r} is outside the years {OPTION_YEARS.start}–{OPTION_YEARS.stop - 1} a date may take"
-        )
-
-
-def instant(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    """An ISO-8601 date-time with an offset; a plain date means its midnight
-    UTC. Either in :data:`OPTION_YEARS`."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO-8601 date-time (e.g. 2026-03-02T09:15:00+01:00)"
-        ) from None
-    _within_years(value, parsed)
-    if parsed.tzinfo is None:
-        if len(value) == 10:
-            return parsed.replace(tzinfo=UTC)
-        raise click.BadParameter(f"{value!r} has no UTC offset (e.g. 2026-03-02T09:15:00+01:00)")
-    return parsed
-
-
-def day_or_instant(ctx: click.Context, param: click.Parameter, value: str | None) -> date | datetime | None:
-    """A calendar day ``YYYY-MM-DD`` (a whole local day of the desk) or an
-    ISO-8601 date-time with an offset (that exact instant)."""
-    if value is None:
-        return None
-    if len(value) == 10:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a date (e.g. 2026-03-02)") from None
-        _within_years(value, day)
-        return day
-    parsed = instant(ctx, param, value)
-    return parsed
-
-
 def home_zone(config: Configuration) -> ZoneInfo:
     """The zone in which the desk's days begin and end: the zone of the first
     configured calendar, UTC without calendars."""
@@ -155,11 +112,6 @@ def policy_of(config: Configuration) -> SlaPolicy:
             f"{config.source}: no SLA rules are configured (add [[sla.rules]] to helpdesk.toml)"
         )
     return policy
-
-
-def now() -> datetime:
-    """The CLI's clock (the library never reads one)."""
-    return datetime.now(UTC)
 
 
 # -- the store -------------------------------------------------------------------------

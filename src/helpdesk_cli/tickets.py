@@ -1,4 +1,5 @@
-"""``helpdesk import tickets``, ``helpdesk ticket show`` and ``helpdesk ticket list``."""
+"""``helpdesk import tickets``, ``helpdesk ticket show`` and ``helpdesk ticket list``; the
+writes of the ``ticket`` group are in :mod:`helpdesk_cli.desk_commands`."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from rich.text import Text
 
 from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
+from helpdesk_cli.desk_commands import COMMANDS as DESK_COMMANDS
+from helpdesk_cli.instants import instant
 from helpdesk_cli.output import write_rows
 from helpdesk_cli.table import Column, Layout, Symbols
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.desk import import_ticket_histories
-from helpdesk_core.desk.filters import check_status
 from helpdesk_core.model.ticket import Comment, Event, Ticket
 from helpdesk_core.serialization import ticket_to_json, unstructure
+from helpdesk_core.storage.protocols import Stored
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -73,7 +76,12 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool, skip_invalid: boo
 
 @click.group("ticket")
 def ticket_group() -> None:
-    """Look at tickets."""
+    """Look at tickets and work on them: register, comment, move, assign, set
+    priority, type and deadlines, see the SLA (each write one desk use case)."""
+
+
+for _command in DESK_COMMANDS:
+    ticket_group.add_command(_command)
 
 
 def _when(instant: datetime | None) -> str:
@@ -143,20 +151,47 @@ def _list_layouts(symbols: Symbols) -> tuple[Layout]:
 
 @ticket_group.command("list")
 @click.option("--status", default=None, help="Only tickets now in this status id (unknown ones are refused).")
+@click.option("--assignee", default=None, metavar="ID",
+              help="Only tickets an employee or group is now responsible for (unknown ids are refused).")
+@click.option("--company", default=None, metavar="ID",
+              help="Only tickets of this company (unknown ids are refused).")
+@click.option("--overdue", is_flag=True,
+              help="Only unclosed tickets whose reaction or resolution deadline passed (as of --as-of).")
+@click.option("--as-of", callback=instant, metavar="DATETIME",
+              help="The instant --overdue is judged at (default: now).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N", help="At most N tickets.")
+@click.option("--after", default=None, metavar="ID",
+              help="Start after this ticket (the last one of the previous page).")
 @click.option("--format", "fmt", type=Choice(["table", "jsonl"]), default="table", show_default=True)
 @pass_app
-def list_tickets(app: AppContext, status: str | None, fmt: str) -> None:
-    """List tickets with their current status, oldest first. A status that
-    neither the configuration nor a stored ticket has is refused."""
-    store = app.existing_store
-    if status is not None:
-        check_status(store, status, graph=app.config.graph)
-    tickets = (stored.value for stored in store.tickets.iter_tickets(status=status))
-    rows = ({"id": ticket.id, "status": ticket.status, "priority": ticket.priority,
-             "subject": ticket.subject, "created_at": ticket.created_at.isoformat()} for ticket in tickets)
+def list_tickets(app: AppContext, status: str | None, assignee: str | None, company: str | None,
+                 overdue: bool, as_of: datetime | None, limit: int | None, after: str | None,
+                 fmt: str) -> None:
+    """List tickets with their current status, oldest first (by registration,
+    then id). A status, company or assignee the desk does not know is refused,
+    with the closest known ones. With --limit, the table ends with the --after
+    that shows the next page."""
+    if as_of is not None and not overdue:
+        raise click.UsageError("--as-of only tells when --overdue is judged: give --overdue too")
+    desk = app.desk
+    overdue_at = (as_of or desk.clock.now()) if overdue else None
+    page = desk.tickets(status=status, company=company, assignee=assignee, overdue_at=overdue_at, after=after,
+                        limit=None if limit is None else limit + 1)
+    more = limit is not None and len(page) > limit
+    shown_page = page[:limit] if more else page
+    rows = (_list_row(stored) for stored in shown_page)
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     count = write_rows(rows, _LIST_COLUMNS, "table", sys.stdout, table=_list_layouts)
-    click.echo(f"{count} tickets")
+    next_page = f" (more: --after {shown(shown_page[-1].value.id)})" if more else ""
+    click.echo(f"{count} tickets{next_page}")
+
+
+def _list_row(stored: Stored[Ticket]) -> dict[str, object]:
+    """A ``ticket list`` row (the JSON Lines object)."""
+    ticket = stored.value
+    return {"id": ticket.id, "status": ticket.status, "priority": ticket.priority, "subject": ticket.subject,
+            "created_at": ticket.created_at.isoformat(),
+            "assignee": None if ticket.assignee is None else ticket.assignee.id, "version": stored.version}

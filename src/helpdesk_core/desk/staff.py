@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.staff import Employee
+from helpdesk_core.model.ticket import Assignee
 from helpdesk_core.storage.protocols import Store
 from helpdesk_core.workflow import StatusCategory, TransitionGraph
+
+if TYPE_CHECKING:
+    from helpdesk_core.desk.service import Desk
 
 
 def unclosed_tickets_of(store: Store, employee_id: str, *, graph: TransitionGraph) -> list[str]:
@@ -34,4 +44,40 @@ def deactivate_employee(store: Store, employee_id: str, *, graph: TransitionGrap
     return employee
 
 
-__all__ = ["deactivate_employee", "unclosed_tickets_of"]
+@attrs.frozen
+class Handover:
+    """An employee deactivated after their unclosed tickets were reassigned:
+    ``reassigned`` are those tickets with the version each assignment made."""
+
+    employee: Employee
+    to: Assignee
+    reassigned: tuple[tuple[str, int], ...]
+
+
+def hand_over_and_deactivate(
+    desk: Desk, employee_id: str, *, to: Assignee, by: str, at: datetime | None = None
+) -> Handover:
+    """Reassign every unclosed ticket of ``employee_id`` to ``to`` — one
+    :meth:`Desk.assign` per ticket, by ``by``, retried on a concurrent change —
+    then deactivate the employee.
+
+    ``to`` must differ from the employee; the desk refuses an unknown or
+    deactivated employee on the first ticket, before anything is stored. Each
+    assignment is its own transaction: should one fail half-way, the tickets
+    already reassigned stay so (each is a valid change on its own), the
+    employee stays active, and the error names the ticket."""
+    if not to.group and to.id == employee_id:
+        raise ValidationError(
+            f"cannot reassign the tickets of {employee_id} to {employee_id}: name another employee or a group"
+        )
+    store = desk.store
+    store.employees.get(employee_id)  # an unknown employee: NotFound before any ticket changes
+    reassigned = []
+    for ticket_id in unclosed_tickets_of(store, employee_id, graph=desk.config.graph):
+        outcome = desk.retrying(lambda ticket_id=ticket_id: desk.assign(ticket_id, to, by=by, at=at))
+        reassigned.append((ticket_id, outcome.version))
+    employee = deactivate_employee(store, employee_id, graph=desk.config.graph)
+    return Handover(employee=employee, to=to, reassigned=tuple(reassigned))
+
+
+__all__ = ["Handover", "deactivate_employee", "hand_over_and_deactivate", "unclosed_tickets_of"]

@@ -32,6 +32,15 @@ _SHOWN_TICKETS = 10
 """How many blocking tickets a refused deactivation names before counting the rest."""
 
 
+class StillResponsible(ValidationError):
+    """An employee cannot be deactivated: ``tickets`` are the unclosed tickets
+    they are still responsible for (reassign or close them first)."""
+
+    def __init__(self, tickets: Collection[str], message: str) -> None:
+        super().__init__(message)
+        self.tickets = tuple(tickets)
+
+
 class Role(enum.Enum):
     """What an employee may do (``docs/model.md``, Staff)."""
 
@@ -92,7 +101,8 @@ class Employee:
             shown = ", ".join(ids[:_SHOWN_TICKETS])
             rest = len(ids) - _SHOWN_TICKETS
             more = f" and {rest} more" if rest > 0 else ""
-            raise ValidationError(
+            raise StillResponsible(
+                ids,
                 f"employee {self.id} ({self.display_name}) cannot be deactivated while "
                 f"responsible for {len(ids)} unclosed ticket(s): {shown}{more}; "
                 "reassign or close them first"
@@ -164,4 +174,4 @@ def membership_conflicts(
     return tuple(sorted(problems))
 
 
-__all__ = ["Employee", "EmployeeGroup", "Role", "membership_conflicts"]
+__all__ = ["Employee", "EmployeeGroup", "Role", "StillResponsible", "membership_conflicts"]
