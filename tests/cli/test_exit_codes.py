@@ -4,6 +4,7 @@ whole or partial."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -143,6 +144,18 @@ def rows_left_out(desk: tuple[Path, Path], tmp_path: Path) -> Result:
     return result
 
 
+def permission_denied(desk: tuple[Path, Path], tmp_path: Path) -> Result:
+    """A contact may reply to their ticket, not move it: refused, nothing stored."""
+    db = copy_of(desk[0], tmp_path)
+    first = json.loads(helpdesk(db, desk[1], "ticket", "list", "--limit", "1", "--format", "jsonl").stdout)
+    result = helpdesk(db, desk[1], "ticket", "priority", first["id"], "low", "--by", "P-1-1")
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: ticket {first['id']}: 'P-1-1' may not ")
+    after = json.loads(helpdesk(db, desk[1], "ticket", "list", "--limit", "1", "--format", "jsonl").stdout)
+    assert after == first, "nothing stored"
+    return result
+
+
 CODES: dict[int, Callable[[tuple[Path, Path], Path], Result]] = {
     0: ok,
     1: found_a_breach,
@@ -153,6 +166,7 @@ CODES: dict[int, Callable[[tuple[Path, Path], Path], Result]] = {
     6: declined,
     7: proof_failed,
     8: rows_left_out,
+    9: permission_denied,
 }
 """A command producing each exit code of the README (130 is tested below,
 with a real SIGINT)."""
