@@ -8,11 +8,12 @@ must be a safe sleep: nothing falls due before it, something does at it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from helpdesk_core.config import Configuration, parse_configuration
-from helpdesk_core.desk.scheduler import DueAction, due_work, notice_kind, wakeup_of
+from helpdesk_core.desk.scheduler import DueAction, DueWork, due_work, notice_kind, wakeup_of
 from helpdesk_core.model.staff import EmployeeGroup
 from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
 from helpdesk_core.sample import DEMO_END, sample_customers, sample_tickets
@@ -81,7 +82,7 @@ def tickets(count: int = 120) -> list[Ticket]:
     return list(sample_tickets(11, count, customers=CUSTOMERS, end=DEMO_END, days=6, graph=CONFIG.graph))
 
 
-def work(ticket: Ticket, checked: datetime | None, now: datetime):  # type: ignore[no-untyped-def]
+def work(ticket: Ticket, checked: datetime | None, now: datetime) -> DueWork:
     return due_work(ticket, checked, now, config=CONFIG, directory=ROSTER, customer=None)
 
 
@@ -89,7 +90,7 @@ def wake(ticket: Ticket, checked: datetime | None) -> datetime | None:
     return wakeup_of(ticket, checked, config=CONFIG, directory=ROSTER, customer=None)
 
 
-def open_ticket(**fields: object) -> Ticket:
+def open_ticket(**fields: Any) -> Ticket:
     return Ticket.register(id="T-1", subject="Printer", created_at=T0, assignee=Assignee(id="E-3"), **fields)
 
 
