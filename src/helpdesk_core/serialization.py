@@ -26,6 +26,7 @@ from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.domain_events import DomainEvent
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, AuthorKind, Event, Ticket
@@ -886,6 +887,35 @@ def ticket_to_json_line(ticket: Ticket) -> str:
         raise ValidationError(f"ticket {ticket.id}: cannot be written as JSON: {error}") from None
 
 
+def domain_event_to_json(event: DomainEvent) -> str:
+    """One domain event as the compact JSON text the out-box keeps. ``data``
+    must hold JSON values only; NaN, an infinity or a value of another type
+    (a date-time object, a set) is refused, never written."""
+    out: dict[str, Any] = converter.unstructure(event, DomainEvent)
+    out["data"] = dict(event.data)  # as it is: the converter would turn a date-time into text
+    try:
+        return _compact_json(out)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(
+            f"domain event {event.kind} of ticket {event.ticket}: data cannot be written as JSON: {error}"
+        ) from None
+
+
+def domain_event_from_json(text: str) -> DomainEvent:
+    """A domain event from the JSON text :func:`domain_event_to_json` wrote,
+    decoded strictly (no NaN or infinities) and validated."""
+    try:
+        data = _strict_json(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"domain event: not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"domain event: expected a JSON object, got {described(data)}")
+    try:
+        return converter.structure(data, DomainEvent)
+    except (CattrsError, KeyError, TypeError) as error:
+        raise ValidationError(f"domain event: {_reason(error)}") from None
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Structure ``data`` into ``cls`` with the one converter."""
     return converter.structure(data, cls)
@@ -898,6 +928,8 @@ def unstructure(value: object) -> Any:
 
 __all__ = [
     "converter",
+    "domain_event_from_json",
+    "domain_event_to_json",
     "make_converter",
     "structure",
     "ticket_from_json",

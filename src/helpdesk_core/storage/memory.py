@@ -7,6 +7,14 @@ aggregate had when it first touched it. :meth:`MemoryUnitOfWork.commit` takes
 the store's lock, refuses with :class:`ConflictError` when another unit of
 work committed a different version of any of those aggregates meanwhile, and
 publishes new tables holding the committed state plus this unit's writes.
+
+The schedule is one more table (an entry per ticket, conflict-checked like an
+aggregate). The out-box and the sequences are counters: a unit of work that
+appends to the out-box or takes a number holds the store's *counter* until it
+commits or rolls back (as a database holds a counter row's lock), so positions
+and numbers are gap-free in commit order. A second unit of work of the same
+thread asking for the counter would wait for itself forever; it is refused
+with :class:`StorageUnavailable` instead.
 """
 
 from __future__ import annotations
@@ -14,19 +22,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from helpdesk_core.errors import ConflictError, NotFound
+from helpdesk_core.errors import ConflictError, NotFound, StorageUnavailable, ValidationError
 from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract
+from helpdesk_core.model.domain_events import DomainEvent, OutboxEntry, ScheduleEntry
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Event, Ticket
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
+from helpdesk_core.serialization import domain_event_from_json, domain_event_to_json
 from helpdesk_core.storage.documents import (
     KINDS,
     PRIVACY_KINDS,
@@ -38,6 +49,8 @@ from helpdesk_core.storage.documents import (
 )
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
+    DEFAULT_CONSUMER,
+    STALE_WAKEUP,
     Stored,
     TextCell,
     TicketPosition,
@@ -47,6 +60,10 @@ from helpdesk_core.storage.protocols import (
 T = TypeVar("T")
 
 TICKETS = "tickets"
+SCHEDULE = "schedule"
+OUTBOX = "outbox"
+COUNTER_WAIT = 30.0
+"""Seconds a unit of work waits for another one's out-box and sequence counter."""
 SCHEMA_VERSION = 1
 """The memory store has no schema; it reports the SQL backends' latest number."""
 
@@ -58,10 +75,13 @@ ExternalIds = dict[str, dict[str, str]]
 class _Snapshot:
     tables: Tables
     external: ExternalIds
+    outbox: tuple[OutboxEntry, ...] = ()
+    acknowledged: Mapping[str, int] = attrs.field(factory=dict)
+    sequences: Mapping[str, int] = attrs.field(factory=dict)
 
 
 def _empty() -> _Snapshot:
-    names = [TICKETS, *(k.name for k in (*KINDS, *PRIVACY_KINDS))]
+    names = [TICKETS, SCHEDULE, *(k.name for k in (*KINDS, *PRIVACY_KINDS))]
     return _Snapshot({n: {} for n in names}, {n: {} for n in names})
 
 
@@ -116,6 +136,10 @@ class MemoryReader(MemoryLookup[T]):
 class MemoryTicketReader(MemoryLookup[Ticket]):
     """Reads tickets; streaming sorts the snapshot once per call."""
 
+    def taken(self, ids: Iterable[str]) -> set[str]:
+        table = self._table()
+        return {id for id in ids if id in table}
+
     def iter_tickets(
         self,
         *,
@@ -159,13 +183,51 @@ class _Writes:
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self._holds = False
         self.begin()
 
     def begin(self) -> None:
         base = self._store._committed
-        self.snapshot = _Snapshot(dict(base.tables), dict(base.external))
+        self.snapshot = _Snapshot(
+            dict(base.tables), dict(base.external), base.outbox, base.acknowledged, base.sequences
+        )
         self.copied: set[str] = set()
         self.base_versions: dict[tuple[str, str], int | None] = {}
+        self.release_counter()
+        self.appended: list[OutboxEntry] = []
+        self.acknowledged: dict[str, int] = {}
+        self.sequences: dict[str, int] = {}
+
+    @property
+    def holds_counter(self) -> bool:
+        return self._holds
+
+    def hold_counter(self) -> None:
+        """Take the store's out-box and sequence counter until this unit of
+        work ends; read the committed out-box and sequences afresh under it."""
+        if self._holds:
+            return
+        store = self._store
+        if store._counter_owner == threading.get_ident():
+            raise StorageUnavailable(
+                "memory store: another unit of work of this thread holds the out-box and sequence "
+                "counter (a nested unit of work would wait for itself); commit or leave it first"
+            )
+        if not store._counter.acquire(timeout=COUNTER_WAIT):
+            raise StorageUnavailable(
+                f"memory store: the out-box and sequence counter stayed held by another unit of work "
+                f"for {COUNTER_WAIT:.0f} s"
+            )
+        store._counter_owner = threading.get_ident()
+        self._holds = True
+        committed = store._committed
+        self.snapshot = attrs.evolve(self.snapshot, outbox=committed.outbox, sequences=committed.sequences)
+
+    def release_counter(self) -> None:
+        if self._holds:
+            self._holds = False
+            self._store._counter_owner = None
+            self._store._counter.release()
 
     def view(self) -> _Snapshot:
         return self.snapshot
@@ -232,7 +294,14 @@ class _Writes:
                         external[new_external] = id
                 tables[name] = table
                 externals[name] = external
-            self._store._committed = _Snapshot(tables, externals)
+            outbox, sequences = current.outbox, current.sequences
+            if self.holds_counter:
+                outbox = (*current.outbox, *self.appended)
+                sequences = {**current.sequences, **self.sequences}
+            acknowledged = dict(current.acknowledged)
+            for consumer, through in self.acknowledged.items():
+                acknowledged[consumer] = max(through, acknowledged.get(consumer, 0))
+            self._store._committed = _Snapshot(tables, externals, outbox, acknowledged, sequences)
         self.begin()
 
 
@@ -283,11 +352,27 @@ class MemoryRepository(MemoryReader[T], _MemoryWriter[T]):
 
 
 class MemoryTicketRepository(MemoryTicketReader, _MemoryWriter[Ticket]):
-    """Reads and writes tickets inside a memory unit of work."""
+    """Reads and writes tickets inside a memory unit of work; every write
+    marks the ticket's schedule entry stale, a delete removes it."""
 
     def __init__(self, writes: _Writes) -> None:
         MemoryTicketReader.__init__(self, TICKETS, "ticket", writes.view)
         _MemoryWriter.__init__(self, TICKETS, "ticket", writes)
+
+    def save(self, value: Ticket, *, expected_version: int | None) -> int:
+        version = _MemoryWriter.save(self, value, expected_version=expected_version)
+        table = self._writes.snapshot.tables[SCHEDULE]
+        old = table.get(value.id)
+        entry = ScheduleEntry(
+            ticket=value.id, checked_through=None if old is None else old.value.checked_through, stale=True
+        )
+        self._writes.put(SCHEDULE, "schedule entry", value.id, Stored(entry, _next_version(old)))
+        return version
+
+    def delete(self, id: str, *, expected_version: int) -> None:
+        _MemoryWriter.delete(self, id, expected_version=expected_version)
+        if id in self._writes.snapshot.tables[SCHEDULE]:
+            self._writes.put(SCHEDULE, "schedule entry", id, None)
 
     def append(self, id: str, events: Sequence[Event], *, expected_version: int) -> int:
         current = self._writes.snapshot.tables[TICKETS].get(id)
@@ -295,6 +380,166 @@ class MemoryTicketRepository(MemoryTicketReader, _MemoryWriter[Ticket]):
         assert current is not None
         ticket = attrs.evolve(current.value, events=(*current.value.events, *events))
         return self.save(ticket, expected_version=expected_version)
+
+
+def _next_version(old: Stored[Any] | None) -> int:
+    return 1 if old is None else old.version + 1
+
+
+def _due_key(entry: ScheduleEntry) -> tuple[int, int, str]:
+    """Where an entry stands in due order: stale ones first, then by wake-up."""
+    if entry.stale or entry.wake_at is None:
+        return (0, 0, entry.ticket)
+    return (1, utc_microseconds(entry.wake_at), entry.ticket)
+
+
+class MemoryOutboxReader:
+    """Reads the out-box of a snapshot (the committed one, or a unit of work's)."""
+
+    def __init__(self, view: Callable[[], _Snapshot]) -> None:
+        self._outbox_view = view
+
+    def _entries(self) -> Sequence[OutboxEntry]:
+        return self._outbox_view().outbox
+
+    def _acknowledged(self) -> Mapping[str, int]:
+        return self._outbox_view().acknowledged
+
+    def entries(self, *, after: int = 0, limit: int = DEFAULT_BATCH_SIZE) -> list[OutboxEntry]:
+        entries = self._entries()  # position p is at index p - 1
+        return list(entries[max(after, 0) : max(after, 0) + max(limit, 0)])
+
+    def acknowledged(self, consumer: str = DEFAULT_CONSUMER) -> int:
+        return self._acknowledged().get(consumer, 0)
+
+    def pending(
+        self, consumer: str = DEFAULT_CONSUMER, *, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[OutboxEntry]:
+        return self.entries(after=self.acknowledged(consumer), limit=limit)
+
+    def last_position(self) -> int:
+        return len(self._entries())
+
+
+class MemoryOutbox(MemoryOutboxReader):
+    """The out-box inside a memory unit of work."""
+
+    def __init__(self, writes: _Writes) -> None:
+        super().__init__(writes.view)
+        self._writes = writes
+
+    def _entries(self) -> Sequence[OutboxEntry]:
+        return (*self._writes.snapshot.outbox, *self._writes.appended)
+
+    def _acknowledged(self) -> Mapping[str, int]:
+        mine = self._writes.acknowledged
+        base = self._writes.snapshot.acknowledged
+        return {c: max(base.get(c, 0), mine.get(c, 0)) for c in {*base, *mine}}
+
+    def append(self, events: Sequence[DomainEvent]) -> list[OutboxEntry]:
+        # Each event goes through the JSON the SQL stores keep: what one store
+        # refuses (NaN, a date-time object in data), every store refuses.
+        kept = [domain_event_from_json(domain_event_to_json(event)) for event in events]
+        if not kept:
+            return []
+        self._writes.hold_counter()
+        first = self.last_position() + 1
+        entries = [OutboxEntry(position=first + i, event=e) for i, e in enumerate(kept)]
+        self._writes.appended.extend(entries)
+        return entries
+
+    def acknowledge(self, consumer: str, through: int) -> None:
+        last = max(self.last_position(), len(self._writes._store._committed.outbox))
+        if through > last:
+            raise ValidationError(
+                f"out-box consumer {consumer!r}: cannot acknowledge position {through}, "
+                f"the last entry is at {last}"
+            )
+        if through > self.acknowledged(consumer):
+            self._writes.acknowledged[consumer] = through
+
+
+class MemoryScheduleReader:
+    """Reads the schedule table of a snapshot."""
+
+    def __init__(self, view: Callable[[], _Snapshot]) -> None:
+        self._schedule_view = view
+
+    def _schedule(self) -> Mapping[str, Stored[ScheduleEntry]]:
+        return self._schedule_view().tables[SCHEDULE]
+
+    def find(self, ticket: str) -> ScheduleEntry | None:
+        stored = self._schedule().get(ticket)
+        return None if stored is None else stored.value
+
+    def due(
+        self, now: datetime, *, after: ScheduleEntry | None = None, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[ScheduleEntry]:
+        now_key = (1, utc_microseconds(now), "\U0010ffff" * 8)
+        start = None if after is None else _due_key(after)
+        due = sorted(
+            (key, stored.value)
+            for stored in self._schedule().values()
+            if (stored.value.stale or stored.value.wake_at is not None)
+            and (key := _due_key(stored.value)) <= now_key
+            and (start is None or key > start)
+        )
+        return [entry for _, entry in due[: max(limit, 0)]]
+
+    def next_wakeup(self) -> datetime | None:
+        earliest: datetime | None = None
+        for stored in self._schedule().values():
+            entry = stored.value
+            if entry.stale:
+                return STALE_WAKEUP
+            if entry.wake_at is not None and (earliest is None or entry.wake_at < earliest):
+                earliest = entry.wake_at
+        return earliest
+
+
+class MemorySchedule(MemoryScheduleReader):
+    """The schedule inside a memory unit of work."""
+
+    def __init__(self, writes: _Writes) -> None:
+        super().__init__(writes.view)
+        self._writes = writes
+
+    def put(self, entry: ScheduleEntry, *, checked_through_was: datetime | None) -> None:
+        old = self._writes.snapshot.tables[SCHEDULE].get(entry.ticket)
+        stored_through = None if old is None else old.value.checked_through
+        if stored_through != checked_through_was:  # aware instants: equal when the same instant
+            raise ConflictError(
+                f"ticket {entry.ticket}: schedule checked through "
+                f"{'never' if stored_through is None else stored_through.isoformat()}, not "
+                f"{'never' if checked_through_was is None else checked_through_was.isoformat()}: "
+                "another scheduler handled it meanwhile; retry"
+            )
+        kept = attrs.evolve(entry, stale=False)
+        self._writes.put(SCHEDULE, "schedule entry", entry.ticket, Stored(kept, _next_version(old)))
+
+
+class MemorySequences:
+    """Named gap-free counters inside a memory unit of work."""
+
+    def __init__(self, writes: _Writes) -> None:
+        self._writes = writes
+
+    def current(self, name: str) -> int | None:
+        mine = self._writes.sequences.get(name)
+        return mine if mine is not None else self._writes.snapshot.sequences.get(name)
+
+    def next(self, name: str, *, start: int = 1) -> int:
+        self._writes.hold_counter()
+        last = self.current(name)
+        value = start if last is None else last + 1
+        self._writes.sequences[name] = value
+        return value
+
+    def advance(self, name: str, to: int) -> None:
+        self._writes.hold_counter()
+        last = self.current(name)
+        if last is None or last < to:
+            self._writes.sequences[name] = to
 
 
 class MemoryUnitOfWork:
@@ -323,6 +568,9 @@ class MemoryUnitOfWork:
         )
         self.consents: MemoryRepository[ConsentLedger] = MemoryRepository("consents", "consent ledger", w)
         self.legal_holds: MemoryRepository[LegalHold] = MemoryRepository("legal_holds", "legal hold", w)
+        self.outbox = MemoryOutbox(w)
+        self.schedule = MemorySchedule(w)
+        self.sequences = MemorySequences(w)
 
     def commit(self) -> None:
         self._writes.commit()
@@ -337,6 +585,8 @@ class MemoryStore(TicketShortcuts):
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
         self._lock = threading.Lock()
+        self._counter = threading.Lock()
+        self._counter_owner: int | None = None
         self._committed = _empty()
         view = self._view
         self.tickets = MemoryTicketReader(TICKETS, "ticket", view)
@@ -357,6 +607,8 @@ class MemoryStore(TicketShortcuts):
         self.audit_records: MemoryReader[AuditRecord] = MemoryReader("audit_records", "audit record", view)
         self.consents: MemoryReader[ConsentLedger] = MemoryReader("consents", "consent ledger", view)
         self.legal_holds: MemoryReader[LegalHold] = MemoryReader("legal_holds", "legal hold", view)
+        self.outbox = MemoryOutboxReader(view)
+        self.schedule = MemoryScheduleReader(view)
 
     def _view(self) -> _Snapshot:
         return self._committed
@@ -377,7 +629,11 @@ class MemoryStore(TicketShortcuts):
         backend would keep: ticket headers, events, and one document per aggregate."""
         snapshot = self._committed
         kinds = by_name()
+        for entry in snapshot.outbox:
+            yield TextCell(OUTBOX, str(entry.position), "document", domain_event_to_json(entry.event))
         for name, table in snapshot.tables.items():
+            if name == SCHEDULE:
+                continue  # ticket ids and instants only
             for id, stored in table.items():
                 if name == TICKETS:
                     yield TextCell(name, id, "header", ticket_header(stored.value))
