@@ -22,6 +22,7 @@ Ctrl-C or SIGTERM. See docs/desk.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import signal
@@ -92,7 +93,7 @@ class HelpdeskApp:
             channel=_text(body, "channel") or "web",
             company=_text(body, "company"),
             contact=_text(body, "contact"),
-            assignee=None if assignee is None else Assignee(assignee, group=bool(body.get("group"))),
+            assignee=None if assignee is None else Assignee(id=assignee, group=bool(body.get("group"))),
             by=_text(body, "by", required=True) or "",
             at=_instant(body, "at"),
         )
@@ -210,7 +211,7 @@ def _if_match(environ: Environ) -> int | None:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class names it so)
+    def log_message(self, format: str, *args: Any) -> None:
         sys.stderr.write(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}\n")
 
 
@@ -229,10 +230,8 @@ def main(argv: list[str] | None = None) -> None:
     ) as server:
         signal.signal(signal.SIGTERM, _stop)
         print(f"listening on http://127.0.0.1:{server.server_port}", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from helpdesk_cli.context import AppContext
 from helpdesk_cli.invocation import invoked_as, shown_path
 from helpdesk_cli.reports import as_of_words, draw_chart
 from helpdesk_cli.sla import (
-    customer_directory,
     group_order,
     home_zone,
     instant,
@@ -30,7 +29,14 @@ from helpdesk_cli.sla import (
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, parse_configuration
 from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.reports import Dashboard, GroupBy, GroupedTally, dashboard, report_lines
+from helpdesk_core.reports import (
+    Dashboard,
+    GroupBy,
+    GroupedTally,
+    customer_directory,
+    dashboard,
+    report_lines,
+)
 from helpdesk_core.sample import (
     DEMO_CONFIGURATION,
     DEMO_END,

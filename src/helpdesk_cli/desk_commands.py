@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -25,7 +25,7 @@ from helpdesk_cli.terminal import shown
 
 if TYPE_CHECKING:
     from helpdesk_core.desk import Desk, Outcome, SlaStatus
-    from helpdesk_core.model.ticket import Assignee
+    from helpdesk_core.model.ticket import Assignee, AuthorKind
 
 pass_app = click.make_pass_decorator(AppContext)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,13 +125,11 @@ def sla_lines(status: SlaStatus) -> list[str]:
 # -- the commands ----------------------------------------------------------------------
 
 
-def assignee_of(app: AppContext, assignee: str | None) -> Assignee | None:
-    """``--assignee`` / ``assign ID`` as the desk takes it."""
-    from helpdesk_core.model.ticket import Assignee
+def assignee_of(app: AppContext, assignee: str) -> Assignee:
+    """An ``--assignee`` / ``assign ID`` as the desk takes it (a group or an employee)."""
+    from helpdesk_core.desk.staff import assignee_named
 
-    if assignee is None:
-        return None
-    return Assignee(assignee, group=app.store.employee_groups.find(assignee) is not None)
+    return assignee_named(app.store, assignee)
 
 
 @click.command("new")
@@ -159,7 +157,8 @@ def new(app: AppContext, subject: str, description: str, type_: str | None, prio
     when = at or desk.clock.now()
     outcome = desk.register_ticket(
         subject=subject, description=description, type=type_, priority=priority, channel=channel,
-        company=company, contact=contact, assignee=assignee_of(app, assignee), id=ticket_id, by=by, at=when,
+        company=company, contact=contact, assignee=None if assignee is None else assignee_of(app, assignee),
+        id=ticket_id, by=by, at=when,
     )
     ticket = outcome.ticket
     assigned = "" if ticket.assignee is None else f", assigned to {ticket.assignee.id}"
@@ -181,8 +180,8 @@ def comment(app: AppContext, ticket_id: str, author: str, public: bool, body: st
     resolved ticket, or register a linked follow-up of a closed one."""
     desk = app.desk
     when = at or desk.clock.now()
-    outcome = desk.comment(ticket_id, body=body, author=author, public=public, by=by, at=when,
-                           expected_version=expected_version)
+    outcome = desk.comment(ticket_id, body=body, author=cast("AuthorKind", author), public=public, by=by,
+                           at=when, expected_version=expected_version)
     visibility = "public" if public else "private"
     report(desk, outcome, when, fmt, f"{visibility} comment by {author} {by}")
 

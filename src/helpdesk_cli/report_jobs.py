@@ -330,7 +330,6 @@ __all__ = [
     "ReportJob",
     "Workers",
     "available_cpus",
-    "customer_directory",
     "default_jobs",
     "parallel_available",
     "range_size",

@@ -18,7 +18,6 @@ from helpdesk_cli.context import AppContext
 from helpdesk_cli.output import OutputUnwritable
 from helpdesk_cli.output_files import whole_output
 from helpdesk_cli.sla import (
-    customer_directory,
     day_or_instant,
     home_zone,
     instant,
@@ -28,7 +27,7 @@ from helpdesk_cli.sla import (
 )
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.extras import require_extra
-from helpdesk_core.reports import Dashboard, dashboard, default_period
+from helpdesk_core.reports import Dashboard, customer_directory, dashboard, default_period
 from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
 
 if TYPE_CHECKING:

@@ -40,9 +40,6 @@ from helpdesk_cli.report_jobs import (
     shareable,
     sla_row_encoder,
 )
-from helpdesk_cli.report_jobs import (
-    customer_directory as customer_directory,
-)
 from helpdesk_cli.sla_table import report_layouts
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, load_configuration
@@ -58,6 +55,7 @@ from helpdesk_core.reports import (
     SlaSummary,
     WhatIfTally,
     compare,
+    customer_directory,
     report_lines,
 )
 from helpdesk_core.rules import lint

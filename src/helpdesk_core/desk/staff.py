@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,13 @@ def deactivate_employee(store: Store, employee_id: str, *, graph: TransitionGrap
     return employee
 
 
+def assignee_named(store: Store, assignee_id: str) -> Assignee:
+    """The assignee a person means by an id: the employee group of that id
+    when there is one, else the employee (whom the desk's use case checks:
+    unknown or deactivated is refused)."""
+    return Assignee(id=assignee_id, group=store.employee_groups.find(assignee_id) is not None)
+
+
 @attrs.frozen
 class Handover:
     """An employee deactivated after their unclosed tickets were reassigned:
@@ -74,10 +82,16 @@ def hand_over_and_deactivate(
     store.employees.get(employee_id)  # an unknown employee: NotFound before any ticket changes
     reassigned = []
     for ticket_id in unclosed_tickets_of(store, employee_id, graph=desk.config.graph):
-        outcome = desk.retrying(lambda ticket_id=ticket_id: desk.assign(ticket_id, to, by=by, at=at))
+        outcome = desk.retrying(functools.partial(desk.assign, ticket_id, to, by=by, at=at))
         reassigned.append((ticket_id, outcome.version))
     employee = deactivate_employee(store, employee_id, graph=desk.config.graph)
     return Handover(employee=employee, to=to, reassigned=tuple(reassigned))
 
 
-__all__ = ["Handover", "deactivate_employee", "hand_over_and_deactivate", "unclosed_tickets_of"]
+__all__ = [
+    "Handover",
+    "assignee_named",
+    "deactivate_employee",
+    "hand_over_and_deactivate",
+    "unclosed_tickets_of",
+]
