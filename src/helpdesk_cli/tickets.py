@@ -21,6 +21,7 @@ from helpdesk_cli.output import write_rows
 from helpdesk_cli.table import Column, Layout, Symbols
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.desk import import_ticket_histories
+from helpdesk_core.desk.filters import check_list_filter
 from helpdesk_core.model.ticket import Comment, Event, Ticket
 from helpdesk_core.serialization import ticket_to_json, unstructure
 from helpdesk_core.storage.protocols import Stored
@@ -174,6 +175,7 @@ def list_tickets(app: AppContext, status: str | None, assignee: str | None, comp
     if as_of is not None and not overdue:
         raise click.UsageError("--as-of only tells when --overdue is judged: give --overdue too")
     desk = app.desk
+    check_list_filter(desk.store, status=status, company=company, assignee=assignee, graph=desk.config.graph)
     overdue_at = (as_of or desk.clock.now()) if overdue else None
     page = desk.tickets(status=status, company=company, assignee=assignee, overdue_at=overdue_at, after=after,
                         limit=None if limit is None else limit + 1)

@@ -141,4 +141,29 @@ def check_report_filter(store: Store, only: ReportFilter, *, catalogs: Catalogs)
         check_assignee(store, only.assignee)
 
 
-__all__ = ["check_assignee", "check_company", "check_priority", "check_report_filter", "check_status"]
+def check_list_filter(
+    store: Store,
+    *,
+    status: str | None = None,
+    company: str | None = None,
+    assignee: str | None = None,
+    graph: TransitionGraph,
+) -> None:
+    """Refuse a ticket-list filter naming a status, company or assignee the
+    desk does not know (see the module's notes): the value first, then ids."""
+    if status is not None:
+        check_status(store, status, graph=graph)
+    if company is not None:
+        check_company(store, company)
+    if assignee is not None:
+        check_assignee(store, assignee)
+
+
+__all__ = [
+    "check_assignee",
+    "check_company",
+    "check_list_filter",
+    "check_priority",
+    "check_report_filter",
+    "check_status",
+]
