@@ -22,7 +22,6 @@ Ctrl-C or SIGTERM. See docs/desk.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import re
 import signal
@@ -215,23 +214,26 @@ class _QuietHandler(WSGIRequestHandler):
         sys.stderr.write(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}\n")
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM stops the server as Ctrl-C does, between two requests
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="A small web help desk on helpdesk-core (loopback only).")
     parser.add_argument("--db", required=True, help="The store URL (an SQLite file, postgresql://…).")
     parser.add_argument("--config", default=None, help="The helpdesk.toml.")
     parser.add_argument("--port", type=int, default=8080, help="The port on 127.0.0.1 (0: any free one).")
     args = parser.parse_args(argv)
+    stopping: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.append(signum)  # finish the request in hand, then stop
+
     with Desk.open(args.db, config=args.config) as desk, make_server(
         "127.0.0.1", args.port, HelpdeskApp(desk), handler_class=_QuietHandler
     ) as server:
-        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        server.timeout = 0.2  # how often it looks whether it was asked to stop
         print(f"listening on http://127.0.0.1:{server.server_port}", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+        while not stopping:
+            server.handle_request()
 
 
 if __name__ == "__main__":

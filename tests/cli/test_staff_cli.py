@@ -48,7 +48,8 @@ def test_refused_while_responsible_for_an_unclosed_ticket(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: employee E-1 (Jana Nováková) cannot be deactivated while responsible for "
-        "1 unclosed ticket(s): T-1; reassign or close them first\n"
+        "1 unclosed ticket(s): T-1; reassign or close them first: give --reassign-to ID to hand them all over, "
+        "or reassign each with helpdesk ticket assign TICKET ID\n"
     )
     store = open_store(str(db))
     assert store.employees.get("E-1").value.active, "nothing may change"
