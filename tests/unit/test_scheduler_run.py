@@ -15,10 +15,12 @@ from test_scheduler_decisions import CONFIG, CUSTOMERS, T0, closed_with_late_rep
 
 from helpdesk_core.config import Configuration
 from helpdesk_core.desk import scheduler
+from helpdesk_core.desk.clock import FixedClock
 from helpdesk_core.desk.scheduler import run_due, settle_ticket
+from helpdesk_core.desk.service import Desk
 from helpdesk_core.model.domain_events import OutboxEntry, ScheduleEntry
 from helpdesk_core.model.staff import EmployeeGroup
-from helpdesk_core.model.ticket import SYSTEM, Comment, StatusChange, Ticket
+from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
 from helpdesk_core.sample import DEMO_END
 from helpdesk_core.sla.notices import GroupRoster, escalations_due
 from helpdesk_core.storage.memory import MemoryStore
@@ -269,3 +271,72 @@ def test_put_never_moves_checked_through_back() -> None:
     entry = desk.store.schedule.find("T-1")
     assert entry is not None
     assert entry == ScheduleEntry(ticket="T-1", wake_at=entry.wake_at, checked_through=NOWS[3])
+
+
+def live_desk(store: MemoryStore) -> Desk:
+    company = CUSTOMERS.companies[0]
+    with store.unit_of_work() as uow:
+        for group in GROUPS:
+            uow.employee_groups.add(group)
+        for employee in CUSTOMERS.staff:
+            uow.employees.add(employee)
+        uow.companies.add(company)
+        for contact in CUSTOMERS.contacts_of(company.id):
+            uow.contacts.add(contact)
+        uow.commit()
+    return Desk(store, CONFIG, FixedClock(T0))
+
+
+def test_the_desk_runs_the_scheduler_and_its_follow_up_is_the_schedulers() -> None:
+    """Through the desk: a resolved ticket auto-closes on ``run_due``; a late
+    reply made through the desk and the same reply imported onto the closed
+    ticket give the same follow-up ticket and the same out-box entries."""
+    company = CUSTOMERS.companies[0]
+    contact = CUSTOMERS.contacts_of(company.id)[0].id
+    desk = live_desk(MemoryStore())
+    registered = desk.register_ticket(
+        subject="Printer", by="E-1", at=T0, company=company.id, contact=contact,
+        assignee=Assignee(id="E-2"), priority="critical",
+    )
+    ticket_id = registered.ticket.id
+    desk.transition(ticket_id, "resolved", by="E-2", at=T0 + timedelta(hours=1))
+    closing = T0 + timedelta(hours=49)
+    assert desk.next_wakeup() == T0 + timedelta(minutes=15)  # half the reaction time of 30 min
+    warned = desk.run_due(T0 + timedelta(hours=2))
+    assert [(a.action, a.at, a.data["kind"]) for a in warned] == [
+        ("escalation", T0 + timedelta(minutes=15), "deadline_approaching")
+    ]
+    assert desk.next_wakeup() == closing
+    assert [a.action for a in desk.run_due(closing - _BEFORE)] == []
+    actions = desk.run_due(closing)
+    assert [(a.ticket, a.action, a.at, a.data["to"]) for a in actions] == [
+        (ticket_id, "status", closing, "closed")
+    ]
+    assert desk.run_due(closing) == ()
+    closed = desk.get(ticket_id).value
+    # the same history imported, with the customer's late reply on it
+    late = T0 + timedelta(days=20)
+    reply = Comment(at=late, author="contact", by=contact, body="Broken again", public=True)
+    imported = live_desk(MemoryStore())
+    with imported.store.unit_of_work() as uow:
+        uow.tickets.add(closed.with_event(reply))
+        uow.commit()
+    # … and the reply made live
+    made = desk.customer_reply(ticket_id, body="Broken again", by=contact, at=late)
+    assert made.follow_up_of == ticket_id
+    done = imported.run_due(late + timedelta(minutes=1))
+    assert [(a.ticket, a.data["follow_up"]) for a in done if a.action == "follow_up"] == [
+        (ticket_id, made.ticket.id)
+    ]
+    assert imported.get(made.ticket.id).value == made.ticket
+
+    def follow_up_events(store: Store) -> list[tuple[str, str | None, Any]]:
+        kinds = ("ticket_registered", "comment_added", "follow_up_registered")
+        return [
+            (e.event.kind, e.event.ticket, {k: v for k, v in e.event.data.items() if k != "reason"})
+            for e in outbox(store)
+            if e.event.kind in kinds and e.event.at == late
+        ]
+
+    assert follow_up_events(imported.store) == follow_up_events(desk.store)
+    assert desk.run_due(late + timedelta(minutes=1)) == imported.run_due(late + timedelta(minutes=1)) == ()

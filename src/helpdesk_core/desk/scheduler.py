@@ -30,12 +30,14 @@ from typing import Any, Literal, Protocol
 import attrs
 
 from helpdesk_core.config import Configuration
+from helpdesk_core.desk.clock import Clock
+from helpdesk_core.desk.registration import check_assignee
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
-from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable
+from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
-from helpdesk_core.model.ticket import SYSTEM, Comment, StatusChange, Ticket
-from helpdesk_core.reports.customers import CustomerDirectory
+from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
+from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
 from helpdesk_core.sla.selection import CustomerFacts
 from helpdesk_core.storage.protocols import Store, UnitOfWork
@@ -103,7 +105,6 @@ def _follow_up_instant(
 def wakeup_of(
     ticket: Ticket,
     checked_through: datetime | None,
-    *,
     config: Configuration,
     directory: StaffDirectory,
     customer: CustomerFacts | None,
@@ -234,7 +235,14 @@ def _notice_data(notice: Notice) -> dict[str, Any]:
 
 def _status_data(previous: str, due: Due) -> dict[str, Any]:
     assert due.event is not None
-    return {"from": previous, "to": due.event.to, "rule": due.rule, "reason": due.reason}
+    until = due.event.until
+    return {
+        "from": previous,
+        "to": due.event.to,
+        "until": None if until is None else until.isoformat(),
+        "rule": due.rule,
+        "reason": due.reason,
+    }
 
 
 def _status_steps(ticket: Ticket, changes: tuple[Due, ...]) -> Iterator[tuple[DueAction, DomainEvent]]:
@@ -279,10 +287,6 @@ def _notice_steps(notices: tuple[Notice, ...]) -> Iterator[tuple[DueAction, Doma
 # -- the shell ------------------------------------------------------------------------------
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
 class DeskParts(Protocol):
     """What the scheduler needs of a :class:`~helpdesk_core.desk.Desk`."""
 
@@ -305,44 +309,60 @@ class _Lookups:
 
     @classmethod
     def of(cls, store: Store) -> _Lookups:
-        def find(company_id: str) -> Any:
-            found = store.companies.find(company_id)
-            return None if found is None else found.value
-
         directory = GroupRoster(stored.value for stored in store.employee_groups.iter())
-        customers = CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
-        return cls(directory, customers)
+        return cls(directory, customer_directory(store))
 
 
-def follow_up_ticket(closed: Ticket, decision: FollowUp, new_id: str) -> Ticket:
-    """The follow-up of ``closed`` asked for by ``decision``: registered at the
-    reply's instant with the closed ticket's customer, service object,
-    equipment, contract, type, priority and assignee, the reply as its first
+def follow_up_ticket(
+    closed: Ticket, decision: FollowUp, new_id: str, config: Configuration, *, assignee: Assignee | None
+) -> Ticket:
+    """The follow-up of ``closed`` asked for by ``decision``, as the desk's
+    ``customer_reply`` registers one: at the reply's instant, in the graph's
+    initial status, with the closed ticket's customer, assets, contract, type,
+    priority and attributes, ``assignee`` responsible, the reply as its first
     comment, linked by ``extra["follow_up_of"]``."""
     reply = decision.comment
-    ticket = Ticket.register(
+    return Ticket.register(
         id=new_id,
         subject=closed.subject,
         created_at=reply.at,
+        status=config.graph.initial,
         type=closed.type,
         priority=closed.priority,
-        assignee=closed.assignee,
-        channel=reply.channel if reply.channel is not None else closed.channel,
+        assignee=assignee,
+        channel=reply.channel or closed.channel,
         company=closed.company,
         contact=closed.contact,
         service_object=closed.service_object,
         equipment=closed.equipment,
         contract=closed.contract,
+        attributes=dict(closed.attributes),
         extra={"follow_up_of": closed.id},
-    )
-    return ticket.with_event(reply)
+    ).with_event(reply)
+
+
+def _still_responsible(uow: UnitOfWork, assignee: Assignee | None, where: str) -> Assignee | None:
+    """The closed ticket's assignee when they may still be responsible (an
+    active employee, an existing group), else nobody."""
+    if assignee is None:
+        return None
+    try:
+        check_assignee(uow, assignee, where=where)
+    except ValidationError:
+        return None
+    return assignee
+
+
+def _assignee_data(assignee: Assignee | None) -> dict[str, Any] | None:
+    return None if assignee is None else {"id": assignee.id, "group": assignee.group}
 
 
 def _follow_up_steps(
-    uow: UnitOfWork, closed: Ticket, decision: FollowUp, desk: DeskParts
+    uow: UnitOfWork, closed: Ticket, decision: FollowUp, config: Configuration
 ) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
-    new_id = allocate_ticket_id(uow, desk.config.desk)
-    ticket = follow_up_ticket(closed, decision, new_id)
+    new_id = allocate_ticket_id(uow, config.desk)
+    assignee = _still_responsible(uow, closed.assignee, f"ticket {closed.id}: follow-up")
+    ticket = follow_up_ticket(closed, decision, new_id, config, assignee=assignee)
     uow.tickets.add(ticket)
     reply: Comment = decision.comment
     registered = DomainEvent(
@@ -350,28 +370,46 @@ def _follow_up_steps(
         ticket=new_id,
         at=ticket.created_at,
         by=reply.by,
-        data={"follow_up_of": closed.id, "channel": ticket.channel},
+        data={
+            "subject": ticket.subject,
+            "status": ticket.initial_status,
+            "type": ticket.initial_type,
+            "priority": ticket.initial_priority,
+            "channel": ticket.channel,
+            "company": ticket.company,
+            "contact": ticket.contact,
+            "assignee": _assignee_data(ticket.initial_assignee),
+            "warnings": [],
+            "follow_up_of": closed.id,
+        },
     )
     commented = DomainEvent(
         kind="comment_added",
         ticket=new_id,
         at=reply.at,
         by=reply.by,
-        data={"author": reply.author, "public": reply.public},
+        data={
+            "author": reply.author,
+            "public": reply.public,
+            "body": reply.body,
+            "channel": reply.channel,
+            "mentions": list(reply.mentions),
+            "attachments": [attachment.name for attachment in reply.attachments],
+        },
     )
     linked = DomainEvent(
         kind="follow_up_registered",
         ticket=closed.id,
         at=reply.at,
         by=SYSTEM,
-        data={"follow_up": new_id, "reason": decision.reason},
+        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat(), "reason": decision.reason},
     )
     action = DueAction(
         ticket=closed.id,
         action="follow_up",
         at=reply.at,
         detail=f"{decision.reason} → follow-up {new_id}",
-        data={"follow_up": new_id},
+        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat()},
     )
     return ticket, [(action, registered), (None, commented), (None, linked)]
 
@@ -417,7 +455,7 @@ def _work_steps(
         uow.tickets.append(ticket.id, work.events, expected_version=version)
     new_ticket: Ticket | None = None
     if work.follow_up is not None:
-        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, desk)
+        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, config)
         steps.extend(follow_steps)
     steps.sort(key=lambda step: step[1].at)
     uow.outbox.append([event for _, event in steps])
