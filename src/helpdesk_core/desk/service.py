@@ -24,15 +24,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 from helpdesk_core.config import Configuration, load_configuration
+from helpdesk_core.desk import scheduler
 from helpdesk_core.desk.actors import Actor, contact_acting, employee_acting
 from helpdesk_core.desk.clock import Clock, SystemClock
 from helpdesk_core.desk.outcome import Outcome, SlaStatus
 from helpdesk_core.desk.registration import check_assignee, check_observers, check_parties
+from helpdesk_core.desk.scheduler import DueAction, follow_up_ticket, wakeup_of
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ConflictError, HistoryError, TransitionError, ValidationError
 from helpdesk_core.model.checks import require_aware
@@ -69,9 +71,6 @@ from helpdesk_core.workflow import (
     on_customer_reply,
     transition,
 )
-
-if TYPE_CHECKING:
-    from helpdesk_core.desk.scheduler import DueAction
 
 T = TypeVar("T")
 
@@ -326,11 +325,9 @@ class Desk:
         if due is None or achieved is not None:
             return None
         policy = self._config.sla or _NO_SLA
-        applied = policy.applied(judge or row.rule or "") if (judge or row.rule) else None
-        if applied is None:
-            left = due - row.as_of
-        else:
-            left = applied.calendar.between(row.as_of, due)
+        name = judge or row.rule
+        applied = None if name is None else policy.applied(name)
+        left = due - row.as_of if applied is None else applied.calendar.between(row.as_of, due)
         return left // _MINUTE
 
     # -- registering ----------------------------------------------------------------
@@ -504,15 +501,13 @@ class Desk:
         return Outcome(ticket=work.ticket, version=version, events=tuple(work.happened))
 
     def _schedule(self, uow: UnitOfWork, ticket: Ticket, entry: ScheduleEntry | None) -> None:
-        from helpdesk_core.desk.scheduler import wakeup_of
-
         checked = None if entry is None else entry.checked_through
         roster = GroupRoster(stored.value for stored in uow.employee_groups.iter())
         customer = customer_facts(
             None if ticket.company is None else _value(uow.companies.find(ticket.company)),
             {stored.value.id: stored.value for stored in uow.customer_groups.iter()},
         )
-        wake = wakeup_of(ticket, checked, self._config, roster, customer)
+        wake = wakeup_of(ticket, checked, config=self._config, directory=roster, customer=customer)
         uow.schedule.put(
             ScheduleEntry(ticket=ticket.id, wake_at=wake, checked_through=checked),
             checked_through_was=checked,
@@ -638,23 +633,12 @@ class Desk:
             except ValidationError:
                 assignee = None
         new_id = allocate_ticket_id(uow, self._config.desk)
-        ticket = Ticket.register(
-            id=new_id,
-            subject=closed.subject,
-            created_at=comment.at,
-            status=self._config.graph.initial,
-            type=closed.type,
-            priority=closed.priority,
-            assignee=assignee,
-            channel=comment.channel or closed.channel,
-            company=closed.company,
-            contact=closed.contact,
-            service_object=closed.service_object,
-            equipment=closed.equipment,
-            contract=closed.contract,
-            attributes=dict(closed.attributes),
-            extra={"follow_up_of": closed.id},
-        ).with_event(comment)
+        decision = FollowUp(ticket=closed.id, comment=comment, closed_at=closed.status_since, reason="")
+        ticket = attrs.evolve(
+            follow_up_ticket(closed, decision, new_id),
+            initial_status=self._config.graph.initial,
+            initial_assignee=assignee,
+        )
         version = uow.tickets.add(ticket)
         self._schedule(uow, ticket, None)
         work.happened.append(self._registered(ticket, comment.by or "", (), follow_up_of=closed.id))
@@ -921,15 +905,11 @@ class Desk:
     def run_due(self, now: datetime | None = None) -> tuple[DueAction, ...]:
         """Apply every automatic transition and escalation due by ``now`` (see
         :mod:`helpdesk_core.desk.scheduler`)."""
-        from helpdesk_core.desk.scheduler import run_due
-
-        return run_due(self, self._now(now))
+        return scheduler.run_due(self, self._now(now))
 
     def next_wakeup(self) -> datetime | None:
         """When something next becomes due by itself (None: nothing ahead)."""
-        from helpdesk_core.desk.scheduler import next_wakeup
-
-        return next_wakeup(self)
+        return scheduler.next_wakeup(self)
 
     # -- retrying -------------------------------------------------------------------
 
