@@ -314,19 +314,25 @@ class _Lookups:
 
 
 def follow_up_ticket(
-    closed: Ticket, decision: FollowUp, new_id: str, config: Configuration, *, assignee: Assignee | None
+    closed: Ticket,
+    decision: FollowUp,
+    new_id: str,
+    *,
+    status: str = "open",
+    assignee: Assignee | None = None,
 ) -> Ticket:
     """The follow-up of ``closed`` asked for by ``decision``, as the desk's
-    ``customer_reply`` registers one: at the reply's instant, in the graph's
-    initial status, with the closed ticket's customer, assets, contract, type,
-    priority and attributes, ``assignee`` responsible, the reply as its first
-    comment, linked by ``extra["follow_up_of"]``."""
+    ``customer_reply`` registers one: at the reply's instant, in ``status``
+    (the graph's initial one), with the closed ticket's customer, assets,
+    contract, type, priority and attributes, ``assignee`` responsible (the
+    closed ticket's, when still possible), the reply as its first comment,
+    linked by ``extra["follow_up_of"]``."""
     reply = decision.comment
     return Ticket.register(
         id=new_id,
         subject=closed.subject,
         created_at=reply.at,
-        status=config.graph.initial,
+        status=status,
         type=closed.type,
         priority=closed.priority,
         assignee=assignee,
@@ -362,7 +368,7 @@ def _follow_up_steps(
 ) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
     new_id = allocate_ticket_id(uow, config.desk)
     assignee = _still_responsible(uow, closed.assignee, f"ticket {closed.id}: follow-up")
-    ticket = follow_up_ticket(closed, decision, new_id, config, assignee=assignee)
+    ticket = follow_up_ticket(closed, decision, new_id, status=config.graph.initial, assignee=assignee)
     uow.tickets.add(ticket)
     reply: Comment = decision.comment
     registered = DomainEvent(
