@@ -23,6 +23,7 @@ twice. Running twice with the same ``now`` does nothing the second time.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -552,6 +553,57 @@ def run_due(
     return tuple(due_actions(desk, now, stop=stop))
 
 
+DEFAULT_POLL = 5.0
+"""Seconds a long-running scheduler waits at most between two looks at the
+schedule: work registered meanwhile (a postponement until in a minute) is
+seen this late at the latest."""
+
+
+def serve(
+    desk: DeskParts,
+    *,
+    stop: threading.Event,
+    poll: float = DEFAULT_POLL,
+    on_action: Callable[[DueAction], None] | None = None,
+) -> None:
+    """Run the scheduler until ``stop`` is set: apply what is due by the
+    desk's clock (:func:`run_due`), then sleep until :func:`next_wakeup`, at
+    most ``poll`` seconds, and again. ``stop`` is looked at between two
+    tickets' units of work and ends the sleep at once, so setting it (a
+    signal handler does) stops after the current transaction.
+
+    ``on_action`` hears of each action as its unit of work commits. A ticket
+    that stays ``skipped`` is reported once, not on every round, and keeps
+    the scheduler from sleeping past ``poll`` (it is retried each round)."""
+    if not poll > 0:
+        raise ValidationError(f"serve: poll must be a number of seconds > 0, got {poll!r}")
+    skipped_before: set[tuple[str, str]] = set()
+    while not stop.is_set():
+        ran_at = desk.clock.now()
+        skipped_now: set[tuple[str, str]] = set()
+        for action in due_actions(desk, ran_at, stop=stop.is_set):
+            if action.action == "skipped":
+                key = (action.ticket, action.detail)
+                skipped_now.add(key)
+                if key in skipped_before:
+                    continue
+            if on_action is not None:
+                on_action(action)
+        skipped_before = skipped_now
+        if stop.is_set():
+            return
+        stop.wait(_pause(next_wakeup(desk), ran_at, desk.clock.now(), poll))
+
+
+def _pause(wake: datetime | None, ran_at: datetime, now: datetime, poll: float) -> float:
+    """Seconds to sleep after a run at ``ran_at``: until ``wake``, at most
+    ``poll``; a full ``poll`` when what is still due was due at the run
+    already (a skipped ticket: no busy loop)."""
+    if wake is None or wake <= ran_at:
+        return poll
+    return min(poll, max((wake - now).total_seconds(), 0.0))
+
+
 def next_wakeup(desk: DeskParts) -> datetime | None:
     """When :func:`run_due` has something to do next: the earliest stored
     wake-up (an instant long past while a ticket's is unknown); None when
@@ -561,6 +613,7 @@ def next_wakeup(desk: DeskParts) -> datetime | None:
 
 __all__ = [
     "ATTEMPTS",
+    "DEFAULT_POLL",
     "PAGE",
     "ActionKind",
     "DeskParts",
@@ -572,6 +625,7 @@ __all__ = [
     "next_wakeup",
     "notice_kind",
     "run_due",
+    "serve",
     "settle_ticket",
     "wakeup_of",
 ]
