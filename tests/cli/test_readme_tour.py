@@ -22,6 +22,7 @@ README = ROOT / "README.md"
 PROMISES = {
     "exit 1 on any breach": 1,
     "refused while they hold unclosed tickets": 2,
+    "refused with exit 9": 9,
 }
 """README comments that promise a non-zero exit, and the code (README "Exit codes")."""
 
@@ -93,3 +94,14 @@ def test_every_command_of_the_readme_tour_does_what_the_readme_says(tmp_path: Pa
     assert '"P-19"' in ran["helpdesk privacy export P-19"].stdout
     assert "T-1007" in ran["helpdesk employee deactivate E-3"].stderr
     assert len(ran) >= 15
+    # the live desk (README "The live desk")
+    new = ran["helpdesk ticket new --subject \"Espresso machine leaks\" --type incident --priority high "
+              "--company C-1 --contact P-1 --assignee E-3 --at 2026-03-10T09:00+01:00"]
+    assert new.stdout == "T-1009 version 1: registered, assigned to E-3; status open\n"
+    sla = ran["helpdesk ticket sla T-1009 --as-of 2026-03-10T10:00+01:00"].stdout
+    assert "reaction    due 2026-03-10T09:30:00+01:00, done 2026-03-10T09:10:00+01:00 (met)" in sla
+    assert "resolution  due 2026-03-11T10:00:00+01:00, 7h00m of working time left" in sla
+    assert "T-1009" in ran["helpdesk tick --now 2026-03-13T12:00+01:00"].stdout
+    assert "3 tickets (more: --after " in ran["helpdesk ticket list --status closed --limit 3"].stdout
+    handed = ran["helpdesk employee deactivate E-3 --reassign-to G-1 --by E-1"].stdout
+    assert "deactivated E-3 " in handed and "reassigned to G-1" in handed
