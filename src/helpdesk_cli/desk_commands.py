@@ -141,13 +141,18 @@ def assignee_of(app: AppContext, assignee: str) -> Assignee:
 @click.option("--company", default=None, metavar="ID", help="The customer company.")
 @click.option("--contact", default=None, metavar="ID", help="The contact person (of that company).")
 @click.option("--assignee", default=None, metavar="ID", help="An active employee or an employee group.")
+@click.option("--contract", default=None, metavar="ID",
+              help="The company's contract (one not covering the day is a warning on stderr).")
+@click.option("--service-object", default=None, metavar="ID", help="The company's site or object served.")
+@click.option("--equipment", default=None, metavar="ID", help="The company's piece of equipment concerned.")
 @click.option("--id", "ticket_id", default=None, metavar="ID",
               help="The ticket's id (default: the next of the configured sequence, T-1001, …).")
 @writes
 @pass_app
 def new(app: AppContext, subject: str, description: str, type_: str | None, priority: str | None,
         channel: str | None, company: str | None, contact: str | None, assignee: str | None,
-        ticket_id: str | None, by: str, at: datetime | None, expected_version: int | None, fmt: str) -> None:
+        contract: str | None, service_object: str | None, equipment: str | None, ticket_id: str | None,
+        by: str, at: datetime | None, expected_version: int | None, fmt: str) -> None:
     """Register a ticket: its id from the configured sequence unless --id, the
     company, contact, assignee and catalog values checked, the contract-coverage
     warning on stderr."""
@@ -157,7 +162,9 @@ def new(app: AppContext, subject: str, description: str, type_: str | None, prio
     when = at or desk.clock.now()
     outcome = desk.register_ticket(
         subject=subject, description=description, type=type_, priority=priority, channel=channel,
-        company=company, contact=contact, assignee=None if assignee is None else assignee_of(app, assignee),
+        company=company, contact=contact, contract=contract, service_object=service_object,
+        equipment=equipment,
+        assignee=None if assignee is None else assignee_of(app, assignee),
         id=ticket_id, by=by, at=when,
     )
     ticket = outcome.ticket

@@ -102,6 +102,19 @@ def test_new_with_a_given_id_keeps_it(db: Path) -> None:
     assert result.stdout.startswith("INC-7 version 1: registered")
 
 
+def test_new_warns_of_a_contract_that_does_not_cover_the_day(db: Path) -> None:
+    args = ("ticket", "new", "--subject", "Grinder", "--company", "C-1", "--contact", "P-1", "--contract", "K-2026-01",
+            "--service-object", "SO-1", "--equipment", "EQ-1", "--by", "E-3")
+    covered = helpdesk(db, *args, "--at", "2026-03-02T09:00:00+01:00")
+    assert (covered.exit_code, covered.stderr) == (0, "")
+    unpaid = helpdesk(db, *args, "--at", "2026-08-03T09:00:00+02:00", "--format", "json")
+    assert unpaid.exit_code == 0, unpaid.output
+    assert unpaid.stderr.startswith("Warning: ") and "K-2026-01" in unpaid.stderr
+    ticket = json.loads(unpaid.stdout)
+    assert (ticket["id"], ticket["contract"], ticket["service_object"], ticket["equipment"]) == (
+        "T-1002", "K-2026-01", "SO-1", "EQ-1")
+
+
 def test_by_defaults_to_helpdesk_by_then_system(db: Path) -> None:
     helpdesk(db, "ticket", "new", "--subject", "By env", "--at", MONDAY, env={"HELPDESK_BY": "E-3"})
     helpdesk(db, "ticket", "new", "--subject", "By nobody", "--at", MONDAY, env={"HELPDESK_BY": ""})
@@ -127,6 +140,7 @@ def test_new_without_at_is_dated_by_the_desk_clock(db: Path) -> None:
         (("--type", "incidnet"), 2, "incidnet"),
         (("--company", "C-99"), None, "C-99"),
         (("--company", "C-1", "--contact", "P-3"), 2, "P-3"),
+        (("--company", "C-2", "--equipment", "EQ-1"), 2, "EQ-1"),
         (("--at", "2026-03-02T09:00:00"), 2, "no UTC offset"),
         (("--by", "P-1"), 9, "P-1"),
     ],
