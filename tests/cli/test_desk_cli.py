@@ -478,3 +478,14 @@ def test_deactivate_refuses_a_target_that_cannot_take_the_tickets(
 def test_deactivate_with_reassign_of_an_employee_without_tickets(five: Path) -> None:
     result = helpdesk(five, "employee", "deactivate", "E-4", "--reassign-to", "E-3")
     assert result.stdout == "deactivated E-4 (Jiří Černý), 0 ticket(s) reassigned to E-3\n"
+
+
+def test_sla_of_a_desk_without_sla_rules_says_so(db: Path) -> None:
+    app = AppContext(db_url=str(db), config_path=None, clock=FixedClock(NOW))
+    made = CliRunner().invoke(cli, ["ticket", "new", "--subject", "No rules", "--format", "json"], obj=app)
+    ticket = as_json(made)
+    assert ticket["sla"]["state"] == "no_sla"
+    assert (ticket["sla"]["reaction_left"], ticket["sla"]["resolution_left"]) == (None, None)
+    app = AppContext(db_url=str(db), config_path=None, clock=FixedClock(NOW))
+    text = CliRunner().invoke(cli, ["ticket", "sla", "T-1001"], obj=app)
+    assert text.stdout.splitlines()[1:5] == ["rule        -", "state       no_sla", "reaction    -", "resolution  -"]
