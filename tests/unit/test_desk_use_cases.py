@@ -473,3 +473,25 @@ def test_the_desk_opens_by_url_and_closes(tmp_path: Any) -> None:
         assert desk.config.desk.ticket_ids == "REQ-{n}"
         assert desk.register_ticket(subject="x", by=SYSTEM, at=START).ticket.id == "REQ-7"
         assert desk.clock.now() - desk.clock.now() <= timedelta(0)
+
+
+def test_a_history_the_desk_wrote_imports_elsewhere_system_comments_and_observers_included(
+    desk: Desk, tmp_path: Any
+) -> None:
+    """The desk lets ``system`` write employees' comments; an import used to
+    refuse such a history ("comment by employee 'system' is not known")."""
+    from desk_world import seed as seed_parties
+
+    from helpdesk_core.desk import import_ticket_histories
+    from helpdesk_core.serialization import ticket_to_json_line
+
+    ticket_id = new_ticket(desk)
+    desk.comment(ticket_id, body="Auto-reply: we are on it", author="employee", by=SYSTEM, at=later(1))
+    desk.add_observer(ticket_id, employee="E-2", by="E-1", at=later(2))
+    written = desk.get(ticket_id).value
+    path = tmp_path / "history.jsonl"
+    path.write_text(ticket_to_json_line(written) + "\n", encoding="utf-8")
+    other = open_store("memory://")
+    seed_parties(other)
+    summary = import_ticket_histories(path, store=other, graph=CONFIG.graph, policy=CONFIG.automation)
+    assert summary.created == 1 and other.tickets.get(ticket_id).value == written
