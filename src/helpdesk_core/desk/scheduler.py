@@ -23,6 +23,7 @@ twice. Running twice with the same ``now`` does nothing the second time.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -30,12 +31,14 @@ from typing import Any, Literal, Protocol
 import attrs
 
 from helpdesk_core.config import Configuration
+from helpdesk_core.desk.clock import Clock
+from helpdesk_core.desk.registration import check_assignee
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
-from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable
+from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
-from helpdesk_core.model.ticket import SYSTEM, Comment, StatusChange, Ticket
-from helpdesk_core.reports.customers import CustomerDirectory
+from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
+from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
 from helpdesk_core.sla.selection import CustomerFacts
 from helpdesk_core.storage.protocols import Store, UnitOfWork
@@ -103,7 +106,6 @@ def _follow_up_instant(
 def wakeup_of(
     ticket: Ticket,
     checked_through: datetime | None,
-    *,
     config: Configuration,
     directory: StaffDirectory,
     customer: CustomerFacts | None,
@@ -234,7 +236,14 @@ def _notice_data(notice: Notice) -> dict[str, Any]:
 
 def _status_data(previous: str, due: Due) -> dict[str, Any]:
     assert due.event is not None
-    return {"from": previous, "to": due.event.to, "rule": due.rule, "reason": due.reason}
+    until = due.event.until
+    return {
+        "from": previous,
+        "to": due.event.to,
+        "until": None if until is None else until.isoformat(),
+        "rule": due.rule,
+        "reason": due.reason,
+    }
 
 
 def _status_steps(ticket: Ticket, changes: tuple[Due, ...]) -> Iterator[tuple[DueAction, DomainEvent]]:
@@ -279,10 +288,6 @@ def _notice_steps(notices: tuple[Notice, ...]) -> Iterator[tuple[DueAction, Doma
 # -- the shell ------------------------------------------------------------------------------
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
 class DeskParts(Protocol):
     """What the scheduler needs of a :class:`~helpdesk_core.desk.Desk`."""
 
@@ -305,44 +310,66 @@ class _Lookups:
 
     @classmethod
     def of(cls, store: Store) -> _Lookups:
-        def find(company_id: str) -> Any:
-            found = store.companies.find(company_id)
-            return None if found is None else found.value
-
         directory = GroupRoster(stored.value for stored in store.employee_groups.iter())
-        customers = CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
-        return cls(directory, customers)
+        return cls(directory, customer_directory(store))
 
 
-def follow_up_ticket(closed: Ticket, decision: FollowUp, new_id: str) -> Ticket:
-    """The follow-up of ``closed`` asked for by ``decision``: registered at the
-    reply's instant with the closed ticket's customer, service object,
-    equipment, contract, type, priority and assignee, the reply as its first
-    comment, linked by ``extra["follow_up_of"]``."""
+def follow_up_ticket(
+    closed: Ticket,
+    decision: FollowUp,
+    new_id: str,
+    *,
+    status: str = "open",
+    assignee: Assignee | None = None,
+) -> Ticket:
+    """The follow-up of ``closed`` asked for by ``decision``, as the desk's
+    ``customer_reply`` registers one: at the reply's instant, in ``status``
+    (the graph's initial one), with the closed ticket's customer, assets,
+    contract, type, priority and attributes, ``assignee`` responsible (the
+    closed ticket's, when still possible), the reply as its first comment,
+    linked by ``extra["follow_up_of"]``."""
     reply = decision.comment
-    ticket = Ticket.register(
+    return Ticket.register(
         id=new_id,
         subject=closed.subject,
         created_at=reply.at,
+        status=status,
         type=closed.type,
         priority=closed.priority,
-        assignee=closed.assignee,
-        channel=reply.channel if reply.channel is not None else closed.channel,
+        assignee=assignee,
+        channel=reply.channel or closed.channel,
         company=closed.company,
         contact=closed.contact,
         service_object=closed.service_object,
         equipment=closed.equipment,
         contract=closed.contract,
+        attributes=dict(closed.attributes),
         extra={"follow_up_of": closed.id},
-    )
-    return ticket.with_event(reply)
+    ).with_event(reply)
+
+
+def _still_responsible(uow: UnitOfWork, assignee: Assignee | None, where: str) -> Assignee | None:
+    """The closed ticket's assignee when they may still be responsible (an
+    active employee, an existing group), else nobody."""
+    if assignee is None:
+        return None
+    try:
+        check_assignee(uow, assignee, where=where)
+    except ValidationError:
+        return None
+    return assignee
+
+
+def _assignee_data(assignee: Assignee | None) -> dict[str, Any] | None:
+    return None if assignee is None else {"id": assignee.id, "group": assignee.group}
 
 
 def _follow_up_steps(
-    uow: UnitOfWork, closed: Ticket, decision: FollowUp, desk: DeskParts
+    uow: UnitOfWork, closed: Ticket, decision: FollowUp, config: Configuration
 ) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
-    new_id = allocate_ticket_id(uow, desk.config.desk)
-    ticket = follow_up_ticket(closed, decision, new_id)
+    new_id = allocate_ticket_id(uow, config.desk)
+    assignee = _still_responsible(uow, closed.assignee, f"ticket {closed.id}: follow-up")
+    ticket = follow_up_ticket(closed, decision, new_id, status=config.graph.initial, assignee=assignee)
     uow.tickets.add(ticket)
     reply: Comment = decision.comment
     registered = DomainEvent(
@@ -350,28 +377,46 @@ def _follow_up_steps(
         ticket=new_id,
         at=ticket.created_at,
         by=reply.by,
-        data={"follow_up_of": closed.id, "channel": ticket.channel},
+        data={
+            "subject": ticket.subject,
+            "status": ticket.initial_status,
+            "type": ticket.initial_type,
+            "priority": ticket.initial_priority,
+            "channel": ticket.channel,
+            "company": ticket.company,
+            "contact": ticket.contact,
+            "assignee": _assignee_data(ticket.initial_assignee),
+            "warnings": [],
+            "follow_up_of": closed.id,
+        },
     )
     commented = DomainEvent(
         kind="comment_added",
         ticket=new_id,
         at=reply.at,
         by=reply.by,
-        data={"author": reply.author, "public": reply.public},
+        data={
+            "author": reply.author,
+            "public": reply.public,
+            "body": reply.body,
+            "channel": reply.channel,
+            "mentions": list(reply.mentions),
+            "attachments": [attachment.name for attachment in reply.attachments],
+        },
     )
     linked = DomainEvent(
         kind="follow_up_registered",
         ticket=closed.id,
         at=reply.at,
         by=SYSTEM,
-        data={"follow_up": new_id, "reason": decision.reason},
+        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat(), "reason": decision.reason},
     )
     action = DueAction(
         ticket=closed.id,
         action="follow_up",
         at=reply.at,
         detail=f"{decision.reason} → follow-up {new_id}",
-        data={"follow_up": new_id},
+        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat()},
     )
     return ticket, [(action, registered), (None, commented), (None, linked)]
 
@@ -417,7 +462,7 @@ def _work_steps(
         uow.tickets.append(ticket.id, work.events, expected_version=version)
     new_ticket: Ticket | None = None
     if work.follow_up is not None:
-        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, desk)
+        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, config)
         steps.extend(follow_steps)
     steps.sort(key=lambda step: step[1].at)
     uow.outbox.append([event for _, event in steps])
@@ -508,6 +553,57 @@ def run_due(
     return tuple(due_actions(desk, now, stop=stop))
 
 
+DEFAULT_POLL = 5.0
+"""Seconds a long-running scheduler waits at most between two looks at the
+schedule: work registered meanwhile (a postponement until in a minute) is
+seen this late at the latest."""
+
+
+def serve(
+    desk: DeskParts,
+    *,
+    stop: threading.Event,
+    poll: float = DEFAULT_POLL,
+    on_action: Callable[[DueAction], None] | None = None,
+) -> None:
+    """Run the scheduler until ``stop`` is set: apply what is due by the
+    desk's clock (:func:`run_due`), then sleep until :func:`next_wakeup`, at
+    most ``poll`` seconds, and again. ``stop`` is looked at between two
+    tickets' units of work and ends the sleep at once, so setting it (a
+    signal handler does) stops after the current transaction.
+
+    ``on_action`` hears of each action as its unit of work commits. A ticket
+    that stays ``skipped`` is reported once, not on every round, and keeps
+    the scheduler from sleeping past ``poll`` (it is retried each round)."""
+    if not poll > 0:
+        raise ValidationError(f"serve: poll must be a number of seconds > 0, got {poll!r}")
+    skipped_before: set[tuple[str, str]] = set()
+    while not stop.is_set():
+        ran_at = desk.clock.now()
+        skipped_now: set[tuple[str, str]] = set()
+        for action in due_actions(desk, ran_at, stop=stop.is_set):
+            if action.action == "skipped":
+                key = (action.ticket, action.detail)
+                skipped_now.add(key)
+                if key in skipped_before:
+                    continue
+            if on_action is not None:
+                on_action(action)
+        skipped_before = skipped_now
+        if stop.is_set():
+            return
+        stop.wait(_pause(next_wakeup(desk), ran_at, desk.clock.now(), poll))
+
+
+def _pause(wake: datetime | None, ran_at: datetime, now: datetime, poll: float) -> float:
+    """Seconds to sleep after a run at ``ran_at``: until ``wake``, at most
+    ``poll``; a full ``poll`` when what is still due was due at the run
+    already (a skipped ticket: no busy loop)."""
+    if wake is None or wake <= ran_at:
+        return poll
+    return min(poll, max((wake - now).total_seconds(), 0.0))
+
+
 def next_wakeup(desk: DeskParts) -> datetime | None:
     """When :func:`run_due` has something to do next: the earliest stored
     wake-up (an instant long past while a ticket's is unknown); None when
@@ -517,6 +613,7 @@ def next_wakeup(desk: DeskParts) -> datetime | None:
 
 __all__ = [
     "ATTEMPTS",
+    "DEFAULT_POLL",
     "PAGE",
     "ActionKind",
     "DeskParts",
@@ -528,6 +625,7 @@ __all__ = [
     "next_wakeup",
     "notice_kind",
     "run_due",
+    "serve",
     "settle_ticket",
     "wakeup_of",
 ]
