@@ -26,8 +26,8 @@ WATCHED = (
 
 
 def test_the_current_observers_fold_the_registration_and_the_changes() -> None:
-    assert (TICKET.current_observer_employees, TICKET.current_observer_groups) == ({"E-1"}, {"G-1"})
-    assert (WATCHED.current_observer_employees, WATCHED.current_observer_groups) == ({"E-2"}, {"G-2"})
+    assert TICKET.current_observer_employees == {"E-1"} and TICKET.current_observer_groups == {"G-1"}
+    assert WATCHED.current_observer_employees == {"E-2"} and WATCHED.current_observer_groups == {"G-2"}
     assert WATCHED.observer_employees == {"E-1"}, "the registration is kept as it was"
 
 

@@ -164,7 +164,7 @@ def seed(store: Store, ticket: Ticket) -> None:
     """Store every party the history names (employees for anybody acting
     who is not its contact)."""
     employees = {e.by for e in ticket.events if e.by not in (None, SYSTEM, ticket.contact)}
-    groups = set()
+    groups: set[str] = set()
     for assignee in [ticket.initial_assignee, *(e.assignee for e in ticket.events if isinstance(e, Assignment))]:
         if assignee is not None:
             (groups if assignee.group else employees).add(assignee.id)

@@ -1,11 +1,13 @@
-"""The desk's use cases on the memory store: what each one stores, what it
-tells the out-box, and that every refusal stores nothing at all."""
+"""The desk's use cases on the memory store and on SQLite: what each one
+stores, what it tells the out-box, and that every refusal stores nothing at all."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +27,9 @@ from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import Store
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    store = open_store("memory://")
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    store = open_store("memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'desk.db'}")
     seed(store)
     yield store
     store.close()
@@ -347,8 +349,8 @@ def test_confirm_and_reopen_are_the_contacts_of_a_resolved_ticket(desk: Desk, st
     for ticket_id in (first, second):
         desk.transition(ticket_id, "resolved", by="E-1", at=later(10))
     for by in ("E-1", "P-3", "P-2"):
-        refused(store, PermissionDenied, lambda by=by: desk.confirm(first, by=by, at=later(20)))
-        refused(store, PermissionDenied, lambda by=by: desk.reopen(first, by=by, at=later(20)))
+        refused(store, PermissionDenied, functools.partial(desk.confirm, first, by=by, at=later(20)))
+        refused(store, PermissionDenied, functools.partial(desk.reopen, first, by=by, at=later(20)))
     confirmed = desk.confirm(first, by="P-1", at=later(20))
     reopened = desk.reopen(second, by="P-1", at=later(20))
     assert (confirmed.ticket.status, reopened.ticket.status) == ("closed", "open")
