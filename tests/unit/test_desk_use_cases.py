@@ -497,3 +497,20 @@ def test_a_history_the_desk_wrote_imports_elsewhere_system_comments_and_observer
     seed_parties(other)
     summary = import_ticket_histories(path, store=other, graph=CONFIG.graph, policy=CONFIG.automation)
     assert summary.created == 1 and other.tickets.get(ticket_id).value == written
+
+
+def test_the_sla_of_a_ticket_follows_its_companys_customer_groups(desk: Desk, store: Store) -> None:
+    from helpdesk_core.model.parties import Company, CustomerGroup
+
+    with store.unit_of_work() as uow:
+        uow.customer_groups.add(CustomerGroup(id="GOLD", name="Gold customers", sla="High"))
+        company = uow.companies.get("C-2")
+        gold = Company(id="C-2", name="Company C-2", category="vip", customer_groups=["GOLD"])
+        uow.companies.save(gold, expected_version=company.version)
+        uow.commit()
+    gold_ticket = new_ticket(desk, company="C-2", contact="P-2")
+    plain_ticket = new_ticket(desk)
+    facts = desk.customer_facts(desk.get(gold_ticket).value)
+    assert (facts.client_category, facts.customer_groups) == ("vip", ("GOLD",))
+    assert desk.sla_status(gold_ticket, as_of=later(1)).row.rule == "High"
+    assert desk.sla_status(plain_ticket, as_of=later(1)).row.rule == "Default"
