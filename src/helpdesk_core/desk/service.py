@@ -477,15 +477,12 @@ class Desk:
             work.apply_due()
             change(work)
             new = work.ticket.events[len(ticket.events) :]
-            version = stored.version
+            version = stored.version  # unchanged when a follow-up left the closed ticket as it was
             if new:
                 version = uow.tickets.append(ticket_id, new, expected_version=stored.version)
-            else:  # nothing to append (a follow-up left the closed ticket as it was)
-                version = stored.version
+                self._schedule(uow, work.ticket, entry)
             if work.happened:
                 uow.outbox.append(work.happened)
-            if new:
-                self._schedule(uow, work.ticket, entry)
             outcome = self._finish(work, version)
             uow.commit()
         return outcome
@@ -642,7 +639,7 @@ class Desk:
         )
         version = uow.tickets.add(ticket)
         self._schedule(uow, ticket, None)
-        work.happened.append(self._registered(ticket, comment.by or "", (), follow_up_of=closed.id))
+        work.happened.append(self._registered(ticket, work.by, (), follow_up_of=closed.id))
         work.happened.append(
             DomainEvent(
                 kind="comment_added", ticket=new_id, at=comment.at, by=comment.by, data=_comment_data(comment)
