@@ -40,6 +40,7 @@ import attrs
 
 from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract, ServicePeriod
+from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import (
@@ -169,6 +170,11 @@ REGISTRY: tuple[PersonalField, ...] = (
     *_fields(
         SlaOverride, "event", **_EVENT_KEPT, resolution_due=K, reaction_due=K, rule=K, extra=TREE
     ),
+    *(  # a field named "kind" cannot go through _fields
+        PersonalField(DomainEvent, name, TREE if name == "data" else K, "out-box entry")
+        for name in ("kind", "ticket", "at", "by", "data")
+    ),
+    *_fields(ScheduleEntry, "schedule", ticket=K, wake_at=K, checked_through=K, stale=K),
     *_fields(ConsentLedger, "consent", id=K, changes=Treatment.NESTED),
     *_fields(ConsentChange, "consent", purpose=K, opted_in=K, at=K, source=T),
     *_fields(

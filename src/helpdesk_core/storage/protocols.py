@@ -260,6 +260,12 @@ class Outbox(OutboxReader, Protocol):
         :meth:`last_position` raises :class:`ValidationError`."""
         ...
 
+    def rewrite(self, entry: OutboxEntry) -> None:
+        """Replace the event of the entry at ``entry.position``, which stays
+        where it is — for privacy erasure only: the out-box is otherwise
+        append-only. :class:`NotFound` when no entry has that position."""
+        ...
+
 
 class ScheduleReader(Protocol):
     """When the scheduler must look at each ticket again (an indexed instant

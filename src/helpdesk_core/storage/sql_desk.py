@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from helpdesk_core.errors import ConflictError, ValidationError
+from helpdesk_core.errors import ConflictError, NotFound, ValidationError
 from helpdesk_core.model.domain_events import DomainEvent, OutboxEntry, ScheduleEntry
 from helpdesk_core.serialization import domain_event_from_json, domain_event_to_json
 from helpdesk_core.storage.documents import from_utc_microseconds, utc_microseconds
@@ -142,6 +142,15 @@ class SqlOutbox(SqlOutboxReader):
                 [(first + n, document) for n, document in enumerate(documents)],
             )
         return _outbox_entries([(first + n, d) for n, d in enumerate(documents)])
+
+    def rewrite(self, entry: OutboxEntry) -> None:
+        document = domain_event_to_json(entry.event)
+        with self._borrow() as session:
+            changed = session.run(
+                "UPDATE outbox SET document = ? WHERE position = ?", (document, entry.position)
+            )
+        if changed != 1:
+            raise NotFound(f"out-box entry {entry.position} not found")
 
     def acknowledge(self, consumer: str, through: int) -> None:
         with self._borrow() as session:
