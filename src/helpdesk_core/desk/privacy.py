@@ -1153,11 +1153,12 @@ def export_person(store: Store, contact: str, *, region: str | None = None) -> d
         if change.attribute == "contacts" and change.stored.value.id == person.id:
             record_fields = {p.field: _json(p.value) for p in change.places}
             continue
+        after = change.new.event if change.attribute == OUTBOX_TABLE else change.new
         mentions += [
             {
                 "record": p.record,
                 "field": p.field,
-                "value": _json(about_them(p.value, value_at(change.new, p.field))),
+                "value": _json(about_them(p.value, value_at(after, p.field))),
             }
             for p in change.places
         ]

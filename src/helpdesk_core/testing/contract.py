@@ -676,6 +676,8 @@ class StoreContract:
             uow.outbox.append(events)
             uow.outbox.acknowledge("webhooks", 1)
             uow.commit()
+        exported = desk_privacy.export_person(store, "crm-p-1")
+        assert {m["record"] for m in exported["mentions"]} >= {"out-box entry 1", "out-box entry 2"}
         result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
         assert result.proof.clean, result.proof
         entries = store.outbox.entries()
