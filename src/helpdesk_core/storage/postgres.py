@@ -47,6 +47,7 @@ from helpdesk_core.storage.sql import (
     SqlTicketRepository,
     ticket_filter,
 )
+from helpdesk_core.storage.sql_desk import SqlSchedule
 from helpdesk_core.storage.urls import redacted
 
 BACKEND = "postgresql"
@@ -177,6 +178,7 @@ class PostgresUnitOfWork(SqlRepositories):
 
         SqlRepositories.__init__(self, borrow)
         self.tickets = PostgresTicketRepository(borrow)
+        self.schedule = SqlSchedule(borrow, lock=" FOR UPDATE")
 
     def commit(self) -> None:
         self._session.finish(commit=True)

@@ -294,7 +294,13 @@ class ScheduleReader(Protocol):
 class Schedule(ScheduleReader, Protocol):
     """The schedule inside a unit of work. Every write of a ticket through
     the ticket repository (add, save, append) marks its entry stale, keeping
-    ``checked_through``; deleting the ticket deletes its entry."""
+    ``checked_through``; deleting the ticket deletes its entry.
+
+    A unit of work that reads a ticket's entry with :meth:`find` **before**
+    reading the ticket never keeps a wake-up computed from a ticket another
+    writer changed meanwhile: the entry is held until the unit of work ends
+    (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: the writer lock; memory:
+    the commit refuses with :class:`ConflictError`)."""
 
     def put(self, entry: ScheduleEntry, *, checked_through_was: datetime | None) -> None:
         """Store ``entry`` (not stale) if the stored entry's

@@ -208,7 +208,23 @@ NEXT_WAKEUP = "SELECT min(wake_us) FROM ticket_schedule"
 
 
 class SqlSchedule(SqlScheduleReader):
-    """The schedule inside a unit of work."""
+    """The schedule inside a unit of work. ``find`` locks the entry until the
+    transaction ends where the database can (``lock=" FOR UPDATE"`` on
+    PostgreSQL; SQLite's unit of work holds the write lock already): a
+    scheduler that reads the entry before the ticket cannot compute a wake-up
+    from a ticket another writer changes meanwhile."""
+
+    def __init__(self, borrow: Borrow, *, lock: str = "") -> None:
+        super().__init__(borrow)
+        self._lock = lock
+
+    def find(self, ticket: str) -> ScheduleEntry | None:
+        with self._borrow() as session:
+            row = session.one(
+                "SELECT ticket_id, wake_us, checked_us FROM ticket_schedule WHERE ticket_id = ?" + self._lock,
+                (ticket,),
+            )
+        return None if row is None else _entry(row)
 
     def put(self, entry: ScheduleEntry, *, checked_through_was: datetime | None) -> None:
         values = (_us(entry.wake_at), _us(entry.checked_through), entry.ticket)

@@ -18,6 +18,8 @@ comes back equal, a stale write is refused, nothing uncommitted survives.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -1010,6 +1012,48 @@ class StoreContract:
             uow.schedule.put(ScheduleEntry(ticket="T-1", wake_at=first), checked_through_was=in_prague)
             uow.commit()
         assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", wake_at=first)
+
+    def test_a_scheduler_cannot_overwrite_a_wake_up_changed_meanwhile(self, store: Store) -> None:
+        """A scheduler reads the entry, then the ticket, and computes the
+        wake-up; a desk writer changes the ticket and its wake-up meanwhile.
+        Whatever the interleaving the store allows, the wake-up kept is the
+        one of the ticket as finally stored (here: START + its version in hours)."""
+        add_tickets(store, [sample_ticket("T-1")])
+
+        def wake_of(version: int) -> datetime:
+            return START + timedelta(hours=version)
+
+        def desk_writer() -> None:
+            with store.unit_of_work() as uow:
+                entry = uow.schedule.find("T-1")
+                stored = uow.tickets.get("T-1")
+                at = START + timedelta(days=1)
+                version = uow.tickets.append("T-1", [_note(at)], expected_version=stored.version)
+                uow.schedule.put(
+                    ScheduleEntry(ticket="T-1", wake_at=wake_of(version)),
+                    checked_through_was=None if entry is None else entry.checked_through,
+                )
+                uow.commit()
+
+        writer = threading.Thread(target=desk_writer)
+        try:
+            with store.unit_of_work() as uow:
+                entry = uow.schedule.find("T-1")  # first the entry, then the ticket
+                assert entry is not None
+                stored = uow.tickets.get("T-1")
+                writer.start()
+                time.sleep(0.3)  # the writer commits now, or waits for this transaction
+                uow.schedule.put(
+                    ScheduleEntry(ticket="T-1", wake_at=wake_of(stored.version)),
+                    checked_through_was=entry.checked_through,
+                )
+                uow.commit()
+        except ConflictError:
+            pass  # refused at commit (the memory store): the writer came first
+        writer.join(timeout=30)
+        final = store.tickets.get("T-1")
+        assert final.version == 2, "the writer committed"
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", wake_at=wake_of(final.version))
 
     def test_due_entries_come_stale_first_then_by_wake_up_and_page_by_keyset(self, store: Store) -> None:
         add_tickets(store, [sample_ticket(f"T-{n}") for n in range(1, 8)])
