@@ -24,7 +24,6 @@ from helpdesk_core.model.staff import EmployeeGroup
 from helpdesk_core.model.ticket import SYSTEM, Assignee, StatusChange, Ticket
 from helpdesk_core.sample import DEMO_END, sample_customers, sample_tickets
 from helpdesk_core.storage import open_store
-from helpdesk_core.storage.protocols import Store
 
 CONFIG = """
 [[calendars]]

@@ -3,6 +3,9 @@ ticket by ticket, found through the schedule, done once."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -340,3 +343,56 @@ def test_the_desk_runs_the_scheduler_and_its_follow_up_is_the_schedulers() -> No
 
     assert follow_up_events(imported.store) == follow_up_events(desk.store)
     assert desk.run_due(late + timedelta(minutes=1)) == imported.run_due(late + timedelta(minutes=1)) == ()
+
+
+def test_a_changed_policy_makes_every_ticket_due_once() -> None:
+    """The stored wake-ups were computed under the old automation: after the
+    auto-close shrinks from 48 h to 24 h a ticket resolved 30 h ago closes on
+    the next run (dated at its new instant), not 18 h late."""
+    resolved_at = T0 + timedelta(hours=1)
+    resolved = Ticket.register(id="T-900", subject="x", created_at=T0).with_event(
+        StatusChange(at=resolved_at, to="resolved", by="E-2")
+    )
+    desk = stored_desk([resolved, *tickets(20)])
+    run_due(desk, T0 + timedelta(hours=2))
+    entry = desk.store.schedule.find("T-900")
+    assert entry is not None and entry.wake_at == resolved_at + timedelta(hours=48)
+    assert scheduler.policy_fingerprint(CONFIG) == scheduler.policy_fingerprint(attrs.evolve(CONFIG))
+    shorter = attrs.evolve(
+        CONFIG, automation=attrs.evolve(CONFIG.automation, auto_close_after=timedelta(hours=24))
+    )
+    assert scheduler.policy_fingerprint(shorter) != scheduler.policy_fingerprint(CONFIG)
+    changed = attrs.evolve(desk, config=shorter)
+    actions = run_due(changed, T0 + timedelta(hours=30))
+    assert [(a.ticket, a.at, a.data["to"]) for a in actions if a.action == "status"] == [
+        ("T-900", resolved_at + timedelta(hours=24), "closed")
+    ]
+    assert run_due(changed, T0 + timedelta(hours=30)) == ()  # the schedule is now the new policy's
+    later = T0 + timedelta(hours=31)
+    rescheduled: list[Store] = []
+
+    def reschedule(store: Store) -> int:
+        rescheduled.append(store)
+        return 0
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scheduler, "reschedule_all", reschedule)
+        run_due(changed, later)
+    assert rescheduled == []  # once per policy
+
+
+def test_the_policy_fingerprint_is_the_same_in_every_process() -> None:
+    code = (
+        "import sys; sys.path.insert(0, 'tests/unit')\n"
+        "from test_scheduler_decisions import CONFIG\n"
+        "from helpdesk_core.desk.scheduler import policy_fingerprint\n"
+        "print(policy_fingerprint(CONFIG))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert seen == {scheduler.policy_fingerprint(CONFIG)}

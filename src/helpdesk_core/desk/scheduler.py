@@ -22,10 +22,13 @@ twice. Running twice with the same ``now`` does nothing the second time.
 
 from __future__ import annotations
 
+import enum
+import hashlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -41,7 +44,7 @@ from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, 
 from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
 from helpdesk_core.sla.selection import CustomerFacts
-from helpdesk_core.storage.protocols import Store, UnitOfWork
+from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork
 from helpdesk_core.workflow.automatic import Due, FollowUp, due_transitions, first_reply_since_status
 from helpdesk_core.workflow.automatic import next_wakeup as next_status_wakeup
 from helpdesk_core.workflow.statuses import StatusCategory
@@ -285,6 +288,105 @@ def _notice_steps(notices: tuple[Notice, ...]) -> Iterator[tuple[DueAction, Doma
         )
 
 
+class _NoCanonicalForm(Exception):
+    """A value of the configuration that has no stable text form."""
+
+
+def _canonical(value: object) -> Any:
+    """``value`` as plain JSON, the same in every process (sets and mappings
+    sorted; attrs values by their compared fields, caches left out)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, enum.Enum):
+        return [type(value).__qualname__, _canonical(value.value)]
+    if isinstance(value, datetime | date | time | timedelta):
+        return [type(value).__name__, str(value)]
+    cls = type(value)
+    if attrs.has(cls):
+        compared = [f.name for f in attrs.fields(cls) if f.eq]
+        return [cls.__qualname__, {name: _canonical(getattr(value, name)) for name in compared}]
+    if isinstance(value, Mapping):
+        items = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+        return ["map", sorted(items, key=json.dumps)]
+    if isinstance(value, frozenset | set):
+        return ["set", sorted((_canonical(v) for v in value), key=json.dumps)]
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    raise _NoCanonicalForm(type(value).__qualname__)
+
+
+def policy_fingerprint(config: Configuration) -> str | None:
+    """A digest of what decides wake-ups: the status graph, the automation and
+    the SLA policy (rules, calendars, escalation plans). Equal configurations
+    give equal digests in every process; None when the configuration holds a
+    value without a stable form (then a change goes unnoticed: see
+    :func:`reschedule_all`)."""
+    try:
+        text = json.dumps(_canonical([config.graph, config.automation, config.sla]), separators=(",", ":"))
+    except _NoCanonicalForm:
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+POLICY_SEQUENCE = "scheduler_policy"
+"""The store remembers the policies it was scheduled under as counters named
+``scheduler_policy:<fingerprint>`` (a counter of that name exists once the
+schedule was made under that policy)."""
+
+
+def _policy_known(store: Store, fingerprint: str) -> bool:
+    with store.unit_of_work() as uow:
+        return uow.sequences.current(f"{POLICY_SEQUENCE}:{fingerprint}") is not None
+
+
+def _remember_policy(store: Store, fingerprint: str) -> None:
+    with store.unit_of_work() as uow:
+        name = f"{POLICY_SEQUENCE}:{fingerprint}"
+        if uow.sequences.current(name) is None:
+            uow.sequences.next(name)
+            uow.commit()
+
+
+def reschedule_all(store: Store, *, batch: int = 500) -> int:
+    """Make every ticket due now (its ``checked_through`` kept): after the
+    workflow, the automation or the SLA policy changed, the stored wake-ups
+    were computed under the old rules. The next :func:`run_due` looks at
+    every ticket once and stores wake-ups under the new ones. Returns how many
+    tickets. Reads the ticket ids from the ordering index (no history is
+    decoded); ``batch`` entries per unit of work."""
+    ids = [ticket for _, ticket in store.tickets.positions(1)]
+    done = 0
+    for start in range(0, len(ids), batch):
+        for _ in range(ATTEMPTS):
+            try:
+                with store.unit_of_work() as uow:
+                    for ticket in ids[start : start + batch]:
+                        entry = uow.schedule.find(ticket)
+                        if entry is None or entry.stale or entry.wake_at == STALE_WAKEUP:
+                            continue
+                        was = entry.checked_through
+                        uow.schedule.put(attrs.evolve(entry, wake_at=STALE_WAKEUP), checked_through_was=was)
+                    uow.commit()
+                break
+            except ConflictError:
+                continue
+        done += len(ids[start : start + batch])
+    return done
+
+
+def _check_policy(store: Store, config: Configuration) -> None:
+    """When the policy differs from the one the schedule was made under,
+    every ticket is made due now (:func:`reschedule_all`), once."""
+    fingerprint = policy_fingerprint(config)
+    if fingerprint is None or _policy_known(store, fingerprint):
+        return
+    count = reschedule_all(store)
+    log.info("scheduler: the policy changed (%s): %d tickets rescheduled", fingerprint, count)
+    _remember_policy(store, fingerprint)
+
+
 # -- the shell ------------------------------------------------------------------------------
 
 
@@ -523,6 +625,7 @@ def due_actions(
     now = desk.clock.now() if now is None else now
     require_aware(now, "run_due: now")
     desk.config.automation.check(desk.config.graph)
+    _check_policy(desk.store, desk.config)
     lookups = _Lookups.of(desk.store)
     after: ScheduleEntry | None = None
     while True:
@@ -615,6 +718,7 @@ __all__ = [
     "ATTEMPTS",
     "DEFAULT_POLL",
     "PAGE",
+    "POLICY_SEQUENCE",
     "ActionKind",
     "DeskParts",
     "DueAction",
@@ -624,6 +728,8 @@ __all__ = [
     "follow_up_ticket",
     "next_wakeup",
     "notice_kind",
+    "policy_fingerprint",
+    "reschedule_all",
     "run_due",
     "serve",
     "settle_ticket",
