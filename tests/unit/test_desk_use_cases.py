@@ -1,11 +1,13 @@
-"""The desk's use cases on the memory store: what each one stores, what it
-tells the out-box, and that every refusal stores nothing at all."""
+"""The desk's use cases on the memory store and on SQLite: what each one
+stores, what it tells the out-box, and that every refusal stores nothing at all."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +27,9 @@ from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import Store
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    store = open_store("memory://")
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    store = open_store("memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'desk.db'}")
     seed(store)
     yield store
     store.close()
@@ -347,8 +349,8 @@ def test_confirm_and_reopen_are_the_contacts_of_a_resolved_ticket(desk: Desk, st
     for ticket_id in (first, second):
         desk.transition(ticket_id, "resolved", by="E-1", at=later(10))
     for by in ("E-1", "P-3", "P-2"):
-        refused(store, PermissionDenied, lambda by=by: desk.confirm(first, by=by, at=later(20)))
-        refused(store, PermissionDenied, lambda by=by: desk.reopen(first, by=by, at=later(20)))
+        refused(store, PermissionDenied, functools.partial(desk.confirm, first, by=by, at=later(20)))
+        refused(store, PermissionDenied, functools.partial(desk.reopen, first, by=by, at=later(20)))
     confirmed = desk.confirm(first, by="P-1", at=later(20))
     reopened = desk.reopen(second, by="P-1", at=later(20))
     assert (confirmed.ticket.status, reopened.ticket.status) == ("closed", "open")
@@ -473,3 +475,42 @@ def test_the_desk_opens_by_url_and_closes(tmp_path: Any) -> None:
         assert desk.config.desk.ticket_ids == "REQ-{n}"
         assert desk.register_ticket(subject="x", by=SYSTEM, at=START).ticket.id == "REQ-7"
         assert desk.clock.now() - desk.clock.now() <= timedelta(0)
+
+
+def test_a_history_the_desk_wrote_imports_elsewhere_system_comments_and_observers_included(
+    desk: Desk, tmp_path: Any
+) -> None:
+    """The desk lets ``system`` write employees' comments; an import used to
+    refuse such a history ("comment by employee 'system' is not known")."""
+    from desk_world import seed as seed_parties
+
+    from helpdesk_core.desk import import_ticket_histories
+    from helpdesk_core.serialization import ticket_to_json_line
+
+    ticket_id = new_ticket(desk)
+    desk.comment(ticket_id, body="Auto-reply: we are on it", author="employee", by=SYSTEM, at=later(1))
+    desk.add_observer(ticket_id, employee="E-2", by="E-1", at=later(2))
+    written = desk.get(ticket_id).value
+    path = tmp_path / "history.jsonl"
+    path.write_text(ticket_to_json_line(written) + "\n", encoding="utf-8")
+    other = open_store("memory://")
+    seed_parties(other)
+    summary = import_ticket_histories(path, store=other, graph=CONFIG.graph, policy=CONFIG.automation)
+    assert summary.created == 1 and other.tickets.get(ticket_id).value == written
+
+
+def test_the_sla_of_a_ticket_follows_its_companys_customer_groups(desk: Desk, store: Store) -> None:
+    from helpdesk_core.model.parties import Company, CustomerGroup
+
+    with store.unit_of_work() as uow:
+        uow.customer_groups.add(CustomerGroup(id="GOLD", name="Gold customers", sla="High"))
+        company = uow.companies.get("C-2")
+        gold = Company(id="C-2", name="Company C-2", category="vip", customer_groups=["GOLD"])
+        uow.companies.save(gold, expected_version=company.version)
+        uow.commit()
+    gold_ticket = new_ticket(desk, company="C-2", contact="P-2")
+    plain_ticket = new_ticket(desk)
+    facts = desk.customer_facts(desk.get(gold_ticket).value)
+    assert (facts.client_category, facts.customer_groups) == ("vip", ("GOLD",))
+    assert desk.sla_status(gold_ticket, as_of=later(1)).row.rule == "High"
+    assert desk.sla_status(plain_ticket, as_of=later(1)).row.rule == "Default"

@@ -298,8 +298,12 @@ class Desk:
 
     def customer_facts(self, ticket: Ticket) -> CustomerFacts:
         """What the SLA needs to know about the ticket's customer: the client
-        category and customer groups of its company (none without one)."""
-        return customer_directory(self._store)(ticket)
+        category and customer groups of its company (none without one). Two
+        look-ups: the company, then its customer groups."""
+        store = self._store
+        company = None if ticket.company is None else _value(store.companies.find(ticket.company))
+        groups = {} if company is None else store.customer_groups.find_many(company.customer_groups)
+        return customer_facts(company, {id: stored.value for id, stored in groups.items()})
 
     def sla_status(self, ticket_id: str, *, as_of: datetime | None = None) -> SlaStatus:
         """The ticket's SLA row as of ``as_of`` (default: now) and the working
@@ -503,10 +507,9 @@ class Desk:
     def _schedule(self, uow: UnitOfWork, ticket: Ticket, entry: ScheduleEntry | None) -> None:
         checked = None if entry is None else entry.checked_through
         roster = GroupRoster(stored.value for stored in uow.employee_groups.iter())
-        customer = customer_facts(
-            None if ticket.company is None else _value(uow.companies.find(ticket.company)),
-            {stored.value.id: stored.value for stored in uow.customer_groups.iter()},
-        )
+        company = None if ticket.company is None else _value(uow.companies.find(ticket.company))
+        groups = {} if company is None else uow.customer_groups.find_many(company.customer_groups)
+        customer = customer_facts(company, {id: stored.value for id, stored in groups.items()})
         wake = wakeup_of(ticket, checked, config=self._config, directory=roster, customer=customer)
         uow.schedule.put(
             ScheduleEntry(ticket=ticket.id, wake_at=wake, checked_through=checked),
