@@ -75,10 +75,17 @@ def histories(store: Store) -> dict[str, Ticket]:
     return {s.value.id: s.value for s in store.tickets.iter_tickets()}
 
 
+@pytest.fixture(params=[1, 7], ids=["one per unit of work", "seven per unit of work"])
+def batch(request: pytest.FixtureRequest) -> int:
+    """Tickets settled per unit of work."""
+    value: int = request.param
+    return value
+
+
 NOWS = (DEMO_END, DEMO_END + timedelta(hours=3), DEMO_END + timedelta(hours=40), DEMO_END + timedelta(days=9))
 
 
-def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket() -> None:
+def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket(batch: int) -> None:
     originals = tickets(150)
     desk = stored_desk(originals)
     assert CONFIG.sla is not None
@@ -87,7 +94,7 @@ def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket() -> Non
     expected_events: Counter[tuple[Any, ...]] = Counter()
     since: dict[str, datetime] = {t.id: t.created_at - _BEFORE for t in originals}
     for now in NOWS:
-        actions = run_due(desk, now)
+        actions = run_due(desk, now, batch=batch)
         for ticket_id, ticket in list(expected.items()):
             after = apply_due(ticket, now, CONFIG.automation, CONFIG.graph)
             for event in after.events[len(ticket.events):]:
@@ -115,9 +122,9 @@ def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket() -> Non
     assert kinds["status_changed"] > 30 and kinds["deadline_approaching"] > 30 and kinds["deadline_breached"] > 3
 
 
-def test_run_due_reports_each_thing_it_did() -> None:
+def test_run_due_reports_each_thing_it_did(batch: int) -> None:
     desk = stored_desk(tickets(60))
-    actions = run_due(desk, NOWS[2])
+    actions = run_due(desk, NOWS[2], batch=batch)
     entries = outbox(desk.store)
     assert len(actions) == len(entries)
     assert [(a.ticket, a.at) for a in actions] == [(e.event.ticket, e.event.at) for e in entries]
@@ -125,13 +132,13 @@ def test_run_due_reports_each_thing_it_did() -> None:
         assert action.action == ("status" if entry.event.kind == "status_changed" else "escalation")
 
 
-def test_run_due_twice_at_the_same_instant_does_nothing_the_second_time() -> None:
+def test_run_due_twice_at_the_same_instant_does_nothing_the_second_time(batch: int) -> None:
     desk = stored_desk(tickets(80))
-    first = run_due(desk, NOWS[2])
+    first = run_due(desk, NOWS[2], batch=batch)
     assert len(first) > 20
     stored, entries = histories(desk.store), outbox(desk.store)
-    assert run_due(desk, NOWS[2]) == ()
-    assert run_due(desk, NOWS[1]) == ()  # an earlier instant: nothing either
+    assert run_due(desk, NOWS[2], batch=batch) == ()
+    assert run_due(desk, NOWS[1], batch=batch) == ()  # an earlier instant: nothing either
     assert histories(desk.store) == stored
     assert outbox(desk.store) == entries
 
@@ -174,10 +181,10 @@ def test_run_due_reads_only_the_due_tickets() -> None:
     assert sorted(read) == sorted(e.ticket for e in due) and 0 < len(read) < 10
 
 
-def test_tickets_written_by_an_import_are_looked_at_first() -> None:
+def test_tickets_written_by_an_import_are_looked_at_first(batch: int) -> None:
     desk = stored_desk(tickets(30))
     assert scheduler.next_wakeup(desk) == STALE_WAKEUP
-    run_due(desk, DEMO_END)
+    run_due(desk, DEMO_END, batch=batch)
     assert scheduler.next_wakeup(desk) not in (None, STALE_WAKEUP)
     # an import rewrites a ticket whose wake-up lay far ahead: resolved long ago
     resolved = Ticket.register(id="T-900", subject="x", created_at=T0).with_event(
@@ -189,7 +196,7 @@ def test_tickets_written_by_an_import_are_looked_at_first() -> None:
     entry = desk.store.schedule.find("T-900")
     assert entry is not None and entry.stale
     assert scheduler.next_wakeup(desk) == STALE_WAKEUP
-    actions = run_due(desk, DEMO_END)
+    actions = run_due(desk, DEMO_END, batch=batch)
     assert [(a.ticket, a.action, a.data["to"]) for a in actions if a.action == "status"] == [
         ("T-900", "status", "closed")
     ]
@@ -197,10 +204,10 @@ def test_tickets_written_by_an_import_are_looked_at_first() -> None:
     assert isinstance(closed, StatusChange) and closed.at == T0 + timedelta(hours=49) and closed.by == SYSTEM
 
 
-def test_a_late_reply_on_a_closed_ticket_makes_one_linked_follow_up() -> None:
+def test_a_late_reply_on_a_closed_ticket_makes_one_linked_follow_up(batch: int) -> None:
     desk = stored_desk([closed_with_late_reply("T-500")])
     reply_at = T0 + timedelta(days=10)
-    actions = run_due(desk, reply_at + timedelta(hours=1))
+    actions = run_due(desk, reply_at + timedelta(hours=1), batch=batch)
     follow = [a for a in actions if a.action == "follow_up"]
     assert [(a.ticket, a.at, a.data["follow_up"]) for a in follow] == [("T-500", reply_at, "T-1001")]
     new = desk.store.get_ticket("T-1001")
@@ -214,24 +221,24 @@ def test_a_late_reply_on_a_closed_ticket_makes_one_linked_follow_up() -> None:
     follow_entry = desk.store.schedule.find("T-1001")
     assert follow_entry is not None and not follow_entry.stale
     for later in (reply_at + timedelta(hours=1), reply_at + timedelta(days=30)):
-        again = run_due(desk, later)
+        again = run_due(desk, later, batch=batch)
         assert all(a.action != "follow_up" for a in again)
     assert desk.store.tickets.count() == 2
 
 
-def test_a_broken_ticket_is_skipped_and_the_run_goes_on() -> None:
+def test_a_broken_ticket_is_skipped_and_the_run_goes_on(batch: int) -> None:
     broken = Ticket.register(id="T-0", subject="x", created_at=T0).with_event(
         StatusChange(at=T0 + timedelta(minutes=1), to="lost_in_migration", by="E-2")
     )
     desk = stored_desk([broken, *tickets(40)])
-    actions = run_due(desk, NOWS[2])
+    actions = run_due(desk, NOWS[2], batch=batch)
     skipped = [a for a in actions if a.action == "skipped"]
     assert [(a.ticket, a.data["error_type"]) for a in skipped] == [("T-0", "ValidationError")]
     assert "lost_in_migration" in skipped[0].detail
     assert len(actions) > 10  # the other tickets were settled
     entry = desk.store.schedule.find("T-0")
     assert entry is not None and entry.stale  # tried again next time
-    again = run_due(desk, NOWS[2])
+    again = run_due(desk, NOWS[2], batch=batch)
     assert [(a.ticket, a.action) for a in again] == [("T-0", "skipped")]
 
 
