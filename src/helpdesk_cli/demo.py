@@ -28,12 +28,12 @@ from helpdesk_cli.sla import (
 )
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, parse_configuration
+from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports import (
     Dashboard,
     GroupBy,
     GroupedTally,
-    customer_directory,
     dashboard,
     report_lines,
 )

@@ -43,6 +43,7 @@ from helpdesk_cli.report_jobs import (
 from helpdesk_cli.sla_table import report_layouts
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, load_configuration
+from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.desk.filters import check_report_filter
 from helpdesk_core.errors import ConfigError
 from helpdesk_core.model.ticket import Ticket
@@ -55,7 +56,6 @@ from helpdesk_core.reports import (
     SlaSummary,
     WhatIfTally,
     compare,
-    customer_directory,
     report_lines,
 )
 from helpdesk_core.rules import lint

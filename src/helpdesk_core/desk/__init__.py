@@ -13,20 +13,56 @@ Python caller can do anything the terminal can.
 * :mod:`~helpdesk_core.desk.staff` — deactivating employees;
 * :mod:`~helpdesk_core.desk.privacy` — forgetting, exporting, retention;
 * :mod:`~helpdesk_core.desk.filters` — checked report filters.
+
+Each name below is imported on first use, so that ``helpdesk_core.desk.filters``
+(a report's filter checks) does not load the importers, the privacy tools and
+the desk service with it (``helpdesk sla report`` loads no phone-number or
+e-mail parser).
 """
 
 from __future__ import annotations
 
-from helpdesk_core.desk.clock import Clock, FixedClock, SystemClock
-from helpdesk_core.desk.outcome import Outcome, SlaStatus
-from helpdesk_core.desk.service import Desk, DeskOutbox
-from helpdesk_core.desk.staff import deactivate_employee, unclosed_tickets_of
-from helpdesk_core.desk.ticket_import import (
-    HistoryImportSummary,
-    ImportRefused,
-    import_ticket_histories,
-    read_ticket_histories,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from helpdesk_core.desk.clock import Clock, FixedClock, SystemClock
+    from helpdesk_core.desk.outcome import Outcome, SlaStatus
+    from helpdesk_core.desk.service import Desk, DeskOutbox
+    from helpdesk_core.desk.staff import deactivate_employee, unclosed_tickets_of
+    from helpdesk_core.desk.ticket_import import (
+        HistoryImportSummary,
+        ImportRefused,
+        import_ticket_histories,
+        read_ticket_histories,
+    )
+
+_EXPORTS = {
+    "Clock": "clock",
+    "FixedClock": "clock",
+    "SystemClock": "clock",
+    "Outcome": "outcome",
+    "SlaStatus": "outcome",
+    "Desk": "service",
+    "DeskOutbox": "service",
+    "deactivate_employee": "staff",
+    "unclosed_tickets_of": "staff",
+    "HistoryImportSummary": "ticket_import",
+    "ImportRefused": "ticket_import",
+    "import_ticket_histories": "ticket_import",
+    "read_ticket_histories": "ticket_import",
+}
+"""Each public name and the module of the package defining it."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Clock",
