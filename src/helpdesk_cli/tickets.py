@@ -106,14 +106,17 @@ def _describe(event: Event) -> str:
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def show(app: AppContext, ticket_id: str, fmt: str) -> None:
-    """Show one ticket with its whole history."""
-    ticket = app.existing_store.tickets.get(ticket_id).value
+    """Show one ticket with its whole history and its version (what
+    --expected-version of a write compares with)."""
+    stored = app.existing_store.tickets.get(ticket_id)
+    ticket = stored.value
     if fmt == "json":
-        click.echo(json.dumps(ticket_to_json(ticket), ensure_ascii=False, indent=2))
+        data = {**ticket_to_json(ticket), "version": stored.version}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     console = Console()
     console.print(Text.assemble(cell(ticket.id, "bold"), "  ", cell(ticket.subject)))
-    for label, value in _facts(ticket):
+    for label, value in [*_facts(ticket), ("version", str(stored.version))]:
         console.print(cell(f"  {label:<10} {value}"))
     table = Table("at", "event", box=None, show_header=False)
     table.add_row(_when(ticket.created_at), "registered")

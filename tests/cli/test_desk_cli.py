@@ -301,6 +301,8 @@ def test_usage_errors_are_exit_2_and_store_nothing(db: Path, args: tuple[str, ..
 
 def test_the_current_version_is_accepted(db: Path) -> None:
     register(db)
+    assert stored(db)["version"] == 1
+    assert "  version    1\n" in helpdesk(db, "ticket", "show", "T-1001").stdout
     moved = helpdesk(db, "ticket", "move", "T-1001", "in_progress", "--by", "E-2", "--expected-version", "1",
                      "--at", "2026-03-02T10:00:00+01:00")
     assert moved.stdout == "T-1001 version 2: moved to in_progress; status in_progress\n"
