@@ -491,3 +491,10 @@ def test_sla_of_a_desk_without_sla_rules_says_so(db: Path) -> None:
     app = AppContext(db_url=str(db), config_path=None, clock=FixedClock(NOW))
     text = CliRunner().invoke(cli, ["ticket", "sla", "T-1001"], obj=app)
     assert text.stdout.splitlines()[1:5] == ["rule        -", "state       no_sla", "reaction    -", "resolution  -"]
+
+
+def test_deactivate_an_unknown_employee_with_reassign_is_exit_3(five: Path) -> None:
+    before = versions(five)
+    result = helpdesk(five, "employee", "deactivate", "E-99", "--reassign-to", "G-1")
+    assert result.exit_code == 3 and "E-99" in result.stderr
+    assert versions(five) == before
