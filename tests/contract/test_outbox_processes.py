@@ -108,9 +108,9 @@ def test_eight_processes_get_gap_free_positions_and_numbers_in_commit_order(
     outputs = [writer.communicate(timeout=300) for writer in writers]
     stop.set()
     consumer.join(timeout=60)
-    for writer, (_, err) in zip(writers, outputs, strict=True):
+    for process, (_, err) in zip(writers, outputs, strict=True):
         assert "locked" not in err
-        assert writer.returncode == 0, err
+        assert process.returncode == 0, err
     kept = {f"W{n}": json.loads(out) for n, (out, _) in enumerate(outputs)}
 
     committed_rounds = [n for n in range(ROUNDS) if n % 3 != 2]
