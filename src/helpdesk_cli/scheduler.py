@@ -22,7 +22,7 @@ from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.sla import instant
 from helpdesk_cli.terminal import shown
-from helpdesk_core.desk.scheduler import DEFAULT_POLL, DueAction
+from helpdesk_core.desk.scheduler import DEFAULT_POLL, DueAction, run_due
 from helpdesk_core.errors import INTERRUPTED
 
 if TYPE_CHECKING:
@@ -46,8 +46,11 @@ def _json(action: DueAction, **more: Any) -> str:
               help="Apply what is due by this instant, with a UTC offset (default: now).")
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per action; json: one JSON object per line and action.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Tickets settled per transaction (one commit for N tickets; the store's write lock "
+                   "is held that much longer).")
 @pass_app
-def tick(app: AppContext, now: datetime | None, fmt: str) -> None:
+def tick(app: AppContext, now: datetime | None, fmt: str, batch: int) -> None:
     """Apply every automatic change and escalation due by --now.
 
     Status changes (auto-close, return from postponed, reopen on a reply),
@@ -62,7 +65,7 @@ def tick(app: AppContext, now: datetime | None, fmt: str) -> None:
     """
     desk = _desk(app)
     at = datetime.now(UTC) if now is None else now
-    actions = desk.run_due(at)
+    actions = run_due(desk, at, batch=batch)
     for action in actions:
         if fmt == "json":
             click.echo(_json(action))
@@ -95,8 +98,11 @@ class _Stop:
               help="Look at the schedule at least this often (new work is seen this late at the latest).")
 @click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per action; json: one JSON object per line and action.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Tickets settled per transaction (one commit for N tickets; the store's write lock "
+                   "is held that much longer).")
 @pass_app
-def run(app: AppContext, poll: float, fmt: str) -> None:
+def run(app: AppContext, poll: float, fmt: str, batch: int) -> None:
     """Run the scheduler until stopped (SIGTERM, Ctrl-C).
 
     It sleeps until the next wake-up of the schedule (at most --poll seconds,
@@ -126,7 +132,7 @@ def run(app: AppContext, poll: float, fmt: str) -> None:
     try:
         started = f"helpdesk run: scheduler started (poll {poll:g} s); stop with SIGTERM or Ctrl-C"
         click.echo(started, err=True)
-        serve(desk, stop=stop.event, poll=poll, on_action=log)
+        serve(desk, stop=stop.event, poll=poll, on_action=log, batch=batch)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -24,7 +24,6 @@ from helpdesk_core.model.staff import EmployeeGroup
 from helpdesk_core.model.ticket import SYSTEM, Assignee, StatusChange, Ticket
 from helpdesk_core.sample import DEMO_END, sample_customers, sample_tickets
 from helpdesk_core.storage import open_store
-from helpdesk_core.storage.protocols import Store
 
 CONFIG = """
 [[calendars]]
@@ -258,8 +257,8 @@ def _reference(tmp_path: Path, tickets: list[Ticket]) -> Counter[tuple[Any, ...]
     return Counter(_fingerprint(event) for event in _outbox(db))
 
 
-def _two_ticks_at_once(url: str, config: Path) -> list[subprocess.CompletedProcess[str]]:
-    command = _helpdesk(url, config, "tick", "--now", NOW.isoformat(), "--format", "json")
+def _two_ticks_at_once(url: str, config: Path, batch: int = 1) -> list[subprocess.CompletedProcess[str]]:
+    command = _helpdesk(url, config, "tick", "--now", NOW.isoformat(), "--format", "json", "--batch", str(batch))
     started = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
     results = []
@@ -270,9 +269,10 @@ def _two_ticks_at_once(url: str, config: Path) -> list[subprocess.CompletedProce
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("batch", [1, 10])
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_two_schedulers_at_once_apply_every_action_exactly_once(
-    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+    tmp_path: Path, backend: str, batch: int, request: pytest.FixtureRequest
 ) -> None:
     tickets = _sample(150)
     expected = _reference(tmp_path, tickets)
@@ -281,7 +281,7 @@ def test_two_schedulers_at_once_apply_every_action_exactly_once(
            else request.getfixturevalue("postgres_url"))
     config = _config(tmp_path)
     _fill(url, tickets)
-    results = _two_ticks_at_once(url, config)
+    results = _two_ticks_at_once(url, config, batch)
     for result in results:
         assert result.returncode == 0, result.stderr
         assert "locked" not in result.stderr and "Traceback" not in result.stderr
