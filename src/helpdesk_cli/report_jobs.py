@@ -30,9 +30,9 @@ import attrs
 from helpdesk_cli.collection import collect_for_batches
 from helpdesk_cli.output import ENCODED_FORMATS, OutputUnwritable, row_encoder, spooled_text
 from helpdesk_core.config import Configuration
-from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports import GroupBy, GroupedTally, ReportFilter, report_lines
+from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.sla import SlaPolicy, SlaRow
 from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import TicketPosition

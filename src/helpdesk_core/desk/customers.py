@@ -1,25 +1,13 @@
-"""The customer facts the SLA needs, looked up in a store: the shell side of
-:mod:`helpdesk_core.reports.customers` (which stays pure)."""
+"""The customer facts the SLA needs, looked up in a store for one ticket
+(:func:`customer_directory`, for many tickets, is in
+:mod:`helpdesk_core.reports.customers` and re-exported here)."""
 
 from __future__ import annotations
 
-from helpdesk_core.model.parties import Company
 from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.reports.customers import CustomerDirectory, customer_facts
+from helpdesk_core.reports.customers import customer_directory, customer_facts
 from helpdesk_core.sla import CustomerFacts
 from helpdesk_core.storage.protocols import Store
-
-
-def customer_directory(store: Store) -> CustomerDirectory:
-    """Customer facts of tickets through the store's company reader, cached for
-    the run (every customer group is read once, now): what a batch report over
-    many tickets of few companies wants."""
-
-    def find(company_id: str) -> Company | None:
-        found = store.companies.find(company_id)
-        return None if found is None else found.value
-
-    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
 
 
 def customer_facts_of(store: Store, ticket: Ticket) -> CustomerFacts:

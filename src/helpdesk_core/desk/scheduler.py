@@ -35,14 +35,13 @@ import attrs
 
 from helpdesk_core.config import Configuration
 from helpdesk_core.desk.clock import Clock
-from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.desk.registration import check_assignee
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
-from helpdesk_core.reports.customers import CustomerDirectory
+from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
 from helpdesk_core.sla.selection import CustomerFacts
 from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork

@@ -4,7 +4,8 @@ few thousand companies asks the store once per company, not once per ticket."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
 from helpdesk_core.model.parties import Company, CustomerGroup, groups_by_priority
 from helpdesk_core.model.ticket import Ticket
@@ -67,9 +68,44 @@ class CustomerDirectory:
         return facts
 
 
+class _Companies(Protocol):
+    def find(self, id: str, /) -> Any: ...
+
+
+class _CustomerGroups(Protocol):
+    def iter(self) -> Iterator[Any]: ...
+
+
+class CustomerSource(Protocol):
+    """What :func:`customer_directory` reads: a store (its company and customer
+    group readers), named by what is used so that this module stays pure."""
+
+    @property
+    def companies(self) -> _Companies: ...
+
+    @property
+    def customer_groups(self) -> _CustomerGroups: ...
+
+
+def customer_directory(store: CustomerSource) -> CustomerDirectory:
+    """Customer facts of tickets through the store's company reader, cached for
+    the run (every customer group is read once, now): what a batch report over
+    many tickets of few companies wants. The I/O is the store's; this function
+    only calls its readers."""
+
+    def find(company_id: str) -> Company | None:
+        found = store.companies.find(company_id)
+        company: Company | None = None if found is None else found.value
+        return company
+
+    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
+
+
 __all__ = [
     "DEFAULT_CACHE_SIZE",
     "CompanyFinder",
     "CustomerDirectory",
+    "CustomerSource",
+    "customer_directory",
     "customer_facts",
 ]
