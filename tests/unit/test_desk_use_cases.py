@@ -514,3 +514,12 @@ def test_the_sla_of_a_ticket_follows_its_companys_customer_groups(desk: Desk, st
     assert (facts.client_category, facts.customer_groups) == ("vip", ("GOLD",))
     assert desk.sla_status(gold_ticket, as_of=later(1)).row.rule == "High"
     assert desk.sla_status(plain_ticket, as_of=later(1)).row.rule == "Default"
+
+
+def test_a_deadline_set_by_hand_without_any_rule_counts_real_minutes(store: Store) -> None:
+    desk = make_desk(store, config=type(CONFIG)())
+    ticket_id = new_ticket(desk)
+    desk.set_due(ticket_id, resolution=later(hours=20), by="E-1", at=later(1))
+    status = desk.sla_status(ticket_id, as_of=later(hours=2))
+    assert status.row.rule is None and status.row.state.value == "running"
+    assert (status.reaction_left, status.resolution_left) == (None, 18 * 60)
