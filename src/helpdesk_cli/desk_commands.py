@@ -1,5 +1,5 @@
 """The live desk from the terminal: ``helpdesk ticket new|comment|move|assign|
-priority|type|due|sla`` (FORMATS.md "The live desk from the terminal").
+priority|type|due|sla`` (the fixed format "The live desk from the terminal").
 
 Each command is one call into :class:`helpdesk_core.desk.Desk`; this module
 only parses options and prints what the desk returns. Every write takes
@@ -56,7 +56,7 @@ def writes(command: F) -> F:
 
 
 def sla_json(status: SlaStatus) -> dict[str, Any]:
-    """The SLA row of FORMATS.md with ``reaction_left`` / ``resolution_left``."""
+    """The SLA row of docs/formats.md with ``reaction_left`` / ``resolution_left``."""
     return {**status.row.to_json(), "reaction_left": status.reaction_left,
             "resolution_left": status.resolution_left}
 
