@@ -28,7 +28,6 @@ from helpdesk_cli.sla import (
 )
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, parse_configuration
-from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports import (
     Dashboard,
@@ -37,6 +36,7 @@ from helpdesk_core.reports import (
     dashboard,
     report_lines,
 )
+from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.sample import (
     DEMO_CONFIGURATION,
     DEMO_END,

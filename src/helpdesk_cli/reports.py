@@ -25,10 +25,10 @@ from helpdesk_cli.sla import (
     progress,
     stored_tickets,
 )
-from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.extras import require_extra
 from helpdesk_core.reports import Dashboard, dashboard, default_period
+from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
 
 if TYPE_CHECKING:

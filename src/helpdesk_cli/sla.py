@@ -43,7 +43,6 @@ from helpdesk_cli.report_jobs import (
 from helpdesk_cli.sla_table import report_layouts
 from helpdesk_cli.terminal import cell, shown
 from helpdesk_core.config import Configuration, load_configuration
-from helpdesk_core.desk.customers import customer_directory
 from helpdesk_core.desk.filters import check_report_filter
 from helpdesk_core.errors import ConfigError
 from helpdesk_core.model.ticket import Ticket
@@ -58,6 +57,7 @@ from helpdesk_core.reports import (
     compare,
     report_lines,
 )
+from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.rules import lint
 from helpdesk_core.sla import REPORT_COLUMNS, SlaPolicy, SlaState, explain
 from helpdesk_core.storage import Store

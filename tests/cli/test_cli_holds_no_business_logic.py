@@ -1,7 +1,7 @@
 """The CLI holds no business logic: the commands that read or change tickets
 and staff call the library, they never open a unit of work themselves nor
 look customers up in the store (the SLA's customer lookup lives in
-``helpdesk_core.desk.customers.customer_directory``, the desk's in
+``helpdesk_core.reports.customers.customer_directory``, the desk's in
 ``Desk.customer_facts``)."""
 
 from __future__ import annotations
