@@ -72,15 +72,16 @@ _CATALOG_SECTIONS: Mapping[str, type[Any]] = {
 
 
 def _ticket_id_format(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or value.count("{n}") != 1 or value.replace("{n}", "").strip() != (
-        value.replace("{n}", "")
-    ):
+    if not isinstance(value, str) or value.count("{n}") != 1:
         raise ConfigError(
             f"desk.ticket_ids: expected a text holding '{{n}}' once, such as 'T-{{n}}', got {value!r}"
         )
     rest = value.replace("{n}", "")
-    if "{" in rest or "}" in rest:
-        raise ConfigError(f"desk.ticket_ids: only '{{n}}' may stand in braces, got {value!r}")
+    if "{" in rest or "}" in rest or rest != rest.strip():
+        raise ConfigError(
+            f"desk.ticket_ids: only '{{n}}' may stand in braces, and no space may begin or end "
+            f"the id, got {value!r}"
+        )
 
 
 def _first_number(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -64,7 +64,7 @@ def test_a_custom_graph() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[slas]\n", "slas: unknown key (expected one of: calendars, workflow, catalog, sla); did you mean 'sla'?"),
+        ("[slas]\n", "slas: unknown key (expected one of: calendars, workflow, catalog, sla, desk); did you mean 'sla'?"),
         ("[workflow]\npreset = 'x'\n", "workflow.preset: 'x' is not one of: default, useresponse"),
         ("[workflow.automation]\nauto_close_after = '2d'\n",
          "workflow.automation.auto_close_after: '2d' uses days; there is no day unit"),
@@ -89,3 +89,27 @@ def test_errors_name_the_file_the_place_and_the_value(text: str, message: str) -
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.toml: configuration file not found"):
         load_configuration(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[desk]\nticket_ids = "T-"\n', "desk.ticket_ids: expected a text holding '{n}' once"),
+        ('[desk]\nticket_ids = "{n}-{n}"\n', "desk.ticket_ids: expected a text holding '{n}' once"),
+        ('[desk]\nticket_ids = "T-{n}-{x}"\n', "desk.ticket_ids: only '{n}' may stand in braces"),
+        ('[desk]\nticket_ids = " T-{n}"\n', "desk.ticket_ids: only '{n}' may stand in braces"),
+        ("[desk]\nfirst_ticket_number = 0\n", "desk.first_ticket_number: expected a whole number >= 1"),
+        ("[desk]\nfirst_ticket_number = true\n", "desk.first_ticket_number: expected a whole number >= 1"),
+        ("[desk]\nticket_id = 'T-{n}'\n", "desk.ticket_id: unknown key"),
+    ],
+)
+def test_the_desk_section_refuses_what_cannot_number_tickets(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_configuration(text, source="helpdesk.toml")
+    assert str(caught.value).startswith(f"helpdesk.toml: {message}")
+
+
+def test_the_desk_section_numbers_tickets_by_its_pattern() -> None:
+    settings = parse_configuration('[desk]\nticket_ids = "HD-{n}/26"\nfirst_ticket_number = 7\n').desk
+    assert (settings.ticket_id(settings.first_ticket_number), settings.ticket_id(12)) == ("HD-7/26", "HD-12/26")
+    assert parse_configuration("").desk.ticket_id(1001) == "T-1001"
