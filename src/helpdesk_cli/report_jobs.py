@@ -30,11 +30,11 @@ import attrs
 from helpdesk_cli.collection import collect_for_batches
 from helpdesk_cli.output import ENCODED_FORMATS, OutputUnwritable, row_encoder, spooled_text
 from helpdesk_core.config import Configuration
-from helpdesk_core.model.parties import Company
 from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.reports import CustomerDirectory, GroupBy, GroupedTally, ReportFilter, report_lines
+from helpdesk_core.reports import GroupBy, GroupedTally, ReportFilter, report_lines
+from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.sla import SlaPolicy, SlaRow
-from helpdesk_core.storage import Store, open_store
+from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import TicketPosition
 
 PARALLEL_FROM = 20_000
@@ -67,15 +67,6 @@ def sla_row_encoder(fmt: str, columns: Sequence[str]) -> Callable[[SlaRow], str]
         return lambda row: encode(row.to_json())
     return None
 
-
-def customer_directory(store: Store) -> CustomerDirectory:
-    """Customer facts of tickets through the store's company reader, cached for the run."""
-
-    def find(company_id: str) -> Company | None:
-        found = store.companies.find(company_id)
-        return None if found is None else found.value
-
-    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
 
 
 def shareable(url: str) -> bool:

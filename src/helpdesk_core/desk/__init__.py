@@ -4,6 +4,11 @@ The desk is the imperative shell around the pure domain. It owns the store,
 the clock and the transactions; every CLI command is one call here, so a
 Python caller can do anything the terminal can.
 
+* :mod:`~helpdesk_core.desk.service` — :class:`Desk`, one method per everyday
+  use case, each one transaction that also writes the out-box;
+* :mod:`~helpdesk_core.desk.scheduler` — what falls due by itself;
+* :mod:`~helpdesk_core.desk.actors` — who may do what;
+* :mod:`~helpdesk_core.desk.clock` — the desk's clock (system or fixed);
 * :mod:`~helpdesk_core.desk.ticket_import` — ticket-history imports;
 * :mod:`~helpdesk_core.desk.staff` — deactivating employees;
 * :mod:`~helpdesk_core.desk.privacy` — forgetting, exporting, retention;
@@ -12,6 +17,9 @@ Python caller can do anything the terminal can.
 
 from __future__ import annotations
 
+from helpdesk_core.desk.clock import Clock, FixedClock, SystemClock
+from helpdesk_core.desk.outcome import Outcome, SlaStatus
+from helpdesk_core.desk.service import Desk, DeskOutbox
 from helpdesk_core.desk.staff import deactivate_employee, unclosed_tickets_of
 from helpdesk_core.desk.ticket_import import (
     HistoryImportSummary,
@@ -21,8 +29,15 @@ from helpdesk_core.desk.ticket_import import (
 )
 
 __all__ = [
+    "Clock",
+    "Desk",
+    "DeskOutbox",
+    "FixedClock",
     "HistoryImportSummary",
     "ImportRefused",
+    "Outcome",
+    "SlaStatus",
+    "SystemClock",
     "deactivate_employee",
     "import_ticket_histories",
     "read_ticket_histories",

@@ -1,5 +1,6 @@
 """The parties a ticket names: its company and contact, who it is assigned to
-(at registration and by every ``assign`` event) and who wrote its comments.
+(at registration and by every ``assign`` event), who wrote its comments and
+who was made an observer by an ``observers`` event.
 
 A ticket history may only name parties the desk knows; importing one checks
 each of these against the store (:func:`helpdesk_core.desk.import_ticket_histories`).
@@ -14,7 +15,7 @@ from typing import Literal
 
 import attrs
 
-from helpdesk_core.model.ticket import Assignee, Assignment, Comment, Ticket
+from helpdesk_core.model.ticket import Assignee, Assignment, Comment, ObserverChange, Ticket
 
 PartyKind = Literal["companies", "contacts", "employees", "employee_groups"]
 """Where a named party lives (the unit-of-work repository)."""
@@ -66,6 +67,11 @@ def parties_named(ticket: Ticket) -> tuple[PartyReference, ...]:
         elif isinstance(event, Comment) and event.by is not None:
             kind: PartyKind = "contacts" if event.author == "contact" else "employees"
             named.append(PartyReference(where, "comment by", kind, event.by))
+        elif isinstance(event, ObserverChange):
+            if event.employee is not None:
+                named.append(PartyReference(where, "observer", "employees", event.employee))
+            if event.group is not None:
+                named.append(PartyReference(where, "observer", "employee_groups", event.group))
     return tuple(named)
 
 

@@ -167,10 +167,36 @@ class SlaOverride:
     extra: Mapping[str, Any] = attrs.field(factory=dict)
 
 
-Event = StatusChange | Comment | PriorityChange | TypeChange | Assignment | SlaOverride
+@attrs.frozen(kw_only=True)
+class ObserverChange:
+    """An employee (``employee``) or an employee group (``group``) started
+    (``added=True``) or stopped (``added=False``) observing the ticket: being
+    told about it without being responsible for it. One of the two is named;
+    an observer change naming neither is what erasing the person it named
+    leaves in the history (it changes nothing)."""
+
+    kind: ClassVar[str] = "observers"
+    at: datetime = attrs.field(validator=instant)
+    employee: str | None = attrs.field(default=None, validator=identifier)
+    group: str | None = attrs.field(default=None, validator=identifier)
+    added: bool = True
+    by: str | None = attrs.field(default=None, validator=identifier)
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if self.employee is not None and self.group is not None:
+            raise ValidationError(
+                f"ObserverChange: name an employee or a group, not both "
+                f"(got employee {self.employee!r} and group {self.group!r})"
+            )
+
+
+Event = StatusChange | Comment | PriorityChange | TypeChange | Assignment | SlaOverride | ObserverChange
 EVENT_KINDS: Mapping[str, type[Event]] = {
     cls.kind: cls
-    for cls in (StatusChange, Comment, PriorityChange, TypeChange, Assignment, SlaOverride)
+    for cls in (
+        StatusChange, Comment, PriorityChange, TypeChange, Assignment, SlaOverride, ObserverChange
+    )
 }
 """Event classes by the ``kind`` tag of the ticket-history JSONL."""
 
@@ -312,6 +338,31 @@ class Ticket:
         return self.initial_assignee
 
     @property
+    def current_observer_employees(self) -> frozenset[str]:
+        """The employees observing the ticket now: those named at registration,
+        changed by every :class:`ObserverChange` since."""
+        return self._observers(self.observer_employees, "employee")
+
+    @property
+    def current_observer_groups(self) -> frozenset[str]:
+        """The employee groups observing the ticket now (as
+        :attr:`current_observer_employees`)."""
+        return self._observers(self.observer_groups, "group")
+
+    def _observers(self, registered: frozenset[str], field: str) -> frozenset[str]:
+        current = set(registered)
+        for event in self.events:
+            if isinstance(event, ObserverChange):
+                who = getattr(event, field)
+                if who is None:
+                    continue
+                if event.added:
+                    current.add(who)
+                else:
+                    current.discard(who)
+        return frozenset(current)
+
+    @property
     def comments(self) -> tuple[Comment, ...]:
         """Every comment, public and private, oldest first."""
         return tuple(e for e in self.events if isinstance(e, Comment))
@@ -340,6 +391,7 @@ __all__ = [
     "AuthorKind",
     "Comment",
     "Event",
+    "ObserverChange",
     "PriorityChange",
     "SlaOverride",
     "StatusChange",

@@ -302,7 +302,9 @@ class _Walk:
         if self.mode is Mode.ANONYMISE:
             return type(old)() if entry.owner is Comment else old
         assert self.f is not None
-        if self.f.person_id in old:
+        if isinstance(old, str):  # one id (an observer change's employee), not a collection
+            return None if old == self.f.person_id else old
+        if old is not None and self.f.person_id in old:
             return type(old)(i for i in old if i != self.f.person_id)
         return old
 

@@ -24,7 +24,8 @@ Treatments:
     An attachment's name or digest: when the person sent it, replaced (the name)
     or dropped (the digest of its content); otherwise the name is ``TEXT``.
 ``REFERENCES``
-    Ids of people (@mentions, observers): the person's id is removed.
+    Ids of people (@mentions, observers): the person's id is removed (a
+    single id, such as the employee of an observer change, becomes None).
 ``NESTED``
     Records inside the record (events, attachments), classified on their own.
 ``KEPT``
@@ -47,6 +48,7 @@ from helpdesk_core.model.ticket import (
     Assignment,
     Attachment,
     Comment,
+    ObserverChange,
     PriorityChange,
     SlaOverride,
     StatusChange,
@@ -168,6 +170,10 @@ REGISTRY: tuple[PersonalField, ...] = (
     *_fields(Assignment, "event", **_EVENT_KEPT, to=K, group=K, extra=TREE),
     *_fields(
         SlaOverride, "event", **_EVENT_KEPT, resolution_due=K, reaction_due=K, rule=K, extra=TREE
+    ),
+    *_fields(
+        ObserverChange, "event", **_EVENT_KEPT, employee=Treatment.REFERENCES, group=K, added=K,
+        extra=TREE,
     ),
     *_fields(ConsentLedger, "consent", id=K, changes=Treatment.NESTED),
     *_fields(ConsentChange, "consent", purpose=K, opted_in=K, at=K, source=T),

@@ -3,7 +3,7 @@
 dashboard. Pure: tickets and customer lookups come from the caller."""
 
 from helpdesk_core.reports.as_of import TicketAsOf, ticket_as_of
-from helpdesk_core.reports.customers import CustomerDirectory, customer_facts
+from helpdesk_core.reports.customers import CustomerDirectory, customer_directory, customer_facts
 from helpdesk_core.reports.dashboard import Dashboard, DashboardTally, DayCount, dashboard, default_period
 from helpdesk_core.reports.sla_report import (
     EVERYTHING,
@@ -48,6 +48,7 @@ __all__ = [
     "WhatIfSummary",
     "WhatIfTally",
     "compare",
+    "customer_directory",
     "customer_facts",
     "dashboard",
     "default_period",

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from helpdesk_core.model.parties import Company, CustomerGroup, groups_by_priority
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.sla import NO_CUSTOMER, CustomerFacts
+from helpdesk_core.storage.protocols import Store
 
 CompanyFinder = Callable[[str], Company | None]
 """Finds a company by id (None when there is none), e.g. a store reader's ``find``."""
@@ -67,4 +68,21 @@ class CustomerDirectory:
         return facts
 
 
-__all__ = ["DEFAULT_CACHE_SIZE", "CompanyFinder", "CustomerDirectory", "customer_facts"]
+def customer_directory(store: Store) -> CustomerDirectory:
+    """Customer facts of tickets through the store's company reader, cached for
+    the run (the customer groups are read once, now)."""
+
+    def find(company_id: str) -> Company | None:
+        found = store.companies.find(company_id)
+        return None if found is None else found.value
+
+    return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
+
+
+__all__ = [
+    "DEFAULT_CACHE_SIZE",
+    "CompanyFinder",
+    "CustomerDirectory",
+    "customer_directory",
+    "customer_facts",
+]

@@ -1,0 +1,533 @@
+"""The scheduler: what falls due by itself, applied to the stored tickets.
+
+Two things happen to a ticket without anybody touching it: an automatic status
+change (a postponed ticket returns, a resolved one is closed after
+``auto_close_after``, a reply recorded on an *awaiting reply* ticket reopens it
+— :mod:`helpdesk_core.workflow.automatic`) and an escalation notice (a level of
+the ticket's escalation plan is reached — :mod:`helpdesk_core.sla.notices`).
+A closed ticket imported with a customer's reply later than the reopen window
+also asks for a linked **follow-up** ticket.
+
+The pure part, :func:`wakeup_of` and :func:`due_work`, decides for one ticket
+at an instant ``now``; the shell, :func:`run_due`, finds the tickets to look at
+through the store's schedule — an indexed next-wake-up instant per ticket
+(:class:`~helpdesk_core.model.domain_events.ScheduleEntry`), never a scan of
+all tickets — and settles each in **one unit of work**: the status changes
+appended to its history (dated at the rule's instant, by ``system``), the
+follow-up registered, one out-box event per thing done, and the schedule entry
+moved on (``checked_through = now``, ``wake_at`` = the next instant something
+falls due) by compare-and-set, so two schedulers never do the same thing
+twice. Running twice with the same ``now`` does nothing the second time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+import attrs
+
+from helpdesk_core.config import Configuration
+from helpdesk_core.desk.ticket_ids import allocate_ticket_id
+from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable
+from helpdesk_core.model.checks import require_aware
+from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
+from helpdesk_core.model.ticket import SYSTEM, Comment, StatusChange, Ticket
+from helpdesk_core.reports.customers import CustomerDirectory
+from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
+from helpdesk_core.sla.selection import CustomerFacts
+from helpdesk_core.storage.protocols import Store, UnitOfWork
+from helpdesk_core.workflow.automatic import Due, FollowUp, due_transitions, first_reply_since_status
+from helpdesk_core.workflow.automatic import next_wakeup as next_status_wakeup
+from helpdesk_core.workflow.statuses import StatusCategory
+
+log = logging.getLogger(__name__)
+
+PAGE = 200
+"""Schedule entries read per round trip while looking for what is due."""
+ATTEMPTS = 3
+"""Units of work tried per ticket when another writer keeps getting there first."""
+_JUST_BEFORE = timedelta(microseconds=1)
+
+ActionKind = Literal["status", "escalation", "follow_up", "skipped"]
+"""What the scheduler did for a ticket; ``skipped``: it could not (the error is
+in ``detail``), nothing of that ticket was stored and it is tried again on the
+next run."""
+
+
+@attrs.frozen(kw_only=True)
+class DueAction:
+    """One thing the scheduler did (or, ``skipped``, could not do) for a ticket.
+
+    ``at`` is the instant it is dated: a status change's rule instant, a
+    notice's delivery instant, the reply that asked for a follow-up. ``detail``
+    is one line for a person; ``data`` holds JSON values only (``to``, ``rule``
+    of a status change; ``kind``, ``plan``, ``level``, ``target``,
+    ``recipient``, ``due`` of a notice; ``follow_up`` — the new ticket's id —
+    of a follow-up; ``error`` of a skipped ticket).
+    """
+
+    ticket: str
+    action: ActionKind
+    at: datetime
+    detail: str
+    data: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"ticket", "action", "at", **data}``: one line of ``helpdesk tick --format json``."""
+        return {"ticket": self.ticket, "action": self.action, "at": self.at.isoformat(), **self.data}
+
+    def line(self) -> str:
+        """``<at> <ticket> <action>: <detail>``: one line of ``helpdesk tick``."""
+        return f"{self.at.isoformat()} {self.ticket} {self.action}: {self.detail}"
+
+
+# -- the pure part ------------------------------------------------------------------------
+
+
+def _follow_up_instant(
+    ticket: Ticket, checked_through: datetime | None, config: Configuration
+) -> datetime | None:
+    """The instant of a customer's reply recorded on a closed ticket (only an
+    import stores one) that has not been looked at yet."""
+    if config.graph.category(ticket.status) is not StatusCategory.CLOSED:
+        return None
+    reply = first_reply_since_status(ticket)
+    if reply is None or (checked_through is not None and reply.at <= checked_through):
+        return None
+    return reply.at
+
+
+def wakeup_of(
+    ticket: Ticket,
+    checked_through: datetime | None,
+    *,
+    config: Configuration,
+    directory: StaffDirectory,
+    customer: CustomerFacts | None,
+) -> datetime | None:
+    """The earliest instant at which something falls due for ``ticket`` by
+    itself, given that everything up to ``checked_through`` has been handled
+    (None: nothing yet): an automatic status change
+    (:func:`~helpdesk_core.workflow.automatic.next_wakeup`), the next
+    escalation notice after ``checked_through`` (or from registration), or a
+    follow-up for a reply not yet looked at. None when nothing is ahead.
+
+    The desk's use cases store it as the ticket's ``wake_at`` after every
+    change; an instant at or before the caller's now means "due already"."""
+    found = [next_status_wakeup(ticket, config.automation, config.graph)]
+    if config.sla is not None:
+        after = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
+        found.append(
+            next_escalation(
+                ticket,
+                after=after,
+                policy=config.sla,
+                graph=config.graph,
+                directory=directory,
+                customer=customer,
+            )
+        )
+    found.append(_follow_up_instant(ticket, checked_through, config))
+    return min((at for at in found if at is not None), default=None)
+
+
+@attrs.frozen(kw_only=True)
+class DueWork:
+    """What falls due for one ticket by ``now``, everything before
+    ``checked_through`` having been handled.
+
+    ``ticket`` is the ticket with the status ``changes`` appended; ``follow_up``
+    the decision to register a follow-up (only for a reply later than the old
+    ``checked_through``); ``notices`` the escalation notices delivered in
+    ``(checked_through, now]``; ``checked_through`` and ``wake_at`` the
+    ticket's schedule entry afterwards.
+    """
+
+    ticket: Ticket
+    changes: tuple[Due, ...]
+    follow_up: FollowUp | None
+    notices: tuple[Notice, ...]
+    checked_through: datetime
+    wake_at: datetime | None
+
+    @property
+    def events(self) -> tuple[StatusChange, ...]:
+        """The status changes to append to the stored history."""
+        return tuple(due.event for due in self.changes if due.event is not None)
+
+
+def due_work(
+    ticket: Ticket,
+    checked_through: datetime | None,
+    now: datetime,
+    *,
+    config: Configuration,
+    directory: StaffDirectory,
+    customer: CustomerFacts | None,
+) -> DueWork:
+    """Decide what falls due for ``ticket`` by ``now`` (pure: no I/O).
+
+    The status changes are those of
+    :func:`~helpdesk_core.workflow.automatic.apply_due` at ``now``; the notices
+    are computed on the ticket *with* those changes (a ticket auto-closed at
+    10:00 warns nobody at 11:00); a ``checked_through`` later than ``now``
+    (another scheduler ran ahead) is kept, never moved back."""
+    require_aware(now, "now")
+    changes: list[Due] = []
+    follow_up: FollowUp | None = None
+    after = ticket
+    for due in due_transitions([ticket], now, config.automation, config.graph):
+        if due.event is not None:
+            changes.append(due)
+            after = after.with_event(due.event)
+        elif isinstance(due.action, FollowUp) and (
+            checked_through is None or due.action.comment.at > checked_through
+        ):
+            follow_up = due.action
+    notices: tuple[Notice, ...] = ()
+    if config.sla is not None:
+        since = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
+        notices = escalations_due(
+            after,
+            since=since,
+            until=now,
+            policy=config.sla,
+            graph=config.graph,
+            directory=directory,
+            customer=customer,
+        )
+    checked = now if checked_through is None else max(now, checked_through)
+    wake_at = wakeup_of(after, checked, config=config, directory=directory, customer=customer)
+    return DueWork(
+        ticket=after,
+        changes=tuple(changes),
+        follow_up=follow_up,
+        notices=notices,
+        checked_through=checked,
+        wake_at=wake_at,
+    )
+
+
+def notice_kind(notice: Notice) -> Literal["deadline_approaching", "deadline_breached"]:
+    """``deadline_breached`` for a level reached at or after its target's due
+    instant (``+0m``, ``+30m``, ``100%``, ``150%``), else ``deadline_approaching``."""
+    return "deadline_breached" if notice.reached_at >= notice.due else "deadline_approaching"
+
+
+def _notice_data(notice: Notice) -> dict[str, Any]:
+    return {
+        "kind": notice_kind(notice),
+        "rule": notice.rule,
+        "plan": notice.plan,
+        "level": notice.level,
+        "target": notice.target.value,
+        "recipient": notice.recipient,
+        "channel": notice.channel,
+        "due": notice.due.isoformat(),
+        "reached_at": notice.reached_at.isoformat(),
+        "key": notice.key,
+    }
+
+
+def _status_data(previous: str, due: Due) -> dict[str, Any]:
+    assert due.event is not None
+    return {"from": previous, "to": due.event.to, "rule": due.rule, "reason": due.reason}
+
+
+def _status_steps(ticket: Ticket, changes: tuple[Due, ...]) -> Iterator[tuple[DueAction, DomainEvent]]:
+    status = ticket.status
+    for due in changes:
+        assert due.event is not None
+        data = _status_data(status, due)
+        label = due.rule.replace("_", "-")
+        yield (
+            DueAction(
+                ticket=ticket.id,
+                action="status",
+                at=due.event.at,
+                detail=f"{label}: {due.reason} → {due.event.to}",
+                data=data,
+            ),
+            DomainEvent(kind="status_changed", ticket=ticket.id, at=due.event.at, by=SYSTEM, data=data),
+        )
+        status = due.event.to
+
+
+def _notice_steps(notices: tuple[Notice, ...]) -> Iterator[tuple[DueAction, DomainEvent]]:
+    for notice in notices:
+        data = _notice_data(notice)
+        kind = data["kind"]
+        word = "breached" if kind == "deadline_breached" else "approaching"
+        yield (
+            DueAction(
+                ticket=notice.ticket,
+                action="escalation",
+                at=notice.instant,
+                detail=(
+                    f"{notice.target.value} deadline {word} (due {notice.due.isoformat()}): "
+                    f"level {notice.level} of plan {notice.plan!r} → {notice.recipient} by {notice.channel}"
+                ),
+                data=data,
+            ),
+            DomainEvent(kind=kind, ticket=notice.ticket, at=notice.instant, data=data),
+        )
+
+
+# -- the shell ------------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class DeskParts(Protocol):
+    """What the scheduler needs of a :class:`~helpdesk_core.desk.Desk`."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def config(self) -> Configuration: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+@attrs.frozen
+class _Lookups:
+    """The staff directory and the customer facts, read once per run."""
+
+    directory: StaffDirectory
+    customers: CustomerDirectory
+
+    @classmethod
+    def of(cls, store: Store) -> _Lookups:
+        def find(company_id: str) -> Any:
+            found = store.companies.find(company_id)
+            return None if found is None else found.value
+
+        directory = GroupRoster(stored.value for stored in store.employee_groups.iter())
+        customers = CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
+        return cls(directory, customers)
+
+
+def follow_up_ticket(closed: Ticket, decision: FollowUp, new_id: str) -> Ticket:
+    """The follow-up of ``closed`` asked for by ``decision``: registered at the
+    reply's instant with the closed ticket's customer, service object,
+    equipment, contract, type, priority and assignee, the reply as its first
+    comment, linked by ``extra["follow_up_of"]``."""
+    reply = decision.comment
+    ticket = Ticket.register(
+        id=new_id,
+        subject=closed.subject,
+        created_at=reply.at,
+        type=closed.type,
+        priority=closed.priority,
+        assignee=closed.assignee,
+        channel=reply.channel if reply.channel is not None else closed.channel,
+        company=closed.company,
+        contact=closed.contact,
+        service_object=closed.service_object,
+        equipment=closed.equipment,
+        contract=closed.contract,
+        extra={"follow_up_of": closed.id},
+    )
+    return ticket.with_event(reply)
+
+
+def _follow_up_steps(
+    uow: UnitOfWork, closed: Ticket, decision: FollowUp, desk: DeskParts
+) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
+    new_id = allocate_ticket_id(uow, desk.config.desk)
+    ticket = follow_up_ticket(closed, decision, new_id)
+    uow.tickets.add(ticket)
+    reply: Comment = decision.comment
+    registered = DomainEvent(
+        kind="ticket_registered",
+        ticket=new_id,
+        at=ticket.created_at,
+        by=reply.by,
+        data={"follow_up_of": closed.id, "channel": ticket.channel},
+    )
+    commented = DomainEvent(
+        kind="comment_added",
+        ticket=new_id,
+        at=reply.at,
+        by=reply.by,
+        data={"author": reply.author, "public": reply.public},
+    )
+    linked = DomainEvent(
+        kind="follow_up_registered",
+        ticket=closed.id,
+        at=reply.at,
+        by=SYSTEM,
+        data={"follow_up": new_id, "reason": decision.reason},
+    )
+    action = DueAction(
+        ticket=closed.id,
+        action="follow_up",
+        at=reply.at,
+        detail=f"{decision.reason} → follow-up {new_id}",
+        data={"follow_up": new_id},
+    )
+    return ticket, [(action, registered), (None, commented), (None, linked)]
+
+
+def _settle(
+    uow: UnitOfWork, ticket_id: str, now: datetime, desk: DeskParts, lookups: _Lookups
+) -> list[DueAction]:
+    """Apply what is due for one ticket inside ``uow`` (not committed)."""
+    entry = uow.schedule.find(ticket_id)
+    if entry is None or (not entry.stale and (entry.wake_at is None or entry.wake_at > now)):
+        return []  # deleted, or settled by another scheduler meanwhile
+    stored = uow.tickets.find(ticket_id)
+    if stored is None:
+        return []
+    return _work_steps(uow, stored.value, stored.version, entry, now, desk, lookups)
+
+
+def _work_steps(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    version: int | None,
+    entry: ScheduleEntry | None,
+    now: datetime,
+    desk: DeskParts,
+    lookups: _Lookups,
+) -> list[DueAction]:
+    config = desk.config
+    checked_was = None if entry is None else entry.checked_through
+    work = due_work(
+        ticket,
+        checked_was,
+        now,
+        config=config,
+        directory=lookups.directory,
+        customer=lookups.customers(ticket),
+    )
+    steps: list[tuple[DueAction | None, DomainEvent]] = [
+        *_status_steps(ticket, work.changes),
+        *_notice_steps(work.notices),
+    ]
+    if work.events:
+        assert version is not None
+        uow.tickets.append(ticket.id, work.events, expected_version=version)
+    new_ticket: Ticket | None = None
+    if work.follow_up is not None:
+        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, desk)
+        steps.extend(follow_steps)
+    steps.sort(key=lambda step: step[1].at)
+    uow.outbox.append([event for _, event in steps])
+    uow.schedule.put(
+        ScheduleEntry(ticket=ticket.id, wake_at=work.wake_at, checked_through=work.checked_through),
+        checked_through_was=checked_was,
+    )
+    actions = [action for action, _ in steps if action is not None]
+    if new_ticket is not None:
+        # the follow-up is settled through now in the same unit of work, so
+        # that a second run with the same now finds nothing to do for it
+        actions.extend(_work_steps(uow, new_ticket, 1, None, now, desk, lookups))
+    return actions
+
+
+def _skipped(ticket_id: str, now: datetime, error: HelpdeskError) -> DueAction:
+    message = " ".join(str(error).split())
+    log.warning("ticket %s skipped by the scheduler: %s", ticket_id, message)
+    return DueAction(
+        ticket=ticket_id,
+        action="skipped",
+        at=now,
+        detail=f"not settled, tried again on the next run: {message}",
+        data={"error": message, "error_type": type(error).__name__},
+    )
+
+
+def settle_ticket(
+    desk: DeskParts, ticket_id: str, now: datetime, lookups: _Lookups | None = None
+) -> list[DueAction]:
+    """Apply what is due for one ticket by ``now`` in its own unit of work,
+    retried (a fresh one each time, at most :data:`ATTEMPTS`) when another
+    writer got there first; a ticket that cannot be settled (its status is not
+    in the workflow any more, its SLA rule names a plan that is gone, …) is
+    reported as ``skipped`` and left due for the next run."""
+    lookups = _Lookups.of(desk.store) if lookups is None else lookups
+    for _ in range(ATTEMPTS):
+        try:
+            with desk.store.unit_of_work() as uow:
+                actions = _settle(uow, ticket_id, now, desk, lookups)
+                uow.commit()
+            return actions
+        except ConflictError:
+            continue
+        except StorageUnavailable:
+            raise
+        except HelpdeskError as error:
+            return [_skipped(ticket_id, now, error)]
+    return [_skipped(ticket_id, now, ConflictError(f"ticket {ticket_id}: kept changing under the scheduler"))]
+
+
+def due_actions(
+    desk: DeskParts, now: datetime | None = None, *, stop: Callable[[], bool] | None = None
+) -> Iterator[DueAction]:
+    """:func:`run_due` one ticket at a time: each ticket's unit of work is
+    committed before its actions are yielded; ``stop`` (asked before each
+    ticket) ends the run between two units of work."""
+    now = desk.clock.now() if now is None else now
+    require_aware(now, "run_due: now")
+    desk.config.automation.check(desk.config.graph)
+    lookups = _Lookups.of(desk.store)
+    after: ScheduleEntry | None = None
+    while True:
+        entries = desk.store.schedule.due(now, after=after, limit=PAGE)
+        for entry in entries:
+            if stop is not None and stop():
+                return
+            yield from settle_ticket(desk, entry.ticket, now, lookups)
+        if len(entries) < PAGE:
+            return
+        after = entries[-1]
+
+
+def run_due(
+    desk: DeskParts, now: datetime | None = None, *, stop: Callable[[], bool] | None = None
+) -> tuple[DueAction, ...]:
+    """Apply every automatic status change, escalation notice and follow-up
+    due by ``now`` (default: the desk's clock) to the stored tickets, and
+    return what was done, ticket by ticket in due order.
+
+    Only the tickets whose schedule entry is due (or stale: written by an
+    import) are read, a page at a time. Each ticket is one unit of work
+    (history, out-box and schedule entry together); another scheduler
+    settling the same ticket at once makes one of the two find nothing left
+    to do. A ticket that cannot be settled is returned as a ``skipped`` action
+    and the run goes on. Twice with the same ``now``, the second run does
+    nothing (it returns the skipped tickets again, if any)."""
+    return tuple(due_actions(desk, now, stop=stop))
+
+
+def next_wakeup(desk: DeskParts) -> datetime | None:
+    """When :func:`run_due` has something to do next: the earliest stored
+    wake-up (an instant long past while a ticket's is unknown); None when
+    nothing is ahead. One index probe."""
+    return desk.store.schedule.next_wakeup()
+
+
+__all__ = [
+    "ATTEMPTS",
+    "PAGE",
+    "ActionKind",
+    "DeskParts",
+    "DueAction",
+    "DueWork",
+    "due_actions",
+    "due_work",
+    "follow_up_ticket",
+    "next_wakeup",
+    "notice_kind",
+    "run_due",
+    "settle_ticket",
+    "wakeup_of",
+]
