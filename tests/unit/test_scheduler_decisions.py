@@ -90,8 +90,8 @@ def wake(ticket: Ticket, checked: datetime | None) -> datetime | None:
     return wakeup_of(ticket, checked, config=CONFIG, directory=ROSTER, customer=None)
 
 
-def open_ticket(**fields: Any) -> Ticket:
-    return Ticket.register(id="T-1", subject="Printer", created_at=T0, assignee=Assignee(id="E-3"), **fields)
+def open_ticket(id: str = "T-1", **fields: Any) -> Ticket:
+    return Ticket.register(id=id, subject="Printer", created_at=T0, assignee=Assignee(id="E-3"), **fields)
 
 
 def test_the_wakeup_of_a_new_ticket_is_its_first_escalation_level() -> None:
@@ -186,10 +186,10 @@ def test_nothing_falls_due_before_the_wakeup_and_something_at_it() -> None:
     assert woken > 10
 
 
-def closed_with_late_reply() -> Ticket:
+def closed_with_late_reply(id: str = "T-1") -> Ticket:
     reply = Comment(at=T0 + timedelta(days=10), author="contact", by="P-1", body="Broken again")
     return (
-        open_ticket(contact="P-1", company="C-1")
+        open_ticket(id, contact="P-1", company="C-1")
         .with_event(StatusChange(at=T0 + timedelta(hours=1), to="resolved", by="E-3"))
         .with_event(StatusChange(at=T0 + timedelta(hours=2), to="closed", by="E-3"))
         .with_event(reply)
