@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from helpdesk_core.errors import StorageUnavailable
+from helpdesk_core.model.domain_events import ScheduleEntry
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.serialization import ticket_to_json_line
 from helpdesk_core.storage import SqliteStore, open_store, save_all
 from helpdesk_core.storage.documents import utc_microseconds
 from helpdesk_core.storage.migrations import latest
+from helpdesk_core.storage.protocols import STALE_WAKEUP
 from helpdesk_core.testing.contract import START, sample_ticket
 
 BATCH = 50_000
@@ -32,6 +34,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from helpdesk_core.storage import SqliteStore, save_all
+from helpdesk_core.model.domain_events import ScheduleEntry
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.testing.contract import START
 
@@ -116,6 +119,11 @@ def test_a_file_of_the_first_schema_is_migrated_on_open_keeping_tickets_and_vers
         stored = store.tickets.get("T-1")
         assert (stored.value, stored.version) == (ticket, 3)
         assert [s.value.id for s in store.tickets.iter_tickets(status="in_progress")] == ["T-1"]
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", stale=True), (
+            "a ticket stored before the live desk is looked at by the first scheduler run"
+        )
+        assert store.schedule.next_wakeup() == STALE_WAKEUP
+        assert store.outbox.last_position() == 0
     finally:
         store.close()
 

@@ -35,6 +35,15 @@ from helpdesk_core.storage.documents import (
     utc_microseconds,
 )
 from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, Stored, TicketPosition
+from helpdesk_core.storage.sql_desk import (
+    SqlOutbox,
+    SqlOutboxReader,
+    SqlSchedule,
+    SqlScheduleReader,
+    SqlSequences,
+    forget_schedule,
+    mark_stale,
+)
 
 T = TypeVar("T")
 
@@ -286,7 +295,15 @@ class SqlTicketReader:
         return 0 if row is None else int(row[0])
 
     def taken(self, ids: Iterable[str]) -> set[str]:
-        raise NotImplementedError("SQL stores: taken is not written yet")
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self._borrow() as session:
+            for start in range(0, len(wanted), _MANY_PER_QUERY):
+                chunk = wanted[start : start + _MANY_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                rows = session.rows(f"SELECT id FROM tickets WHERE id IN ({marks})", chunk)
+                found.update(r[0] for r in rows)
+        return found
 
     def iter_tickets(
         self,
@@ -392,6 +409,7 @@ class SqlTicketRepository(SqlTicketReader):
                 except ConflictError as error:
                     raise ConflictError(f"ticket {value.id} already exists") from error
                 _insert_events(session, value.id, 0, documents)
+                mark_stale(session, value.id)
                 return 1
             changed = session.run(
                 "UPDATE tickets SET created_us = ?, status = ?, company = ?, event_count = ?, last_us = ?, "
@@ -411,6 +429,7 @@ class SqlTicketRepository(SqlTicketReader):
             else:
                 session.run("DELETE FROM ticket_events WHERE ticket_id = ?", (value.id,))
                 _insert_events(session, value.id, 0, documents)
+            mark_stale(session, value.id)
         return expected_version + 1
 
     def append(self, id: str, events: Sequence[Event], *, expected_version: int) -> int:
@@ -427,6 +446,7 @@ class SqlTicketRepository(SqlTicketReader):
             if changed != 1:
                 raise _stale("ticket", id, expected_version, session, "tickets")
             _insert_events(session, id, row[1], event_documents(events))
+            mark_stale(session, id)
         return expected_version + 1
 
     def delete(self, id: str, *, expected_version: int) -> None:
@@ -435,6 +455,7 @@ class SqlTicketRepository(SqlTicketReader):
             changed = session.run("DELETE FROM tickets WHERE id = ? AND version = ?", (id, expected_version))
             if changed != 1:
                 raise _stale("ticket", id, expected_version, session, "tickets")
+            forget_schedule(session, id)
 
 
 def _insert_events(session: Session, ticket_id: str, first: int, documents: Sequence[str]) -> None:
@@ -444,14 +465,6 @@ def _insert_events(session: Session, ticket_id: str, first: int, documents: Sequ
             [(ticket_id, first + n, doc) for n, doc in enumerate(documents)],
         )
 
-
-
-class _NotYet:
-    """TEMPORARY (issue 14, storage helper): the SQL out-box, schedule and
-    sequences are being written; until then every call says so."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise NotImplementedError(f"SQL stores: {name} of the out-box/schedule/sequences is not written yet")
 
 
 class SqlReaders:
@@ -471,8 +484,8 @@ class SqlReaders:
         self.audit_records: SqlReader[AuditRecord] = SqlReader(kinds["audit_records"], borrow)
         self.consents: SqlReader[ConsentLedger] = SqlReader(kinds["consents"], borrow)
         self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
-        self.outbox: Any = _NotYet()
-        self.schedule: Any = _NotYet()
+        self.outbox = SqlOutboxReader(borrow)
+        self.schedule = SqlScheduleReader(borrow)
 
 
 class SqlRepositories:
@@ -492,9 +505,9 @@ class SqlRepositories:
         self.audit_records: SqlRepository[AuditRecord] = SqlRepository(kinds["audit_records"], borrow)
         self.consents: SqlRepository[ConsentLedger] = SqlRepository(kinds["consents"], borrow)
         self.legal_holds: SqlRepository[LegalHold] = SqlRepository(kinds["legal_holds"], borrow)
-        self.outbox: Any = _NotYet()
-        self.schedule: Any = _NotYet()
-        self.sequences: Any = _NotYet()
+        self.outbox = SqlOutbox(borrow)
+        self.schedule = SqlSchedule(borrow)
+        self.sequences = SqlSequences(borrow)
 
 __all__ = [
     "Borrow",

@@ -26,9 +26,10 @@ from typing import Any
 import attrs
 import pytest
 
-from helpdesk_core.errors import ConflictError, HistoryError, NotFound
+from helpdesk_core.errors import ConflictError, HistoryError, NotFound, ValidationError
 from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract, ServicePeriod
+from helpdesk_core.model.domain_events import DomainEvent, OutboxEntry, ScheduleEntry
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup, PortalAccess
 from helpdesk_core.model.staff import Employee, EmployeeGroup, Role
 from helpdesk_core.model.ticket import (
@@ -47,6 +48,7 @@ from helpdesk_core.privacy.consent import ConsentChange
 from helpdesk_core.privacy.holds import HeldByLaw
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.storage import Repository, Store, Stored, UnitOfWork, open_store
+from helpdesk_core.storage.protocols import DEFAULT_CONSUMER, STALE_WAKEUP
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 """A Monday morning in Prague (UTC+01:00): the registration of sample tickets."""
@@ -256,6 +258,25 @@ def _everything(store: Store) -> dict[str, Any]:
 def _repository(uow: UnitOfWork, name: str) -> Repository[Any]:
     repository: Repository[Any] = getattr(uow, name)
     return repository
+
+
+def desk_events(count: int) -> list[DomainEvent]:
+    """``count`` domain events as a desk writes them to the out-box: texts in
+    several scripts, a list and a number in ``data``."""
+    return [
+        DomainEvent(
+            kind="comment_added",
+            ticket=f"T-{n}",
+            at=START + timedelta(minutes=n),
+            by="E-1",
+            data={"body": "Tiskárna „hoří“ 🔥", "mentions": ["E-2"], "n": n + 0.5},
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def _note(at: datetime) -> Comment:
+    return Comment(at=at, author="employee", body="checked", by="E-1", public=False)
 
 
 def add_tickets(store: Store, tickets: list[Ticket]) -> None:
@@ -794,6 +815,211 @@ class StoreContract:
         desk_privacy.forget_contact(store, "P-1", by="dpo", now=FORGET_AT)
         assert store.tickets.get("T-9").value.description.count("[phone erased]") == len(phone.variants())
 
+    # -- the live desk: out-box, schedule, sequences ---------------------------------
+
+    def test_the_out_box_keeps_committed_events_in_order_with_gap_free_positions(self, store: Store) -> None:
+        first, second, third = desk_events(3)
+        with store.unit_of_work() as uow:
+            appended = uow.outbox.append([first, second])
+            assert [e.position for e in appended] == [1, 2]
+            assert uow.outbox.last_position() == 2, "a unit of work sees its own entries"
+            assert store.outbox.last_position() == 0, "nobody else does before the commit"
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert [e.position for e in uow.outbox.append([third])] == [3]
+            uow.commit()
+        entries = store.outbox.entries()
+        assert entries == [OutboxEntry(position=n, event=e) for n, e in enumerate(desk_events(3), 1)]
+        assert entries[0].event.data == {"body": "Tiskárna „hoří“ 🔥", "mentions": ["E-2"], "n": 1.5}
+        assert store.outbox.entries(after=1, limit=1) == entries[1:2]
+        assert store.outbox.last_position() == 3
+
+    def test_a_rolled_back_out_box_append_leaves_no_entry_and_no_gap(self, store: Store) -> None:
+        first, second, third = desk_events(3)
+        with store.unit_of_work() as uow:
+            uow.outbox.append([first])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            uow.outbox.append([second, second])  # left without commit
+        with store.unit_of_work() as uow:
+            uow.outbox.append([second])
+            uow.rollback()
+            uow.outbox.append([third])
+            uow.commit()
+        assert [(e.position, e.event) for e in store.outbox.entries()] == [(1, first), (2, third)]
+
+    def test_each_consumer_acknowledges_on_its_own(self, store: Store) -> None:
+        events = desk_events(3)
+        with store.unit_of_work() as uow:
+            uow.outbox.append(events)
+            uow.commit()
+        assert store.outbox.acknowledged() == 0
+        assert [e.position for e in store.outbox.pending()] == [1, 2, 3]
+        with store.unit_of_work() as uow:
+            uow.outbox.acknowledge(DEFAULT_CONSUMER, 2)
+            uow.outbox.acknowledge("webhooks", 1)
+            uow.commit()
+        assert [e.position for e in store.outbox.pending()] == [3]
+        assert [e.position for e in store.outbox.pending("webhooks", limit=1)] == [2]
+        assert [e.position for e in store.outbox.pending("audit")] == [1, 2, 3]
+        with store.unit_of_work() as uow:
+            uow.outbox.acknowledge(DEFAULT_CONSUMER, 1)  # backwards: changes nothing
+            uow.commit()
+        assert store.outbox.acknowledged() == 2
+        refused = pytest.raises(ValidationError, match=r"position 4, the last entry is at 3")
+        with refused, store.unit_of_work() as uow:
+            uow.outbox.acknowledge("webhooks", 4)
+        assert store.outbox.acknowledged("webhooks") == 1
+
+    def test_an_acknowledgement_left_uncommitted_is_not_kept(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.outbox.append(desk_events(2))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            uow.outbox.acknowledge(DEFAULT_CONSUMER, 2)
+            assert uow.outbox.acknowledged() == 2
+        assert store.outbox.acknowledged() == 0
+        assert len(store.outbox.pending()) == 2
+
+    def test_an_out_box_event_whose_data_is_not_json_is_refused(self, store: Store) -> None:
+        nan = DomainEvent(kind="comment_added", ticket="T-1", at=START, data={"score": float("nan")})
+        when = DomainEvent(kind="comment_added", ticket="T-1", at=START, data={"when": START})
+        for bad in (nan, when):
+            with pytest.raises(ValidationError, match="T-1"), store.unit_of_work() as uow:
+                uow.outbox.append([bad])
+        assert store.outbox.last_position() == 0
+
+    def test_every_ticket_write_marks_its_schedule_entry_stale_keeping_checked_through(
+        self, store: Store
+    ) -> None:
+        checked = START + timedelta(hours=1)
+        with store.unit_of_work() as uow:
+            uow.tickets.add(sample_ticket("T-1"))
+            assert uow.schedule.find("T-1") == ScheduleEntry(ticket="T-1", stale=True)
+            uow.commit()
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", stale=True)
+        assert store.schedule.find("T-404") is None
+        with store.unit_of_work() as uow:
+            uow.schedule.put(
+                ScheduleEntry(ticket="T-1", wake_at=START + timedelta(days=2), checked_through=checked),
+                checked_through_was=None,
+            )
+            uow.commit()
+        assert store.schedule.find("T-1") == ScheduleEntry(
+            ticket="T-1", wake_at=START + timedelta(days=2), checked_through=checked
+        )
+        stale = ScheduleEntry(ticket="T-1", checked_through=checked, stale=True)
+        later = START + timedelta(hours=2)
+
+        def append(uow: UnitOfWork) -> None:
+            uow.tickets.append("T-1", [_note(later)], expected_version=1)
+
+        def save(uow: UnitOfWork) -> None:
+            uow.tickets.save(attrs.evolve(sample_ticket("T-1"), subject="Changed"), expected_version=2)
+
+        writes = [append, save]
+        for write in writes:
+            with store.unit_of_work() as uow:
+                write(uow)
+                uow.commit()
+            assert store.schedule.find("T-1") == stale
+            with store.unit_of_work() as uow:
+                uow.schedule.put(
+                    ScheduleEntry(ticket="T-1", wake_at=later, checked_through=checked),
+                    checked_through_was=checked,
+                )
+                uow.commit()
+        with store.unit_of_work() as uow:
+            uow.tickets.delete("T-1", expected_version=3)
+            uow.commit()
+        assert store.schedule.find("T-1") is None
+        assert store.schedule.next_wakeup() is None
+
+    def test_putting_a_schedule_entry_is_compare_and_set_on_checked_through(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1")])
+        first = START + timedelta(hours=1)
+        with store.unit_of_work() as uow:
+            uow.schedule.put(ScheduleEntry(ticket="T-1", checked_through=first), checked_through_was=None)
+            uow.commit()
+        for was in (None, START):  # a scheduler that read the entry before the first put
+            with pytest.raises(ConflictError, match="T-1"), store.unit_of_work() as uow:
+                uow.schedule.put(
+                    ScheduleEntry(ticket="T-1", checked_through=START + timedelta(hours=2)),
+                    checked_through_was=was,
+                )
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", checked_through=first)
+        in_prague = first.astimezone(timezone(timedelta(hours=1)))
+        with store.unit_of_work() as uow:
+            uow.schedule.put(ScheduleEntry(ticket="T-1", wake_at=first), checked_through_was=in_prague)
+            uow.commit()
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", wake_at=first)
+
+    def test_due_entries_come_stale_first_then_by_wake_up_and_page_by_keyset(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket(f"T-{n}") for n in range(1, 8)])
+        wake = {
+            "T-1": START + timedelta(hours=3),
+            "T-2": START + timedelta(hours=1),
+            "T-3": START + timedelta(hours=1),
+            "T-4": None,
+            "T-5": START + timedelta(days=9),
+            "T-6": START - timedelta(days=400),
+        }
+        with store.unit_of_work() as uow:
+            for ticket, at in wake.items():
+                uow.schedule.put(ScheduleEntry(ticket=ticket, wake_at=at), checked_through_was=None)
+            uow.commit()
+        now = START + timedelta(hours=3)
+        expected = ["T-7", "T-6", "T-2", "T-3", "T-1"]  # T-7 stale; T-4 nothing ahead; T-5 later
+        assert [e.ticket for e in store.schedule.due(now)] == expected
+        pages: list[str] = []
+        after: ScheduleEntry | None = None
+        while page := store.schedule.due(now, after=after, limit=2):
+            pages += [e.ticket for e in page]
+            after = page[-1]
+        assert pages == expected
+        assert [e.ticket for e in store.schedule.due(START)] == ["T-7", "T-6"]
+        assert store.schedule.next_wakeup() == STALE_WAKEUP, "a stale entry: look now"
+        with store.unit_of_work() as uow:
+            uow.schedule.put(ScheduleEntry(ticket="T-7", wake_at=None), checked_through_was=None)
+            uow.commit()
+        assert store.schedule.next_wakeup() == START - timedelta(days=400)
+
+    def test_a_rolled_back_schedule_change_is_not_kept(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1")])
+        with store.unit_of_work() as uow:
+            uow.schedule.put(ScheduleEntry(ticket="T-1", wake_at=START), checked_through_was=None)
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", stale=True)
+
+    def test_sequences_count_from_their_start_without_gaps(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.sequences.current("tickets") is None
+            assert [uow.sequences.next("tickets", start=1001) for _ in range(3)] == [1001, 1002, 1003]
+            assert uow.sequences.next("other") == 1, "each name counts on its own"
+            assert uow.sequences.current("tickets") == 1003
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.sequences.next("tickets", start=1001) == 1004  # given back below
+        with store.unit_of_work() as uow:
+            assert uow.sequences.next("tickets", start=1001) == 1004, "a rolled-back number comes back"
+            uow.sequences.advance("tickets", 2000)
+            assert uow.sequences.next("tickets") == 2001
+            uow.sequences.advance("tickets", 10)  # never backwards
+            assert uow.sequences.current("tickets") == 2001
+            uow.sequences.advance("fresh", 41)
+            assert uow.sequences.next("fresh") == 42
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.sequences.current("tickets") == 2001
+            assert uow.sequences.current("fresh") == 42
+
+    def test_taken_names_the_ticket_ids_the_store_holds(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-3")])
+        with store.unit_of_work() as uow:
+            uow.tickets.add(sample_ticket("T-5"))
+            ids = [f"T-{n}" for n in range(1, 1200)]
+            assert uow.tickets.taken(ids) == {"T-1", "T-3", "T-5"}
+            assert uow.tickets.taken([]) == set()
+
     # -- the store -------------------------------------------------------------------
 
     def test_the_store_reports_its_schema_version(self, store: Store) -> None:
@@ -805,6 +1031,7 @@ __all__ = [
     "KIND_NAMES",
     "StoreContract",
     "add_tickets",
+    "desk_events",
     "privacy_sample",
     "sample_aggregates",
     "sample_ticket",
