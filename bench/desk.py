@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -315,8 +314,7 @@ def main() -> None:
             bench_use_cases(Path(folder), args.cases, args.rounds)
         if args.only != "use-cases":
             bench_run_due(Path(folder), args.tickets, args.rounds, args.keep)
-    return None
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -18,6 +18,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -97,7 +98,7 @@ def main() -> None:
             time.sleep(0.01)
         for n in range(int(rounds)):
             outcome = worker.run(
-                lambda n=n: desk.register_ticket(subject=f"{worker.me} round {n}", by=worker.me)
+                partial(desk.register_ticket, subject=f"{worker.me} round {n}", by=worker.me)
             )
             if outcome is not None:
                 worker.registered.append(outcome.ticket.id)

@@ -22,15 +22,17 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpdesk_core.desk import Desk
+from helpdesk_core.desk import Desk, FixedClock
 from helpdesk_core.model.domain_events import OutboxEntry
 from helpdesk_core.model.staff import Employee
+from helpdesk_core.storage import open_store
 
 WORKERS = 8
 ROUNDS = 4
@@ -102,6 +104,7 @@ def test_eight_processes_lose_nothing_and_double_nothing(url: str, tmp_path: Pat
     errors = [e for r in reports for e in r["errors"]]
     assert errors == [], errors
     conflicts = sum(r["conflicts"] for r in reports)
+    print(f"{url.split(':')[0]}: {conflicts} conflicts retried")
     assert conflicts >= 1, "no writer ever lost a race: the test proved nothing"
 
     registered = [t for r in reports for t in r["registered"]]
@@ -137,3 +140,44 @@ def test_eight_processes_lose_nothing_and_double_nothing(url: str, tmp_path: Pat
         comments_added = sum(1 for e in entries if e.event.kind == "comment_added")
         assert comments_added == sum(sum(c.values()) for c in done.values())
         assert sum(1 for e in entries if e.event.kind == "ticket_registered") == len(every_id)
+
+
+class _BusyClock:
+    """The system clock as a use case sees it while another process writes:
+    the first reading is taken, then (before the use case reads the ticket,
+    if it reads the clock first) the other process commits a comment a moment
+    later; every later reading is after that comment, as real time would be."""
+
+    def __init__(self, at: datetime, other_writer: Callable[[datetime], object]) -> None:
+        self.at = at
+        self.other_writer = other_writer
+        self.readings = 0
+
+    def now(self) -> datetime:
+        self.readings += 1
+        if self.readings == 1:
+            self.other_writer(self.at + timedelta(milliseconds=100))
+            return self.at
+        return self.at + timedelta(seconds=1)
+
+
+def test_a_use_case_without_at_is_dated_after_the_ticket_it_read() -> None:
+    """A use case called without ``at`` takes the clock's reading *after* it
+    read the ticket: a writer that committed in between makes it a conflict
+    (retried), never a "history only grows forward" refusal of a write the
+    user made now."""
+    store = open_store("memory://")
+    with store.unit_of_work() as uow:
+        uow.employees.add(Employee(id="E-1", first_name="Agent", email="e1@desk.example"))
+        uow.commit()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    other = Desk(store, clock=FixedClock(start))
+    ticket = other.register_ticket(subject="Printer jams", by="E-1").ticket.id
+
+    def other_process_comments(at: datetime) -> object:
+        return other.comment(ticket, body="meanwhile", author="employee", by="E-1", at=at)
+
+    desk = Desk(store, clock=_BusyClock(start + timedelta(minutes=1), other_process_comments))
+    outcome = desk.retrying(lambda: desk.comment(ticket, body="now", author="employee", by="E-1"))
+    assert [c.body for c in outcome.ticket.comments] == ["meanwhile", "now"]
+    assert outcome.version == 3

@@ -36,6 +36,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -126,9 +127,7 @@ class DeskMachine(RuleBasedStateMachine):
         for subject in ("Printer jams", "VPN drops"):
             self._attempt(
                 None,
-                lambda subject=subject: self.desk.register_ticket(
-                    subject=subject, by="E-1", contact=CONTACT, company="C-1"
-                ),
+                partial(self.desk.register_ticket, subject=subject, by="E-1", contact=CONTACT, company="C-1"),
                 refused=False,
                 what="register",
             )
@@ -166,17 +165,25 @@ class DeskMachine(RuleBasedStateMachine):
             expected = 1 if ticket is None else self.versions[ticket] + 1
             assert version == expected, f"{what}: version {version}, expected {expected}"
         else:
-            # a reply to a closed ticket: a new ticket linked to it; the closed one is untouched
+            # a reply to a closed ticket: a new ticket linked to it; the closed one
+            # only gains what was due by the reply's instant (an auto-close)
             assert outcome.follow_up_of == ticket and version == 1
             assert outcome.ticket.id not in self.versions
+            old_ticket, old_version = before[0][ticket]
+            closed, closed_version = tickets[ticket]
+            grew = closed.events[len(old_ticket.events) :]
+            assert closed.events[: len(old_ticket.events)] == old_ticket.events
+            assert all(isinstance(e, StatusChange) and e.by == "system" for e in grew), grew
+            assert closed_version == old_version + (1 if grew else 0)
+            self.versions[ticket] = closed_version
             event("follow-up ticket")
         for id, other in tickets.items():
-            if id != outcome.ticket.id and id in self.versions:
+            if id not in (outcome.ticket.id, outcome.follow_up_of) and id in self.versions:
                 assert other == before[0][id], f"{what} changed ticket {id} too"
         self.versions[outcome.ticket.id] = version
         assert last == before[1] + len(outcome.events), f"{what}: out-box grew by {last - before[1]}"
         assert outcome.events, f"{what} reported no domain event"
-        assert all(e.ticket == outcome.ticket.id for e in outcome.events if e.kind != "follow_up_registered")
+        assert {e.ticket for e in outcome.events} <= {outcome.ticket.id, outcome.follow_up_of}
         self.mirror.extend(outcome.events)
         return outcome
 

@@ -456,9 +456,11 @@ class Desk:
         change: Callable[[_Work], None],
     ) -> Outcome:
         """Run ``change`` on the ticket in one unit of work (see the module doc)."""
-        at = self._now(at)
         with self._store.unit_of_work() as uow:
             stored = uow.tickets.get(ticket_id)
+            # the clock is read after the ticket: a write another process committed
+            # before the read is earlier than now, a later one is a conflict (retried)
+            at = self._now(at)
             if expected_version is not None and stored.version != expected_version:
                 raise ConflictError(
                     f"ticket {ticket_id}: expected version {expected_version}, but it is at "
