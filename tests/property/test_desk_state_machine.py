@@ -45,12 +45,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from helpdesk_core.config import Configuration, configuration_from_mapping
 from helpdesk_core.desk import Desk, FixedClock, Outcome
 from helpdesk_core.errors import ConflictError, HelpdeskError
-from helpdesk_core.model.domain_events import DomainEvent
+from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.parties import Company, Contact
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Assignee, StatusChange, Ticket
 from helpdesk_core.storage import open_store
-from helpdesk_core.workflow import StatusCategory, apply_due, check_history
+from helpdesk_core.workflow import StatusCategory, apply_due, check_history, next_wakeup
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 CONFIG: Configuration = configuration_from_mapping(
@@ -139,17 +139,22 @@ class DeskMachine(RuleBasedStateMachine):
         tickets = {s.value.id: (s.value, s.version) for s in store.tickets.iter_tickets()}
         return tickets, store.outbox.last_position()
 
+    def _schedule(self) -> dict[str, ScheduleEntry | None]:
+        return {id: self.desk.store.schedule.find(id) for id in self.versions}
+
     def _attempt(
         self, ticket: str | None, call: Callable[[], Outcome], *, refused: bool | None, what: str
     ) -> Outcome | None:
         """Run one use case. ``refused``: what the machine predicts (None: no prediction)."""
         before = self._snapshot()
+        schedule = self._schedule()
         try:
             outcome = call()
         except ConflictError:
             raise  # one writer only: a conflict is a bug
         except HelpdeskError as error:
             assert self._snapshot() == before, f"{what} was refused ({error}) but stored something"
+            assert self._schedule() == schedule, f"{what} was refused ({error}) but changed the schedule"
             assert refused is not False, f"{what} was refused: {error}"
             event(f"{what}: refused")
             return None
@@ -514,6 +519,17 @@ class DeskMachine(RuleBasedStateMachine):
             assert instants == sorted(instants), f"{ticket.id}: history out of order"
             check_history(ticket, GRAPH, policy=POLICY)
             assert self.versions.get(ticket.id) == stored.version, f"{ticket.id}: version drifted"
+
+    @invariant()
+    def every_ticket_wakes_when_its_next_automatic_move_is_due(self) -> None:
+        """The schedule index run_due relies on: no SLA is configured, so a
+        ticket's wake-up is the workflow's next automatic move."""
+        if not hasattr(self, "desk"):
+            return
+        for stored in self.desk.store.tickets.iter_tickets():
+            entry = self.desk.store.schedule.find(stored.value.id)
+            assert entry is not None and not entry.stale, f"{stored.value.id}: schedule entry {entry}"
+            assert entry.wake_at == next_wakeup(stored.value, POLICY, GRAPH), f"{stored.value.id}: {entry}"
 
     @invariant()
     def outbox_holds_exactly_the_committed_events(self) -> None:
