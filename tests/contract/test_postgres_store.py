@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 import pytest
 
@@ -13,6 +15,7 @@ from helpdesk_core.storage.documents import ticket_header, utc_microseconds
 from helpdesk_core.storage.migrations import latest, migrations
 from helpdesk_core.storage.postgres import PostgresSession
 from helpdesk_core.storage.protocols import STALE_WAKEUP
+from helpdesk_core.storage.sql_desk import DUE, NEXT_WAKEUP, STALE_US
 from helpdesk_core.testing.contract import START, StoreContract
 
 
@@ -57,3 +60,30 @@ def test_tickets_stored_before_the_live_desk_get_a_stale_schedule_entry(postgres
         assert store.outbox.last_position() == 0
     finally:
         store.close()
+
+
+def _plan(conn: psycopg.Connection[Any], sql: str, params: tuple[object, ...] = ()) -> str:
+    rows = conn.execute(f"EXPLAIN {sql.replace('?', '%s')}", params).fetchall()
+    return "\n".join(row[0] for row in rows)
+
+
+def test_due_is_a_range_scan_and_the_next_wake_up_one_index_probe(postgres_url: str) -> None:
+    open_store(postgres_url).close()
+    with psycopg.connect(postgres_url.replace("pool_size=2&", "")) as conn:
+        # 100,000 entries, 1 % of them due: the planner's choice on a desk-sized table
+        conn.execute(
+            "INSERT INTO ticket_schedule (ticket_id, wake_us, checked_us) "
+            "SELECT 'T-' || n, CASE WHEN n % 100 = 0 THEN n ELSE 10000000 + n END, NULL "
+            "FROM generate_series(1, 100000) AS n"
+        )
+        conn.execute("ANALYZE ticket_schedule")
+        due = _plan(conn, DUE, (1_000_000, STALE_US - 1, "", 1000))
+        wakeup = _plan(conn, NEXT_WAKEUP)
+    # an index scan in due order, or (the planner's choice when many are due) a
+    # bitmap scan of the same index range whose few rows are then sorted
+    assert "Index Scan using ticket_schedule_by_wakeup" in due or (
+        "Bitmap Index Scan on ticket_schedule_by_wakeup" in due
+    ), due
+    assert "Index Cond: ((wake_us <= " in due and "Seq Scan" not in due, due
+    assert "Index Only Scan using ticket_schedule_by_wakeup" in wakeup, wakeup
+    assert "Seq Scan" not in wakeup and "Limit" in wakeup, wakeup

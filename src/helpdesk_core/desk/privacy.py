@@ -107,7 +107,12 @@ _OTHER_KINDS: tuple[tuple[str, str], ...] = (
 )
 """Every aggregate besides tickets that may mention a person: (store attribute, label)."""
 
-_TABLE_OF_ATTRIBUTE = {"tickets": "tickets", **{name: name for name, _ in _OTHER_KINDS}}
+OUTBOX_TABLE = "outbox"
+"""The out-box: its entries carry texts of the tickets (comment bodies, subjects)."""
+
+_TABLE_OF_ATTRIBUTE = {
+    "tickets": "tickets", OUTBOX_TABLE: OUTBOX_TABLE, **{name: name for name, _ in _OTHER_KINDS}
+}
 
 
 def privacy_store(store: Store) -> PrivacyStore:
@@ -237,13 +242,50 @@ def _walk(
                 yield _Change(
                     attribute, stored, done.value, done.places, _holds_on(holds, stored.value), done.mentions
                 )
+    linked_tickets: set[str] = set()
+    held_tickets: dict[str, tuple[LegalHold, ...]] = {}
     for stored in source.tickets.iter_tickets(batch_size=batch_size):
         ticket = stored.value
         done = rewrite(ticket, forgetting, record=f"ticket {ticket.id}", keep_values=keep_values)
         if linked is not None:
             linked.add_ticket(forgetting, ticket, linked=done.linked)
+        if done.linked:
+            linked_tickets.add(ticket.id)
+        ticket_holds = _holds_on(holds, ticket)
+        if ticket_holds:
+            held_tickets[ticket.id] = ticket_holds
         if done.places or done.mentions:
-            yield _Change("tickets", stored, done.value, done.places, _holds_on(holds, ticket), done.mentions)
+            yield _Change("tickets", stored, done.value, done.places, ticket_holds, done.mentions)
+    yield from _walk_outbox(source, forgetting, linked_tickets, held_tickets, batch_size, keep_values, linked)
+
+
+def _walk_outbox(
+    source: Any,
+    forgetting: Forgetting,
+    linked_tickets: set[str],
+    held_tickets: dict[str, tuple[LegalHold, ...]],
+    batch_size: int,
+    keep_values: bool,
+    linked: LinkedRecords | None,
+) -> Iterator[_Change]:
+    """The out-box entries forgetting changes: an entry is linked to the
+    person when its ticket is, and kept unchanged when a hold keeps its ticket."""
+    after = 0
+    while page := source.outbox.entries(after=after, limit=batch_size):
+        for entry in page:
+            event = entry.event
+            is_linked = event.ticket in linked_tickets
+            done = rewrite(
+                event, forgetting, record=f"out-box entry {entry.position}", keep_values=keep_values,
+                linked=is_linked,
+            )
+            if linked is not None and is_linked:
+                linked.add_record(OUTBOX_TABLE, str(entry.position))
+            if done.places or done.mentions:
+                new = attrs.evolve(entry, event=done.value)
+                entry_holds = held_tickets.get(event.ticket or "", ())
+                yield _Change(OUTBOX_TABLE, Stored(entry, 1), new, done.places, entry_holds, done.mentions)
+        after = page[-1].position
 
 
 def find_namesakes(
@@ -836,6 +878,15 @@ def _erase(
                     review.append(mention)
             if not change.places and change.new is change.stored.value:
                 continue
+            if change.attribute == OUTBOX_TABLE:
+                if change.holds:  # its ticket's hold keeps it (the ticket is named as held)
+                    held_ids.add(str(change.new.position))  # the key the store's scan gives it
+                    tally.hold(change.places[0].record, change.holds, len(change.places))
+                    continue
+                uow.outbox.rewrite(change.new)
+                tally.add(change.places)
+                tables.add(OUTBOX_TABLE)
+                continue
             if change.holds:
                 held_ids.add(change.stored.value.id)
                 tally.hold(change.places[0].record, change.holds, len(change.places))
@@ -1102,11 +1153,12 @@ def export_person(store: Store, contact: str, *, region: str | None = None) -> d
         if change.attribute == "contacts" and change.stored.value.id == person.id:
             record_fields = {p.field: _json(p.value) for p in change.places}
             continue
+        after = change.new.event if change.attribute == OUTBOX_TABLE else change.new
         mentions += [
             {
                 "record": p.record,
                 "field": p.field,
-                "value": _json(about_them(p.value, value_at(change.new, p.field))),
+                "value": _json(about_them(p.value, value_at(after, p.field))),
             }
             for p in change.places
         ]

@@ -338,16 +338,25 @@ class Rewrite:
 
 
 def rewrite(
-    value: Any, forgetting: Forgetting, *, record: str, own: bool = False, keep_values: bool = False
+    value: Any,
+    forgetting: Forgetting,
+    *,
+    record: str,
+    own: bool = False,
+    keep_values: bool = False,
+    linked: bool | None = None,
 ) -> Rewrite:
     """``value`` with ``forgetting``'s person forgotten: in a linked record
     (:meth:`Forgetting.linked_record`) every form of their identifiers is
     replaced, elsewhere their addresses and phone numbers, and the forms of
     their name are listed as possible mentions. ``own`` marks the person's own
     contact or employee record (its identity is replaced, its notes cleared);
-    ``keep_values`` keeps the old value of each place (for exports)."""
+    ``keep_values`` keeps the old value of each place (for exports);
+    ``linked`` says whether the record is linked when the caller knows better
+    (an out-box entry is linked when its ticket is)."""
     walk = _Walk(Mode.FORGET, forgetting, record, keep_values)
-    linked = forgetting.linked_record(value, own=own)
+    if linked is None:
+        linked = forgetting.linked_record(value, own=own)
     new = walk.value(value, own=own, authored=False, linked=linked, path="")
     return Rewrite(new, walk.places, walk.mentions, linked)
 

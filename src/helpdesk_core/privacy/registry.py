@@ -41,6 +41,7 @@ import attrs
 
 from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract, ServicePeriod
+from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import (
@@ -175,6 +176,11 @@ REGISTRY: tuple[PersonalField, ...] = (
         ObserverChange, "event", **_EVENT_KEPT, employee=Treatment.REFERENCES, group=K, added=K,
         extra=TREE,
     ),
+    *(  # a field named "kind" cannot go through _fields
+        PersonalField(DomainEvent, name, TREE if name == "data" else K, "out-box entry")
+        for name in ("kind", "ticket", "at", "by", "data")
+    ),
+    *_fields(ScheduleEntry, "schedule", ticket=K, wake_at=K, checked_through=K, stale=K),
     *_fields(ConsentLedger, "consent", id=K, changes=Treatment.NESTED),
     *_fields(ConsentChange, "consent", purpose=K, opted_in=K, at=K, source=T),
     *_fields(

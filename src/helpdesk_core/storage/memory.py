@@ -195,6 +195,7 @@ class _Writes:
         self.base_versions: dict[tuple[str, str], int | None] = {}
         self.release_counter()
         self.appended: list[OutboxEntry] = []
+        self.rewritten: dict[int, OutboxEntry] = {}
         self.acknowledged: dict[str, int] = {}
         self.sequences: dict[str, int] = {}
 
@@ -295,8 +296,10 @@ class _Writes:
                 tables[name] = table
                 externals[name] = external
             outbox, sequences = current.outbox, current.sequences
+            if self.rewritten:
+                outbox = tuple(self.rewritten.get(e.position, e) for e in outbox)
             if self.holds_counter:
-                outbox = (*current.outbox, *self.appended)
+                outbox = (*outbox, *self.appended)
                 sequences = {**current.sequences, **self.sequences}
             acknowledged = dict(current.acknowledged)
             for consumer, through in self.acknowledged.items():
@@ -429,7 +432,11 @@ class MemoryOutbox(MemoryOutboxReader):
         self._writes = writes
 
     def _entries(self) -> Sequence[OutboxEntry]:
-        return (*self._writes.snapshot.outbox, *self._writes.appended)
+        rewritten = self._writes.rewritten
+        committed = self._writes.snapshot.outbox
+        if rewritten:
+            committed = tuple(rewritten.get(e.position, e) for e in committed)
+        return (*committed, *self._writes.appended)
 
     def _acknowledged(self) -> Mapping[str, int]:
         mine = self._writes.acknowledged
@@ -447,6 +454,16 @@ class MemoryOutbox(MemoryOutboxReader):
         entries = [OutboxEntry(position=first + i, event=e) for i, e in enumerate(kept)]
         self._writes.appended.extend(entries)
         return entries
+
+    def rewrite(self, entry: OutboxEntry) -> None:
+        kept = attrs.evolve(entry, event=domain_event_from_json(domain_event_to_json(entry.event)))
+        writes = self._writes
+        if 1 <= entry.position <= len(writes.snapshot.outbox):
+            writes.rewritten[entry.position] = kept
+        elif 0 < entry.position - len(writes.snapshot.outbox) <= len(writes.appended):
+            writes.appended[entry.position - len(writes.snapshot.outbox) - 1] = kept
+        else:
+            raise NotFound(f"out-box entry {entry.position} not found")
 
     def acknowledge(self, consumer: str, through: int) -> None:
         last = max(self.last_position(), len(self._writes._store._committed.outbox))

@@ -47,6 +47,7 @@ from helpdesk_core.storage.sql import (
     SqlTicketRepository,
     ticket_filter,
 )
+from helpdesk_core.storage.sql_desk import SqlSchedule
 from helpdesk_core.storage.urls import redacted
 
 BACKEND = "postgresql"
@@ -177,6 +178,7 @@ class PostgresUnitOfWork(SqlRepositories):
 
         SqlRepositories.__init__(self, borrow)
         self.tickets = PostgresTicketRepository(borrow)
+        self.schedule = SqlSchedule(borrow, lock=" FOR UPDATE")
 
     def commit(self) -> None:
         self._session.finish(commit=True)
@@ -351,8 +353,9 @@ class PostgresStore(TicketShortcuts, SqlReaders):
     def scan_text(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[TextCell]:
         """Every value of every text-like column (text, varchar, char, json,
         jsonb) of every table in the store's schema, each table through a
-        server-side cursor in one snapshot; the key is the first text column
-        (the record's id, a ticket's id for its event rows)."""
+        server-side cursor in one snapshot; the key is the first primary-key
+        column (the record's id, a ticket's id for its event rows, an out-box
+        entry's position), else the first text column."""
         with self._reading() as session:
             found = session.rows(
                 "SELECT table_name, column_name FROM information_schema.columns "
@@ -360,10 +363,20 @@ class PostgresStore(TicketShortcuts, SqlReaders):
                 "('text', 'character varying', 'character', 'json', 'jsonb') "
                 "ORDER BY table_name, ordinal_position"
             )
+            primary = session.rows(
+                "SELECT k.table_name, k.column_name FROM information_schema.table_constraints c "
+                "JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name "
+                "AND k.table_schema = c.table_schema AND k.table_name = c.table_name "
+                "WHERE c.table_schema = current_schema() AND c.constraint_type = 'PRIMARY KEY' "
+                "AND k.ordinal_position = 1"
+            )
+        keys: dict[str, str] = {table: column for table, column in primary}
         columns: dict[str, list[str]] = {}
         for table, column in found:
             columns.setdefault(table, []).append(column)
-        for table, names in columns.items():
+        for table, texts in columns.items():
+            key = keys.get(table, texts[0])
+            names = [key, *texts]
             listed = ", ".join(f'"{n}"::text' for n in names)
             with self._reading() as session:
                 assert isinstance(session, PostgresSession)
@@ -373,7 +386,7 @@ class PostgresStore(TicketShortcuts, SqlReaders):
                         cursor.execute(f'SELECT {listed} FROM "{table}"')
                         while rows := cursor.fetchmany(batch_size):
                             for row in rows:
-                                for name, value in zip(names, row, strict=True):
+                                for name, value in zip(texts, row[1:], strict=True):
                                     if value is not None:
                                         yield TextCell(table, str(row[0]), name, value)
                 except psycopg.Error as error:

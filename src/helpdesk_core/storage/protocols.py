@@ -260,6 +260,12 @@ class Outbox(OutboxReader, Protocol):
         :meth:`last_position` raises :class:`ValidationError`."""
         ...
 
+    def rewrite(self, entry: OutboxEntry) -> None:
+        """Replace the event of the entry at ``entry.position``, which stays
+        where it is — for privacy erasure only: the out-box is otherwise
+        append-only. :class:`NotFound` when no entry has that position."""
+        ...
+
 
 class ScheduleReader(Protocol):
     """When the scheduler must look at each ticket again (an indexed instant
@@ -288,7 +294,13 @@ class ScheduleReader(Protocol):
 class Schedule(ScheduleReader, Protocol):
     """The schedule inside a unit of work. Every write of a ticket through
     the ticket repository (add, save, append) marks its entry stale, keeping
-    ``checked_through``; deleting the ticket deletes its entry."""
+    ``checked_through``; deleting the ticket deletes its entry.
+
+    A unit of work that reads a ticket's entry with :meth:`find` **before**
+    reading the ticket never keeps a wake-up computed from a ticket another
+    writer changed meanwhile: the entry is held until the unit of work ends
+    (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: the writer lock; memory:
+    the commit refuses with :class:`ConflictError`)."""
 
     def put(self, entry: ScheduleEntry, *, checked_through_was: datetime | None) -> None:
         """Store ``entry`` (not stale) if the stored entry's

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from helpdesk_core.errors import ConflictError, ValidationError
+from helpdesk_core.errors import ConflictError, NotFound, ValidationError
 from helpdesk_core.model.domain_events import DomainEvent, OutboxEntry, ScheduleEntry
 from helpdesk_core.serialization import domain_event_from_json, domain_event_to_json
 from helpdesk_core.storage.documents import from_utc_microseconds, utc_microseconds
@@ -143,6 +143,15 @@ class SqlOutbox(SqlOutboxReader):
             )
         return _outbox_entries([(first + n, d) for n, d in enumerate(documents)])
 
+    def rewrite(self, entry: OutboxEntry) -> None:
+        document = domain_event_to_json(entry.event)
+        with self._borrow() as session:
+            changed = session.run(
+                "UPDATE outbox SET document = ? WHERE position = ?", (document, entry.position)
+            )
+        if changed != 1:
+            raise NotFound(f"out-box entry {entry.position} not found")
+
     def acknowledge(self, consumer: str, through: int) -> None:
         with self._borrow() as session:
             last = _last_position(session)
@@ -199,7 +208,23 @@ NEXT_WAKEUP = "SELECT min(wake_us) FROM ticket_schedule"
 
 
 class SqlSchedule(SqlScheduleReader):
-    """The schedule inside a unit of work."""
+    """The schedule inside a unit of work. ``find`` locks the entry until the
+    transaction ends where the database can (``lock=" FOR UPDATE"`` on
+    PostgreSQL; SQLite's unit of work holds the write lock already): a
+    scheduler that reads the entry before the ticket cannot compute a wake-up
+    from a ticket another writer changes meanwhile."""
+
+    def __init__(self, borrow: Borrow, *, lock: str = "") -> None:
+        super().__init__(borrow)
+        self._lock = lock
+
+    def find(self, ticket: str) -> ScheduleEntry | None:
+        with self._borrow() as session:
+            row = session.one(
+                "SELECT ticket_id, wake_us, checked_us FROM ticket_schedule WHERE ticket_id = ?" + self._lock,
+                (ticket,),
+            )
+        return None if row is None else _entry(row)
 
     def put(self, entry: ScheduleEntry, *, checked_through_was: datetime | None) -> None:
         values = (_us(entry.wake_at), _us(entry.checked_through), entry.ticket)

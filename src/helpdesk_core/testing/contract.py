@@ -18,6 +18,8 @@ comes back equal, a stale write is refused, nothing uncommitted survives.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -656,6 +658,46 @@ class StoreContract:
         assert "P-1" not in after["T-1"].comments[-1].mentions
         assert set(result.sent_files) == {"a" * 64, "b" * 64}
 
+    def test_forgetting_a_contact_erases_them_from_the_out_box_too(self, store: Store) -> None:
+        from helpdesk_core.desk import privacy as desk_privacy
+
+        privacy_sample(store)
+        mail = store.tickets.get("T-1").value.comments[-2]
+        events = [
+            DomainEvent(
+                kind="comment_added", ticket="T-1", at=mail.at, by="P-1",
+                data={"body": mail.body, "from": mail.headers["From"], "mentions": ["E-1"]},
+            ),
+            DomainEvent(
+                kind="ticket_registered", ticket="T-2", at=START, by="E-1",
+                data={"subject": "Jan Novák: printer; call +420601123456 (Jana)"},
+            ),
+            DomainEvent(kind="status_changed", ticket="T-3", at=START, data={"from": "new", "to": "open"}),
+        ]
+        with store.unit_of_work() as uow:
+            uow.outbox.append(events)
+            uow.outbox.acknowledge("webhooks", 1)
+            uow.commit()
+        exported = desk_privacy.export_person(store, "crm-p-1")
+        assert {m["record"] for m in exported["mentions"]} >= {"out-box entry 1", "out-box entry 2"}
+        result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        assert result.proof.clean, result.proof
+        entries = store.outbox.entries()
+        assert [e.position for e in entries] == [1, 2, 3], "positions stay"
+        hers, colleague, other = (e.event for e in entries)
+        said = json.dumps(hers.data, ensure_ascii=False)
+        for identifier in ("Nováková", "jana@kavarna.example", "777 888 999", "123-456"):
+            assert identifier not in said, said
+        assert result.record.pseudonym is not None and result.record.pseudonym in said
+        assert (hers.kind, hers.ticket, hers.at, hers.by) == ("comment_added", "T-1", mail.at, "P-1")
+        assert hers.data["mentions"] == ["E-1"]
+        assert colleague.data == {"subject": "Jan Novák: printer; call [phone erased] (Jana)"}, (
+            "outside her tickets only her addresses and numbers go; a namesake keeps his name"
+        )
+        assert other == events[2]
+        assert store.outbox.acknowledged("webhooks") == 1
+        assert result.summary.counts["out-box entry data"] == 2, "two entries changed"
+
     def test_the_audit_record_holds_hashes_never_a_plain_value(self, store: Store) -> None:
         from helpdesk_core.desk import privacy as desk_privacy
         from helpdesk_core.privacy.audit import identifier_hashes
@@ -766,6 +808,23 @@ class StoreContract:
             desk_privacy.forget_contact(store, "P-2", by="dpo", now=FORGET_AT)
         desk_privacy.release_hold(store, other.id, now=FORGET_AT)
         assert desk_privacy.list_holds(store) == [hold]
+
+    def test_a_legal_hold_on_a_ticket_keeps_its_out_box_entries_too(self, store: Store) -> None:
+        from helpdesk_core.desk import privacy as desk_privacy
+
+        privacy_sample(store)
+        held = DomainEvent(kind="ticket_registered", ticket="T-2", at=START, data={"phone": "+420601123456"})
+        with store.unit_of_work() as uow:
+            uow.outbox.append([held])
+            uow.commit()
+        hold = desk_privacy.place_hold(
+            store, scope="ticket", target="T-2", reason="court case 12/2026", by="dpo", now=START
+        )
+        result = desk_privacy.forget_contact(store, "crm-p-1", by="dpo", now=FORGET_AT)
+        assert store.outbox.entries()[0].event == held
+        assert [h.record for h in result.summary.held] == ["ticket T-2", "out-box entry 1"]
+        assert result.record.held == (hold.id,)
+        assert result.proof.clean and result.proof.held == 2, result.proof
 
     def test_replay_forgets_again_a_person_restored_from_a_backup(self, store: Store) -> None:
         from helpdesk_core.desk import privacy as desk_privacy
@@ -953,6 +1012,48 @@ class StoreContract:
             uow.schedule.put(ScheduleEntry(ticket="T-1", wake_at=first), checked_through_was=in_prague)
             uow.commit()
         assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", wake_at=first)
+
+    def test_a_scheduler_cannot_overwrite_a_wake_up_changed_meanwhile(self, store: Store) -> None:
+        """A scheduler reads the entry, then the ticket, and computes the
+        wake-up; a desk writer changes the ticket and its wake-up meanwhile.
+        Whatever the interleaving the store allows, the wake-up kept is the
+        one of the ticket as finally stored (here: START + its version in hours)."""
+        add_tickets(store, [sample_ticket("T-1")])
+
+        def wake_of(version: int) -> datetime:
+            return START + timedelta(hours=version)
+
+        def desk_writer() -> None:
+            with store.unit_of_work() as uow:
+                entry = uow.schedule.find("T-1")
+                stored = uow.tickets.get("T-1")
+                at = START + timedelta(days=1)
+                version = uow.tickets.append("T-1", [_note(at)], expected_version=stored.version)
+                uow.schedule.put(
+                    ScheduleEntry(ticket="T-1", wake_at=wake_of(version)),
+                    checked_through_was=None if entry is None else entry.checked_through,
+                )
+                uow.commit()
+
+        writer = threading.Thread(target=desk_writer)
+        try:
+            with store.unit_of_work() as uow:
+                entry = uow.schedule.find("T-1")  # first the entry, then the ticket
+                assert entry is not None
+                stored = uow.tickets.get("T-1")
+                writer.start()
+                time.sleep(0.3)  # the writer commits now, or waits for this transaction
+                uow.schedule.put(
+                    ScheduleEntry(ticket="T-1", wake_at=wake_of(stored.version)),
+                    checked_through_was=entry.checked_through,
+                )
+                uow.commit()
+        except ConflictError:
+            pass  # refused at commit (the memory store): the writer came first
+        writer.join(timeout=30)
+        final = store.tickets.get("T-1")
+        assert final.version == 2, "the writer committed"
+        assert store.schedule.find("T-1") == ScheduleEntry(ticket="T-1", wake_at=wake_of(final.version))
 
     def test_due_entries_come_stale_first_then_by_wake_up_and_page_by_keyset(self, store: Store) -> None:
         add_tickets(store, [sample_ticket(f"T-{n}") for n in range(1, 8)])
