@@ -14,6 +14,7 @@ from helpdesk_core.model.ticket import (
     Attachment,
     Comment,
     Event,
+    ObserverChange,
     PriorityChange,
     SlaOverride,
     StatusChange,
@@ -61,6 +62,10 @@ def event_at(at: datetime) -> st.SearchStrategy[Event]:
         st.builds(TypeChange, at=st.just(at), to=ids),
         st.builds(Assignment, at=st.just(at), to=st.none() | ids, group=st.booleans()),
         st.builds(SlaOverride, at=st.just(at), resolution_due=st.none() | later, rule=st.none() | texts),
+        st.one_of(
+            st.builds(ObserverChange, at=st.just(at), employee=ids, added=st.booleans(), by=st.none() | ids),
+            st.builds(ObserverChange, at=st.just(at), group=ids, added=st.booleans(), extra=extras),
+        ),
     )
 
 

@@ -3,6 +3,9 @@ ticket by ticket, found through the schedule, done once."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,10 +18,12 @@ from test_scheduler_decisions import CONFIG, CUSTOMERS, T0, closed_with_late_rep
 
 from helpdesk_core.config import Configuration
 from helpdesk_core.desk import scheduler
+from helpdesk_core.desk.clock import FixedClock
 from helpdesk_core.desk.scheduler import run_due, settle_ticket
+from helpdesk_core.desk.service import Desk
 from helpdesk_core.model.domain_events import OutboxEntry, ScheduleEntry
 from helpdesk_core.model.staff import EmployeeGroup
-from helpdesk_core.model.ticket import SYSTEM, Comment, StatusChange, Ticket
+from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
 from helpdesk_core.sample import DEMO_END
 from helpdesk_core.sla.notices import GroupRoster, escalations_due
 from helpdesk_core.storage.memory import MemoryStore
@@ -70,10 +75,17 @@ def histories(store: Store) -> dict[str, Ticket]:
     return {s.value.id: s.value for s in store.tickets.iter_tickets()}
 
 
+@pytest.fixture(params=[1, 7], ids=["one per unit of work", "seven per unit of work"])
+def batch(request: pytest.FixtureRequest) -> int:
+    """Tickets settled per unit of work."""
+    value: int = request.param
+    return value
+
+
 NOWS = (DEMO_END, DEMO_END + timedelta(hours=3), DEMO_END + timedelta(hours=40), DEMO_END + timedelta(days=9))
 
 
-def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket() -> None:
+def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket(batch: int) -> None:
     originals = tickets(150)
     desk = stored_desk(originals)
     assert CONFIG.sla is not None
@@ -82,7 +94,7 @@ def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket() -> Non
     expected_events: Counter[tuple[Any, ...]] = Counter()
     since: dict[str, datetime] = {t.id: t.created_at - _BEFORE for t in originals}
     for now in NOWS:
-        actions = run_due(desk, now)
+        actions = run_due(desk, now, batch=batch)
         for ticket_id, ticket in list(expected.items()):
             after = apply_due(ticket, now, CONFIG.automation, CONFIG.graph)
             for event in after.events[len(ticket.events):]:
@@ -110,9 +122,9 @@ def test_run_due_does_what_the_workflow_and_the_sla_do_ticket_by_ticket() -> Non
     assert kinds["status_changed"] > 30 and kinds["deadline_approaching"] > 30 and kinds["deadline_breached"] > 3
 
 
-def test_run_due_reports_each_thing_it_did() -> None:
+def test_run_due_reports_each_thing_it_did(batch: int) -> None:
     desk = stored_desk(tickets(60))
-    actions = run_due(desk, NOWS[2])
+    actions = run_due(desk, NOWS[2], batch=batch)
     entries = outbox(desk.store)
     assert len(actions) == len(entries)
     assert [(a.ticket, a.at) for a in actions] == [(e.event.ticket, e.event.at) for e in entries]
@@ -120,13 +132,13 @@ def test_run_due_reports_each_thing_it_did() -> None:
         assert action.action == ("status" if entry.event.kind == "status_changed" else "escalation")
 
 
-def test_run_due_twice_at_the_same_instant_does_nothing_the_second_time() -> None:
+def test_run_due_twice_at_the_same_instant_does_nothing_the_second_time(batch: int) -> None:
     desk = stored_desk(tickets(80))
-    first = run_due(desk, NOWS[2])
+    first = run_due(desk, NOWS[2], batch=batch)
     assert len(first) > 20
     stored, entries = histories(desk.store), outbox(desk.store)
-    assert run_due(desk, NOWS[2]) == ()
-    assert run_due(desk, NOWS[1]) == ()  # an earlier instant: nothing either
+    assert run_due(desk, NOWS[2], batch=batch) == ()
+    assert run_due(desk, NOWS[1], batch=batch) == ()  # an earlier instant: nothing either
     assert histories(desk.store) == stored
     assert outbox(desk.store) == entries
 
@@ -169,10 +181,10 @@ def test_run_due_reads_only_the_due_tickets() -> None:
     assert sorted(read) == sorted(e.ticket for e in due) and 0 < len(read) < 10
 
 
-def test_tickets_written_by_an_import_are_looked_at_first() -> None:
+def test_tickets_written_by_an_import_are_looked_at_first(batch: int) -> None:
     desk = stored_desk(tickets(30))
     assert scheduler.next_wakeup(desk) == STALE_WAKEUP
-    run_due(desk, DEMO_END)
+    run_due(desk, DEMO_END, batch=batch)
     assert scheduler.next_wakeup(desk) not in (None, STALE_WAKEUP)
     # an import rewrites a ticket whose wake-up lay far ahead: resolved long ago
     resolved = Ticket.register(id="T-900", subject="x", created_at=T0).with_event(
@@ -184,7 +196,7 @@ def test_tickets_written_by_an_import_are_looked_at_first() -> None:
     entry = desk.store.schedule.find("T-900")
     assert entry is not None and entry.stale
     assert scheduler.next_wakeup(desk) == STALE_WAKEUP
-    actions = run_due(desk, DEMO_END)
+    actions = run_due(desk, DEMO_END, batch=batch)
     assert [(a.ticket, a.action, a.data["to"]) for a in actions if a.action == "status"] == [
         ("T-900", "status", "closed")
     ]
@@ -192,10 +204,10 @@ def test_tickets_written_by_an_import_are_looked_at_first() -> None:
     assert isinstance(closed, StatusChange) and closed.at == T0 + timedelta(hours=49) and closed.by == SYSTEM
 
 
-def test_a_late_reply_on_a_closed_ticket_makes_one_linked_follow_up() -> None:
+def test_a_late_reply_on_a_closed_ticket_makes_one_linked_follow_up(batch: int) -> None:
     desk = stored_desk([closed_with_late_reply("T-500")])
     reply_at = T0 + timedelta(days=10)
-    actions = run_due(desk, reply_at + timedelta(hours=1))
+    actions = run_due(desk, reply_at + timedelta(hours=1), batch=batch)
     follow = [a for a in actions if a.action == "follow_up"]
     assert [(a.ticket, a.at, a.data["follow_up"]) for a in follow] == [("T-500", reply_at, "T-1001")]
     new = desk.store.get_ticket("T-1001")
@@ -209,24 +221,24 @@ def test_a_late_reply_on_a_closed_ticket_makes_one_linked_follow_up() -> None:
     follow_entry = desk.store.schedule.find("T-1001")
     assert follow_entry is not None and not follow_entry.stale
     for later in (reply_at + timedelta(hours=1), reply_at + timedelta(days=30)):
-        again = run_due(desk, later)
+        again = run_due(desk, later, batch=batch)
         assert all(a.action != "follow_up" for a in again)
     assert desk.store.tickets.count() == 2
 
 
-def test_a_broken_ticket_is_skipped_and_the_run_goes_on() -> None:
+def test_a_broken_ticket_is_skipped_and_the_run_goes_on(batch: int) -> None:
     broken = Ticket.register(id="T-0", subject="x", created_at=T0).with_event(
         StatusChange(at=T0 + timedelta(minutes=1), to="lost_in_migration", by="E-2")
     )
     desk = stored_desk([broken, *tickets(40)])
-    actions = run_due(desk, NOWS[2])
+    actions = run_due(desk, NOWS[2], batch=batch)
     skipped = [a for a in actions if a.action == "skipped"]
     assert [(a.ticket, a.data["error_type"]) for a in skipped] == [("T-0", "ValidationError")]
     assert "lost_in_migration" in skipped[0].detail
     assert len(actions) > 10  # the other tickets were settled
     entry = desk.store.schedule.find("T-0")
     assert entry is not None and entry.stale  # tried again next time
-    again = run_due(desk, NOWS[2])
+    again = run_due(desk, NOWS[2], batch=batch)
     assert [(a.ticket, a.action) for a in again] == [("T-0", "skipped")]
 
 
@@ -269,3 +281,125 @@ def test_put_never_moves_checked_through_back() -> None:
     entry = desk.store.schedule.find("T-1")
     assert entry is not None
     assert entry == ScheduleEntry(ticket="T-1", wake_at=entry.wake_at, checked_through=NOWS[3])
+
+
+def live_desk(store: MemoryStore) -> Desk:
+    company = CUSTOMERS.companies[0]
+    with store.unit_of_work() as uow:
+        for group in GROUPS:
+            uow.employee_groups.add(group)
+        for employee in CUSTOMERS.staff:
+            uow.employees.add(employee)
+        uow.companies.add(company)
+        for contact in CUSTOMERS.contacts_of(company.id):
+            uow.contacts.add(contact)
+        uow.commit()
+    return Desk(store, CONFIG, FixedClock(T0))
+
+
+def test_the_desk_runs_the_scheduler_and_its_follow_up_is_the_schedulers() -> None:
+    """Through the desk: a resolved ticket auto-closes on ``run_due``; a late
+    reply made through the desk and the same reply imported onto the closed
+    ticket give the same follow-up ticket and the same out-box entries."""
+    company = CUSTOMERS.companies[0]
+    contact = CUSTOMERS.contacts_of(company.id)[0].id
+    desk = live_desk(MemoryStore())
+    registered = desk.register_ticket(
+        subject="Printer", by="E-1", at=T0, company=company.id, contact=contact,
+        assignee=Assignee(id="E-2"), priority="critical",
+    )
+    ticket_id = registered.ticket.id
+    desk.transition(ticket_id, "resolved", by="E-2", at=T0 + timedelta(hours=1))
+    closing = T0 + timedelta(hours=49)
+    assert desk.next_wakeup() == T0 + timedelta(minutes=15)  # half the reaction time of 30 min
+    warned = desk.run_due(T0 + timedelta(hours=2))
+    assert [(a.action, a.at, a.data["kind"]) for a in warned] == [
+        ("escalation", T0 + timedelta(minutes=15), "deadline_approaching")
+    ]
+    assert desk.next_wakeup() == closing
+    assert [a.action for a in desk.run_due(closing - _BEFORE)] == []
+    actions = desk.run_due(closing)
+    assert [(a.ticket, a.action, a.at, a.data["to"]) for a in actions] == [
+        (ticket_id, "status", closing, "closed")
+    ]
+    assert desk.run_due(closing) == ()
+    closed = desk.get(ticket_id).value
+    # the same history imported, with the customer's late reply on it
+    late = T0 + timedelta(days=20)
+    reply = Comment(at=late, author="contact", by=contact, body="Broken again", public=True)
+    imported = live_desk(MemoryStore())
+    with imported.store.unit_of_work() as uow:
+        uow.tickets.add(closed.with_event(reply))
+        uow.commit()
+    # … and the reply made live
+    made = desk.customer_reply(ticket_id, body="Broken again", by=contact, at=late)
+    assert made.follow_up_of == ticket_id
+    done = imported.run_due(late + timedelta(minutes=1))
+    assert [(a.ticket, a.data["follow_up"]) for a in done if a.action == "follow_up"] == [
+        (ticket_id, made.ticket.id)
+    ]
+    assert imported.get(made.ticket.id).value == made.ticket
+
+    def follow_up_events(store: Store) -> list[tuple[str, str | None, Any]]:
+        kinds = ("ticket_registered", "comment_added", "follow_up_registered")
+        return [
+            (e.event.kind, e.event.ticket, {k: v for k, v in e.event.data.items() if k != "reason"})
+            for e in outbox(store)
+            if e.event.kind in kinds and e.event.at == late
+        ]
+
+    assert follow_up_events(imported.store) == follow_up_events(desk.store)
+    assert desk.run_due(late + timedelta(minutes=1)) == imported.run_due(late + timedelta(minutes=1)) == ()
+
+
+def test_a_changed_policy_makes_every_ticket_due_once() -> None:
+    """The stored wake-ups were computed under the old automation: after the
+    auto-close shrinks from 48 h to 24 h a ticket resolved 30 h ago closes on
+    the next run (dated at its new instant), not 18 h late."""
+    resolved_at = T0 + timedelta(hours=1)
+    resolved = Ticket.register(id="T-900", subject="x", created_at=T0).with_event(
+        StatusChange(at=resolved_at, to="resolved", by="E-2")
+    )
+    desk = stored_desk([resolved, *tickets(20)])
+    run_due(desk, T0 + timedelta(hours=2))
+    entry = desk.store.schedule.find("T-900")
+    assert entry is not None and entry.wake_at == resolved_at + timedelta(hours=48)
+    assert scheduler.policy_fingerprint(CONFIG) == scheduler.policy_fingerprint(attrs.evolve(CONFIG))
+    shorter = attrs.evolve(
+        CONFIG, automation=attrs.evolve(CONFIG.automation, auto_close_after=timedelta(hours=24))
+    )
+    assert scheduler.policy_fingerprint(shorter) != scheduler.policy_fingerprint(CONFIG)
+    changed = attrs.evolve(desk, config=shorter)
+    actions = run_due(changed, T0 + timedelta(hours=30))
+    assert [(a.ticket, a.at, a.data["to"]) for a in actions if a.action == "status"] == [
+        ("T-900", resolved_at + timedelta(hours=24), "closed")
+    ]
+    assert run_due(changed, T0 + timedelta(hours=30)) == ()  # the schedule is now the new policy's
+    later = T0 + timedelta(hours=31)
+    rescheduled: list[Store] = []
+
+    def reschedule(store: Store) -> int:
+        rescheduled.append(store)
+        return 0
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scheduler, "reschedule_all", reschedule)
+        run_due(changed, later)
+    assert rescheduled == []  # once per policy
+
+
+def test_the_policy_fingerprint_is_the_same_in_every_process() -> None:
+    code = (
+        "import sys; sys.path.insert(0, 'tests/unit')\n"
+        "from test_scheduler_decisions import CONFIG\n"
+        "from helpdesk_core.desk.scheduler import policy_fingerprint\n"
+        "print(policy_fingerprint(CONFIG))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert seen == {scheduler.policy_fingerprint(CONFIG)}

@@ -22,23 +22,29 @@ twice. Running twice with the same ``now`` does nothing the second time.
 
 from __future__ import annotations
 
+import enum
+import hashlib
+import json
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol
 
 import attrs
 
 from helpdesk_core.config import Configuration
+from helpdesk_core.desk.clock import Clock
+from helpdesk_core.desk.registration import check_assignee
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
-from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable
+from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
-from helpdesk_core.model.ticket import SYSTEM, Comment, StatusChange, Ticket
-from helpdesk_core.reports.customers import CustomerDirectory
+from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
+from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
 from helpdesk_core.sla.selection import CustomerFacts
-from helpdesk_core.storage.protocols import Store, UnitOfWork
+from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork
 from helpdesk_core.workflow.automatic import Due, FollowUp, due_transitions, first_reply_since_status
 from helpdesk_core.workflow.automatic import next_wakeup as next_status_wakeup
 from helpdesk_core.workflow.statuses import StatusCategory
@@ -103,7 +109,6 @@ def _follow_up_instant(
 def wakeup_of(
     ticket: Ticket,
     checked_through: datetime | None,
-    *,
     config: Configuration,
     directory: StaffDirectory,
     customer: CustomerFacts | None,
@@ -234,7 +239,14 @@ def _notice_data(notice: Notice) -> dict[str, Any]:
 
 def _status_data(previous: str, due: Due) -> dict[str, Any]:
     assert due.event is not None
-    return {"from": previous, "to": due.event.to, "rule": due.rule, "reason": due.reason}
+    until = due.event.until
+    return {
+        "from": previous,
+        "to": due.event.to,
+        "until": None if until is None else until.isoformat(),
+        "rule": due.rule,
+        "reason": due.reason,
+    }
 
 
 def _status_steps(ticket: Ticket, changes: tuple[Due, ...]) -> Iterator[tuple[DueAction, DomainEvent]]:
@@ -276,11 +288,106 @@ def _notice_steps(notices: tuple[Notice, ...]) -> Iterator[tuple[DueAction, Doma
         )
 
 
+class _NoCanonicalForm(Exception):
+    """A value of the configuration that has no stable text form."""
+
+
+def _canonical(value: object) -> Any:
+    """``value`` as plain JSON, the same in every process (sets and mappings
+    sorted; attrs values by their compared fields, caches left out)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, enum.Enum):
+        return [type(value).__qualname__, _canonical(value.value)]
+    if isinstance(value, datetime | date | time | timedelta):
+        return [type(value).__name__, str(value)]
+    cls = type(value)
+    if attrs.has(cls):
+        compared = [f.name for f in attrs.fields(cls) if f.eq]
+        return [cls.__qualname__, {name: _canonical(getattr(value, name)) for name in compared}]
+    if isinstance(value, Mapping):
+        items = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+        return ["map", sorted(items, key=json.dumps)]
+    if isinstance(value, frozenset | set):
+        return ["set", sorted((_canonical(v) for v in value), key=json.dumps)]
+    if isinstance(value, tuple | list):
+        return [_canonical(v) for v in value]
+    raise _NoCanonicalForm(type(value).__qualname__)
+
+
+def policy_fingerprint(config: Configuration) -> str | None:
+    """A digest of what decides wake-ups: the status graph, the automation and
+    the SLA policy (rules, calendars, escalation plans). Equal configurations
+    give equal digests in every process; None when the configuration holds a
+    value without a stable form (then a change goes unnoticed: see
+    :func:`reschedule_all`)."""
+    try:
+        text = json.dumps(_canonical([config.graph, config.automation, config.sla]), separators=(",", ":"))
+    except _NoCanonicalForm:
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+POLICY_SEQUENCE = "scheduler_policy"
+"""The store remembers the policies it was scheduled under as counters named
+``scheduler_policy:<fingerprint>`` (a counter of that name exists once the
+schedule was made under that policy)."""
+
+
+def _policy_known(store: Store, fingerprint: str) -> bool:
+    with store.unit_of_work() as uow:
+        return uow.sequences.current(f"{POLICY_SEQUENCE}:{fingerprint}") is not None
+
+
+def _remember_policy(store: Store, fingerprint: str) -> None:
+    with store.unit_of_work() as uow:
+        name = f"{POLICY_SEQUENCE}:{fingerprint}"
+        if uow.sequences.current(name) is None:
+            uow.sequences.next(name)
+            uow.commit()
+
+
+def reschedule_all(store: Store, *, batch: int = 500) -> int:
+    """Make every ticket due now (its ``checked_through`` kept): after the
+    workflow, the automation or the SLA policy changed, the stored wake-ups
+    were computed under the old rules. The next :func:`run_due` looks at
+    every ticket once and stores wake-ups under the new ones. Returns how many
+    tickets. Reads the ticket ids from the ordering index (no history is
+    decoded); ``batch`` entries per unit of work."""
+    ids = [ticket for _, ticket in store.tickets.positions(1)]
+    done = 0
+    for start in range(0, len(ids), batch):
+        for _ in range(ATTEMPTS):
+            try:
+                with store.unit_of_work() as uow:
+                    for ticket in ids[start : start + batch]:
+                        entry = uow.schedule.find(ticket)
+                        if entry is None or entry.stale or entry.wake_at == STALE_WAKEUP:
+                            continue
+                        was = entry.checked_through
+                        uow.schedule.put(attrs.evolve(entry, wake_at=STALE_WAKEUP), checked_through_was=was)
+                    uow.commit()
+                break
+            except ConflictError:
+                continue
+        done += len(ids[start : start + batch])
+    return done
+
+
+def _check_policy(store: Store, config: Configuration) -> None:
+    """When the policy differs from the one the schedule was made under,
+    every ticket is made due now (:func:`reschedule_all`), once."""
+    fingerprint = policy_fingerprint(config)
+    if fingerprint is None or _policy_known(store, fingerprint):
+        return
+    count = reschedule_all(store)
+    log.info("scheduler: the policy changed (%s): %d tickets rescheduled", fingerprint, count)
+    _remember_policy(store, fingerprint)
+
+
 # -- the shell ------------------------------------------------------------------------------
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
 
 
 class DeskParts(Protocol):
@@ -305,44 +412,66 @@ class _Lookups:
 
     @classmethod
     def of(cls, store: Store) -> _Lookups:
-        def find(company_id: str) -> Any:
-            found = store.companies.find(company_id)
-            return None if found is None else found.value
-
         directory = GroupRoster(stored.value for stored in store.employee_groups.iter())
-        customers = CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
-        return cls(directory, customers)
+        return cls(directory, customer_directory(store))
 
 
-def follow_up_ticket(closed: Ticket, decision: FollowUp, new_id: str) -> Ticket:
-    """The follow-up of ``closed`` asked for by ``decision``: registered at the
-    reply's instant with the closed ticket's customer, service object,
-    equipment, contract, type, priority and assignee, the reply as its first
-    comment, linked by ``extra["follow_up_of"]``."""
+def follow_up_ticket(
+    closed: Ticket,
+    decision: FollowUp,
+    new_id: str,
+    *,
+    status: str = "open",
+    assignee: Assignee | None = None,
+) -> Ticket:
+    """The follow-up of ``closed`` asked for by ``decision``, as the desk's
+    ``customer_reply`` registers one: at the reply's instant, in ``status``
+    (the graph's initial one), with the closed ticket's customer, assets,
+    contract, type, priority and attributes, ``assignee`` responsible (the
+    closed ticket's, when still possible), the reply as its first comment,
+    linked by ``extra["follow_up_of"]``."""
     reply = decision.comment
-    ticket = Ticket.register(
+    return Ticket.register(
         id=new_id,
         subject=closed.subject,
         created_at=reply.at,
+        status=status,
         type=closed.type,
         priority=closed.priority,
-        assignee=closed.assignee,
-        channel=reply.channel if reply.channel is not None else closed.channel,
+        assignee=assignee,
+        channel=reply.channel or closed.channel,
         company=closed.company,
         contact=closed.contact,
         service_object=closed.service_object,
         equipment=closed.equipment,
         contract=closed.contract,
+        attributes=dict(closed.attributes),
         extra={"follow_up_of": closed.id},
-    )
-    return ticket.with_event(reply)
+    ).with_event(reply)
+
+
+def _still_responsible(uow: UnitOfWork, assignee: Assignee | None, where: str) -> Assignee | None:
+    """The closed ticket's assignee when they may still be responsible (an
+    active employee, an existing group), else nobody."""
+    if assignee is None:
+        return None
+    try:
+        check_assignee(uow, assignee, where=where)
+    except ValidationError:
+        return None
+    return assignee
+
+
+def _assignee_data(assignee: Assignee | None) -> dict[str, Any] | None:
+    return None if assignee is None else {"id": assignee.id, "group": assignee.group}
 
 
 def _follow_up_steps(
-    uow: UnitOfWork, closed: Ticket, decision: FollowUp, desk: DeskParts
+    uow: UnitOfWork, closed: Ticket, decision: FollowUp, config: Configuration
 ) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
-    new_id = allocate_ticket_id(uow, desk.config.desk)
-    ticket = follow_up_ticket(closed, decision, new_id)
+    new_id = allocate_ticket_id(uow, config.desk)
+    assignee = _still_responsible(uow, closed.assignee, f"ticket {closed.id}: follow-up")
+    ticket = follow_up_ticket(closed, decision, new_id, status=config.graph.initial, assignee=assignee)
     uow.tickets.add(ticket)
     reply: Comment = decision.comment
     registered = DomainEvent(
@@ -350,42 +479,65 @@ def _follow_up_steps(
         ticket=new_id,
         at=ticket.created_at,
         by=reply.by,
-        data={"follow_up_of": closed.id, "channel": ticket.channel},
+        data={
+            "subject": ticket.subject,
+            "status": ticket.initial_status,
+            "type": ticket.initial_type,
+            "priority": ticket.initial_priority,
+            "channel": ticket.channel,
+            "company": ticket.company,
+            "contact": ticket.contact,
+            "assignee": _assignee_data(ticket.initial_assignee),
+            "warnings": [],
+            "follow_up_of": closed.id,
+        },
     )
     commented = DomainEvent(
         kind="comment_added",
         ticket=new_id,
         at=reply.at,
         by=reply.by,
-        data={"author": reply.author, "public": reply.public},
+        data={
+            "author": reply.author,
+            "public": reply.public,
+            "body": reply.body,
+            "channel": reply.channel,
+            "mentions": list(reply.mentions),
+            "attachments": [attachment.name for attachment in reply.attachments],
+        },
     )
     linked = DomainEvent(
         kind="follow_up_registered",
         ticket=closed.id,
         at=reply.at,
         by=SYSTEM,
-        data={"follow_up": new_id, "reason": decision.reason},
+        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat(), "reason": decision.reason},
     )
     action = DueAction(
         ticket=closed.id,
         action="follow_up",
         at=reply.at,
         detail=f"{decision.reason} → follow-up {new_id}",
-        data={"follow_up": new_id},
+        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat()},
     )
     return ticket, [(action, registered), (None, commented), (None, linked)]
 
 
-def _settle(
-    uow: UnitOfWork, ticket_id: str, now: datetime, desk: DeskParts, lookups: _Lookups
-) -> list[DueAction]:
-    """Apply what is due for one ticket inside ``uow`` (not committed)."""
+Settled = tuple[list[DueAction], list[DomainEvent]]
+"""What settling a ticket did: the actions to report and the out-box events to append."""
+
+
+def _settle(uow: UnitOfWork, ticket_id: str, now: datetime, desk: DeskParts, lookups: _Lookups) -> Settled:
+    """Apply what is due for one ticket inside ``uow``: its history and its
+    schedule entry are written, the out-box events are returned for the
+    caller to append last (the out-box counter is the last lock a unit of
+    work takes, as in the desk's use cases)."""
     entry = uow.schedule.find(ticket_id)
     if entry is None or (not entry.stale and (entry.wake_at is None or entry.wake_at > now)):
-        return []  # deleted, or settled by another scheduler meanwhile
+        return [], []  # deleted, or settled by another scheduler meanwhile
     stored = uow.tickets.find(ticket_id)
     if stored is None:
-        return []
+        return [], []
     return _work_steps(uow, stored.value, stored.version, entry, now, desk, lookups)
 
 
@@ -397,7 +549,7 @@ def _work_steps(
     now: datetime,
     desk: DeskParts,
     lookups: _Lookups,
-) -> list[DueAction]:
+) -> Settled:
     config = desk.config
     checked_was = None if entry is None else entry.checked_through
     work = due_work(
@@ -417,20 +569,22 @@ def _work_steps(
         uow.tickets.append(ticket.id, work.events, expected_version=version)
     new_ticket: Ticket | None = None
     if work.follow_up is not None:
-        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, desk)
+        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, config)
         steps.extend(follow_steps)
     steps.sort(key=lambda step: step[1].at)
-    uow.outbox.append([event for _, event in steps])
     uow.schedule.put(
         ScheduleEntry(ticket=ticket.id, wake_at=work.wake_at, checked_through=work.checked_through),
         checked_through_was=checked_was,
     )
     actions = [action for action, _ in steps if action is not None]
+    events = [event for _, event in steps]
     if new_ticket is not None:
         # the follow-up is settled through now in the same unit of work, so
         # that a second run with the same now finds nothing to do for it
-        actions.extend(_work_steps(uow, new_ticket, 1, None, now, desk, lookups))
-    return actions
+        more, happened = _work_steps(uow, new_ticket, 1, None, now, desk, lookups)
+        actions.extend(more)
+        events.extend(happened)
+    return actions, events
 
 
 def _skipped(ticket_id: str, now: datetime, error: HelpdeskError) -> DueAction:
@@ -457,7 +611,8 @@ def settle_ticket(
     for _ in range(ATTEMPTS):
         try:
             with desk.store.unit_of_work() as uow:
-                actions = _settle(uow, ticket_id, now, desk, lookups)
+                actions, events = _settle(uow, ticket_id, now, desk, lookups)
+                uow.outbox.append(events)
                 uow.commit()
             return actions
         except ConflictError:
@@ -469,30 +624,80 @@ def settle_ticket(
     return [_skipped(ticket_id, now, ConflictError(f"ticket {ticket_id}: kept changing under the scheduler"))]
 
 
+def _settle_together(
+    desk: DeskParts,
+    ticket_ids: list[str],
+    now: datetime,
+    lookups: _Lookups,
+    stop: Callable[[], bool] | None,
+) -> list[DueAction]:
+    """Settle several tickets in one unit of work (one commit); when any of
+    them conflicts or fails, nothing of the batch is kept and each ticket is
+    settled in its own unit of work instead (:func:`settle_ticket`)."""
+    try:
+        with desk.store.unit_of_work() as uow:
+            actions: list[DueAction] = []
+            events: list[DomainEvent] = []
+            for ticket_id in ticket_ids:
+                if stop is not None and stop():
+                    break
+                done, happened = _settle(uow, ticket_id, now, desk, lookups)
+                actions.extend(done)
+                events.extend(happened)
+            uow.outbox.append(events)
+            uow.commit()
+        return actions
+    except StorageUnavailable:
+        raise
+    except HelpdeskError:
+        pass
+    actions = []
+    for ticket_id in ticket_ids:
+        if stop is not None and stop():
+            break
+        actions.extend(settle_ticket(desk, ticket_id, now, lookups))
+    return actions
+
+
 def due_actions(
-    desk: DeskParts, now: datetime | None = None, *, stop: Callable[[], bool] | None = None
+    desk: DeskParts,
+    now: datetime | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
+    batch: int = 1,
 ) -> Iterator[DueAction]:
-    """:func:`run_due` one ticket at a time: each ticket's unit of work is
-    committed before its actions are yielded; ``stop`` (asked before each
-    ticket) ends the run between two units of work."""
+    """:func:`run_due` a unit of work at a time: each one is committed before
+    its actions are yielded; ``stop`` (asked before each ticket) ends the run
+    between two tickets (a batch is committed with the tickets done)."""
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        raise ValidationError(f"run_due: batch must be a whole number >= 1, got {batch!r}")
     now = desk.clock.now() if now is None else now
     require_aware(now, "run_due: now")
     desk.config.automation.check(desk.config.graph)
+    _check_policy(desk.store, desk.config)
     lookups = _Lookups.of(desk.store)
     after: ScheduleEntry | None = None
     while True:
         entries = desk.store.schedule.due(now, after=after, limit=PAGE)
-        for entry in entries:
+        for start in range(0, len(entries), batch):
             if stop is not None and stop():
                 return
-            yield from settle_ticket(desk, entry.ticket, now, lookups)
+            chunk = [entry.ticket for entry in entries[start : start + batch]]
+            if batch == 1:
+                yield from settle_ticket(desk, chunk[0], now, lookups)
+            else:
+                yield from _settle_together(desk, chunk, now, lookups, stop)
         if len(entries) < PAGE:
             return
         after = entries[-1]
 
 
 def run_due(
-    desk: DeskParts, now: datetime | None = None, *, stop: Callable[[], bool] | None = None
+    desk: DeskParts,
+    now: datetime | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
+    batch: int = 1,
 ) -> tuple[DueAction, ...]:
     """Apply every automatic status change, escalation notice and follow-up
     due by ``now`` (default: the desk's clock) to the stored tickets, and
@@ -504,8 +709,66 @@ def run_due(
     settling the same ticket at once makes one of the two find nothing left
     to do. A ticket that cannot be settled is returned as a ``skipped`` action
     and the run goes on. Twice with the same ``now``, the second run does
-    nothing (it returns the skipped tickets again, if any)."""
-    return tuple(due_actions(desk, now, stop=stop))
+    nothing (it returns the skipped tickets again, if any).
+
+    ``batch`` > 1 settles that many tickets per unit of work: one commit
+    instead of ``batch`` (on SQLite a commit is most of a ticket's cost), the
+    store's write lock held that much longer; a batch with a conflicting or
+    broken ticket is redone one ticket per unit of work."""
+    return tuple(due_actions(desk, now, stop=stop, batch=batch))
+
+
+DEFAULT_POLL = 5.0
+"""Seconds a long-running scheduler waits at most between two looks at the
+schedule: work registered meanwhile (a postponement until in a minute) is
+seen this late at the latest."""
+
+
+def serve(
+    desk: DeskParts,
+    *,
+    stop: threading.Event,
+    poll: float = DEFAULT_POLL,
+    on_action: Callable[[DueAction], None] | None = None,
+    batch: int = 1,
+) -> None:
+    """Run the scheduler until ``stop`` is set: apply what is due by the
+    desk's clock (:func:`run_due`), then sleep until :func:`next_wakeup`, at
+    most ``poll`` seconds, and again. ``stop`` is looked at between two
+    tickets' units of work and ends the sleep at once, so setting it (a
+    signal handler does) stops after the current transaction.
+
+    ``on_action`` hears of each action as its unit of work commits. A ticket
+    that stays ``skipped`` is reported once, not on every round, and keeps
+    the scheduler from sleeping past ``poll`` (it is retried each round).
+    ``batch`` is :func:`run_due`'s."""
+    if not poll > 0:
+        raise ValidationError(f"serve: poll must be a number of seconds > 0, got {poll!r}")
+    skipped_before: set[tuple[str, str]] = set()
+    while not stop.is_set():
+        ran_at = desk.clock.now()
+        skipped_now: set[tuple[str, str]] = set()
+        for action in due_actions(desk, ran_at, stop=stop.is_set, batch=batch):
+            if action.action == "skipped":
+                key = (action.ticket, action.detail)
+                skipped_now.add(key)
+                if key in skipped_before:
+                    continue
+            if on_action is not None:
+                on_action(action)
+        skipped_before = skipped_now
+        if stop.is_set():
+            return
+        stop.wait(_pause(next_wakeup(desk), ran_at, desk.clock.now(), poll))
+
+
+def _pause(wake: datetime | None, ran_at: datetime, now: datetime, poll: float) -> float:
+    """Seconds to sleep after a run at ``ran_at``: until ``wake``, at most
+    ``poll``; a full ``poll`` when what is still due was due at the run
+    already (a skipped ticket: no busy loop)."""
+    if wake is None or wake <= ran_at:
+        return poll
+    return min(poll, max((wake - now).total_seconds(), 0.0))
 
 
 def next_wakeup(desk: DeskParts) -> datetime | None:
@@ -517,7 +780,9 @@ def next_wakeup(desk: DeskParts) -> datetime | None:
 
 __all__ = [
     "ATTEMPTS",
+    "DEFAULT_POLL",
     "PAGE",
+    "POLICY_SEQUENCE",
     "ActionKind",
     "DeskParts",
     "DueAction",
@@ -527,7 +792,10 @@ __all__ = [
     "follow_up_ticket",
     "next_wakeup",
     "notice_kind",
+    "policy_fingerprint",
+    "reschedule_all",
     "run_due",
+    "serve",
     "settle_ticket",
     "wakeup_of",
 ]

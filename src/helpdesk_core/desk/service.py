@@ -32,6 +32,7 @@ from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.desk import scheduler
 from helpdesk_core.desk.actors import Actor, contact_acting, employee_acting
 from helpdesk_core.desk.clock import Clock, SystemClock
+from helpdesk_core.desk.customers import customer_directory, customer_facts_of
 from helpdesk_core.desk.outcome import Outcome, SlaStatus
 from helpdesk_core.desk.registration import check_assignee, check_observers, check_parties
 from helpdesk_core.desk.scheduler import DueAction, follow_up_ticket, wakeup_of
@@ -53,7 +54,7 @@ from helpdesk_core.model.ticket import (
     Ticket,
     TypeChange,
 )
-from helpdesk_core.reports.customers import customer_directory, customer_facts
+from helpdesk_core.reports.customers import customer_facts
 from helpdesk_core.rules.table import RuleTable
 from helpdesk_core.sla import CustomerFacts, GroupRoster, SlaPolicy, SlaRow, evaluate
 from helpdesk_core.storage import open_store
@@ -94,7 +95,7 @@ class DeskOutbox:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def pending(self, consumer: str = DEFAULT_CONSUMER, *, limit: int = 100) -> list[OutboxEntry]:
+    def pending(self, consumer: str = DEFAULT_CONSUMER, limit: int = 100) -> list[OutboxEntry]:
         """The first ``limit`` entries ``consumer`` has not acknowledged, in order."""
         return self._store.outbox.pending(consumer, limit=limit)
 
@@ -105,7 +106,7 @@ class DeskOutbox:
             uow.outbox.acknowledge(consumer, through)
             uow.commit()
 
-    def entries(self, *, after: int = 0, limit: int = 100) -> list[OutboxEntry]:
+    def entries(self, after: int = 0, limit: int = 100) -> list[OutboxEntry]:
         """At most ``limit`` entries after position ``after``, in order."""
         return self._store.outbox.entries(after=after, limit=limit)
 
@@ -298,8 +299,9 @@ class Desk:
 
     def customer_facts(self, ticket: Ticket) -> CustomerFacts:
         """What the SLA needs to know about the ticket's customer: the client
-        category and customer groups of its company (none without one)."""
-        return customer_directory(self._store)(ticket)
+        category and customer groups of its company (none without one). Two
+        look-ups: the company, then its customer groups."""
+        return customer_facts_of(self._store, ticket)
 
     def sla_status(self, ticket_id: str, *, as_of: datetime | None = None) -> SlaStatus:
         """The ticket's SLA row as of ``as_of`` (default: now) and the working
@@ -477,15 +479,12 @@ class Desk:
             work.apply_due()
             change(work)
             new = work.ticket.events[len(ticket.events) :]
-            version = stored.version
+            version = stored.version  # unchanged when a follow-up left the closed ticket as it was
             if new:
                 version = uow.tickets.append(ticket_id, new, expected_version=stored.version)
-            else:  # nothing to append (a follow-up left the closed ticket as it was)
-                version = stored.version
+                self._schedule(uow, work.ticket, entry)
             if work.happened:
                 uow.outbox.append(work.happened)
-            if new:
-                self._schedule(uow, work.ticket, entry)
             outcome = self._finish(work, version)
             uow.commit()
         return outcome
@@ -505,10 +504,9 @@ class Desk:
     def _schedule(self, uow: UnitOfWork, ticket: Ticket, entry: ScheduleEntry | None) -> None:
         checked = None if entry is None else entry.checked_through
         roster = GroupRoster(stored.value for stored in uow.employee_groups.iter())
-        customer = customer_facts(
-            None if ticket.company is None else _value(uow.companies.find(ticket.company)),
-            {stored.value.id: stored.value for stored in uow.customer_groups.iter()},
-        )
+        company = None if ticket.company is None else _value(uow.companies.find(ticket.company))
+        groups = {} if company is None else uow.customer_groups.find_many(company.customer_groups)
+        customer = customer_facts(company, {id: stored.value for id, stored in groups.items()})
         wake = wakeup_of(ticket, checked, config=self._config, directory=roster, customer=customer)
         uow.schedule.put(
             ScheduleEntry(ticket=ticket.id, wake_at=wake, checked_through=checked),
@@ -643,7 +641,7 @@ class Desk:
         )
         version = uow.tickets.add(ticket)
         self._schedule(uow, ticket, None)
-        work.happened.append(self._registered(ticket, comment.by or "", (), follow_up_of=closed.id))
+        work.happened.append(self._registered(ticket, work.by, (), follow_up_of=closed.id))
         work.happened.append(
             DomainEvent(
                 kind="comment_added", ticket=new_id, at=comment.at, by=comment.by, data=_comment_data(comment)

@@ -6,7 +6,8 @@ A ticket history may only name parties the desk knows; importing one checks
 each of these against the store (:func:`helpdesk_core.desk.import_ticket_histories`).
 Who moved a status or changed a priority (``by`` of other events) is not
 listed: it may be ``system``, an integration or a person the desk keeps no
-record of.
+record of; nor is a comment written by ``system`` (the desk's automation,
+which the desk lets write employees' comments).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 
 import attrs
 
-from helpdesk_core.model.ticket import Assignee, Assignment, Comment, ObserverChange, Ticket
+from helpdesk_core.model.ticket import SYSTEM, Assignee, Assignment, Comment, ObserverChange, Ticket
 
 PartyKind = Literal["companies", "contacts", "employees", "employee_groups"]
 """Where a named party lives (the unit-of-work repository)."""
@@ -64,7 +65,7 @@ def parties_named(ticket: Ticket) -> tuple[PartyReference, ...]:
         where = f"events[{index}]"
         if isinstance(event, Assignment) and event.assignee is not None:
             named.append(_assignee(where, "assigned to", event.assignee))
-        elif isinstance(event, Comment) and event.by is not None:
+        elif isinstance(event, Comment) and event.by not in (None, SYSTEM):
             kind: PartyKind = "contacts" if event.author == "contact" else "employees"
             named.append(PartyReference(where, "comment by", kind, event.by))
         elif isinstance(event, ObserverChange):

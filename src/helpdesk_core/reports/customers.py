@@ -4,12 +4,12 @@ few thousand companies asks the store once per company, not once per ticket."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
 from helpdesk_core.model.parties import Company, CustomerGroup, groups_by_priority
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.sla import NO_CUSTOMER, CustomerFacts
-from helpdesk_core.storage.protocols import Store
 
 CompanyFinder = Callable[[str], Company | None]
 """Finds a company by id (None when there is none), e.g. a store reader's ``find``."""
@@ -68,13 +68,35 @@ class CustomerDirectory:
         return facts
 
 
-def customer_directory(store: Store) -> CustomerDirectory:
+class _Companies(Protocol):
+    def find(self, id: str, /) -> Any: ...
+
+
+class _CustomerGroups(Protocol):
+    def iter(self) -> Iterator[Any]: ...
+
+
+class CustomerSource(Protocol):
+    """What :func:`customer_directory` reads: a store (its company and customer
+    group readers), named by what is used so that this module stays pure."""
+
+    @property
+    def companies(self) -> _Companies: ...
+
+    @property
+    def customer_groups(self) -> _CustomerGroups: ...
+
+
+def customer_directory(store: CustomerSource) -> CustomerDirectory:
     """Customer facts of tickets through the store's company reader, cached for
-    the run (the customer groups are read once, now)."""
+    the run (every customer group is read once, now): what a batch report over
+    many tickets of few companies wants. The I/O is the store's; this function
+    only calls its readers."""
 
     def find(company_id: str) -> Company | None:
         found = store.companies.find(company_id)
-        return None if found is None else found.value
+        company: Company | None = None if found is None else found.value
+        return company
 
     return CustomerDirectory(find, (stored.value for stored in store.customer_groups.iter()))
 
@@ -83,6 +105,7 @@ __all__ = [
     "DEFAULT_CACHE_SIZE",
     "CompanyFinder",
     "CustomerDirectory",
+    "CustomerSource",
     "customer_directory",
     "customer_facts",
 ]
