@@ -82,6 +82,7 @@ def _start_workers(url: str, hot: list[str], go: Path) -> list[subprocess.Popen[
     return workers
 
 
+@pytest.mark.slow
 def test_eight_processes_lose_nothing_and_double_nothing(url: str, tmp_path: Path) -> None:
     with Desk.open(url) as desk:
         with desk.store.unit_of_work() as uow:
