@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from test_scheduler_decisions import CONFIG, CUSTOMERS, T0, closed_with_late_rep
 
 from helpdesk_core.config import Configuration
 from helpdesk_core.desk import scheduler
+from helpdesk_core.desk.clock import Clock as DeskClock
 from helpdesk_core.desk.clock import FixedClock
 from helpdesk_core.desk.scheduler import run_due, settle_ticket
 from helpdesk_core.desk.service import Desk
@@ -51,7 +54,7 @@ class PlainDesk:
 
     store: Store
     config: Configuration = CONFIG
-    clock: Clock = Clock(DEMO_END)
+    clock: DeskClock = Clock(DEMO_END)
 
 
 def stored_desk(histories: list[Ticket]) -> PlainDesk:
@@ -403,3 +406,38 @@ def test_the_policy_fingerprint_is_the_same_in_every_process() -> None:
         for seed in ("1", "2")
     }
     assert seen == {scheduler.policy_fingerprint(CONFIG)}
+
+
+def test_serve_reports_a_stuck_ticket_once_and_stops_when_told() -> None:
+    """The loop of ``helpdesk run``: rounds until ``stop`` is set; a ticket
+    that cannot be settled is retried each round but reported once."""
+    broken = Ticket.register(id="T-0", subject="x", created_at=T0).with_event(
+        StatusChange(at=T0 + timedelta(minutes=1), to="lost_in_migration", by="E-2")
+    )
+    desk = stored_desk([broken, *tickets(5)])
+    stop = threading.Event()
+    rounds: list[datetime] = []
+
+    class Rounds:
+        def now(self) -> datetime:
+            rounds.append(NOWS[2])
+            if len(rounds) >= 8:  # two clock readings a round
+                stop.set()
+            return NOWS[2]
+
+    heard: list[scheduler.DueAction] = []
+    started = time.monotonic()
+    scheduler.serve(attrs.evolve(desk, clock=Rounds()), stop=stop, poll=0.01, on_action=heard.append)
+    assert time.monotonic() - started < 5
+    assert len(rounds) >= 8
+    assert [a.ticket for a in heard if a.action == "skipped"] == ["T-0"]
+    assert len(heard) == len(outbox(desk.store)) + 1  # every action, once
+
+
+def test_a_scheduler_sleeps_until_the_next_wakeup_at_most_a_poll() -> None:
+    pause = scheduler._pause
+    assert pause(None, NOWS[1], NOWS[1], 5.0) == 5.0
+    assert pause(NOWS[1] + timedelta(seconds=2), NOWS[1], NOWS[1], 5.0) == 2.0
+    assert pause(NOWS[1] + timedelta(hours=2), NOWS[1], NOWS[1], 5.0) == 5.0
+    assert pause(NOWS[1], NOWS[1], NOWS[1], 5.0) == 5.0  # still due after a run: no busy loop
+    assert pause(NOWS[1] + timedelta(seconds=1), NOWS[1], NOWS[1] + timedelta(seconds=3), 5.0) == 0.0
