@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sla_report.py --tickets 100000
 	$(BIN)/python bench/forget.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/desk.py --tickets 100000
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis demo.sqlite3
