@@ -4,8 +4,9 @@ histories only ever grow (a file that contradicts a stored one is refused)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -13,11 +14,12 @@ from helpdesk_core.errors import ValidationError
 from helpdesk_core.imports.readers import text_lines
 from helpdesk_core.imports.report import ImportRejected
 from helpdesk_core.model.catalog import Catalogs
+from helpdesk_core.model.domain_events import ScheduleEntry
 from helpdesk_core.model.history import HistoryDiverges, events_beyond
 from helpdesk_core.model.references import NOUNS, PartyKind, parties_named
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.serialization import ticket_from_json
-from helpdesk_core.storage.protocols import Reader, Store, UnitOfWork
+from helpdesk_core.storage.protocols import STALE_WAKEUP, Reader, Store, UnitOfWork
 from helpdesk_core.workflow import AutomationPolicy, TransitionGraph, check_history
 
 
@@ -101,6 +103,7 @@ def import_ticket_histories(
     catalogs: Catalogs | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    handled_through: datetime | Literal["now"] | None = "now",
 ) -> HistoryImportSummary:
     """Import a ticket-history JSONL file all-or-nothing: every line is checked
     before anything is written, and the write is one transaction.
@@ -119,8 +122,19 @@ def import_ticket_histories(
     is read whole.
 
     With ``skip_invalid`` a bad line is left out instead (the rest imported)
-    and the summary's ``skipped`` says which and why."""
+    and the summary's ``skipped`` says which and why.
+
+    ``handled_through``: up to which instant the system the histories come
+    from already handled them — its escalation notices were sent, its
+    follow-ups made. The scheduler (:meth:`Desk.run_due`) looks at every
+    created ticket at once, applies the automatic status changes its history
+    still owes (dated at their own instants), and sends only the notices due
+    after this instant: ``"now"`` (the default) is the import's own instant,
+    so moving ten years of history in does not flood the out-box with ten
+    years of old deadline warnings; ``None`` settles each history from its
+    registration. A ticket the file continues keeps what the desk checked."""
     path = Path(path)
+    through = datetime.now(UTC) if handled_through == "now" else handled_through
     if not path.exists():
         raise ImportRefused(f"{path}: no such file")
     skipped: list[ImportRefused] = []
@@ -155,6 +169,9 @@ def import_ticket_histories(
             existing = uow.tickets.find(ticket.id)
             if existing is None:
                 uow.tickets.add(ticket)
+                if through is not None:
+                    handled = ScheduleEntry(ticket=ticket.id, wake_at=STALE_WAKEUP, checked_through=through)
+                    uow.schedule.put(handled, checked_through_was=None)
                 created += 1
                 continue
             try:

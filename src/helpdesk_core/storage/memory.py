@@ -534,6 +534,15 @@ class MemorySchedule(MemoryScheduleReader):
         kept = attrs.evolve(entry, stale=False)
         self._writes.put(SCHEDULE, "schedule entry", entry.ticket, Stored(kept, _next_version(old)))
 
+    def mark_all_stale(self) -> int:
+        marked = 0
+        for ticket, stored in list(self._writes.snapshot.tables[SCHEDULE].items()):
+            if not stored.value.stale:
+                stale = ScheduleEntry(ticket=ticket, checked_through=stored.value.checked_through, stale=True)
+                self._writes.put(SCHEDULE, "schedule entry", ticket, Stored(stale, stored.version + 1))
+                marked += 1
+        return marked
+
 
 class MemorySequences:
     """Named gap-free counters inside a memory unit of work."""

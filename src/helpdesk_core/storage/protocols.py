@@ -309,6 +309,12 @@ class Schedule(ScheduleReader, Protocol):
         handled the ticket meanwhile."""
         ...
 
+    def mark_all_stale(self) -> int:
+        """Mark every entry stale, keeping ``checked_through`` (the rules that
+        computed the wake-ups changed); returns how many entries were not
+        stale before. One statement, however many tickets."""
+        ...
+
 
 class Sequences(Protocol):
     """Named gap-free counters (ticket numbers), inside a unit of work."""

@@ -255,6 +255,13 @@ class SqlSchedule(SqlScheduleReader):
             "another scheduler handled it meanwhile; retry"
         )
 
+    def mark_all_stale(self) -> int:
+        with self._borrow() as session:
+            return session.run(
+                "UPDATE ticket_schedule SET wake_us = ? WHERE wake_us IS NULL OR wake_us <> ?",
+                (STALE_US, STALE_US),
+            )
+
 
 def _said(instant: datetime | None) -> str:
     return "never" if instant is None else instant.isoformat()

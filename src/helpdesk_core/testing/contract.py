@@ -1085,6 +1085,30 @@ class StoreContract:
             uow.commit()
         assert store.schedule.next_wakeup() == START - timedelta(days=400)
 
+    def test_marking_every_entry_stale_keeps_what_was_checked(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket(f"T-{n}") for n in (1, 2, 3)])
+        checked = START + timedelta(hours=2)
+        with store.unit_of_work() as uow:
+            uow.schedule.put(
+                ScheduleEntry(ticket="T-1", wake_at=START + timedelta(days=2), checked_through=checked),
+                checked_through_was=None,
+            )
+            uow.schedule.put(ScheduleEntry(ticket="T-2", wake_at=None), checked_through_was=None)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.schedule.mark_all_stale() == 2, "T-3 was stale already"
+            uow.rollback()
+        assert store.schedule.find("T-2") == ScheduleEntry(ticket="T-2", wake_at=None)
+        with store.unit_of_work() as uow:
+            assert uow.schedule.mark_all_stale() == 2
+            uow.commit()
+        assert [store.schedule.find(f"T-{n}") for n in (1, 2, 3)] == [
+            ScheduleEntry(ticket="T-1", checked_through=checked, stale=True),
+            ScheduleEntry(ticket="T-2", stale=True),
+            ScheduleEntry(ticket="T-3", stale=True),
+        ]
+        assert [e.ticket for e in store.schedule.due(START)] == ["T-1", "T-2", "T-3"]
+
     def test_a_rolled_back_schedule_change_is_not_kept(self, store: Store) -> None:
         add_tickets(store, [sample_ticket("T-1")])
         with store.unit_of_work() as uow:
