@@ -12,12 +12,12 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_scheduler_decisions import closed_with_late_reply, tickets
-from test_scheduler_run import NOWS, PlainDesk, outbox, stored_desk
+from test_scheduler_decisions import CONFIG, closed_with_late_reply, tickets
+from test_scheduler_run import NOWS, PlainDesk, histories, outbox, stored_desk
 
-from helpdesk_core.desk import scheduler
+from helpdesk_core.desk import Desk, FixedClock, scheduler
 from helpdesk_core.desk.scheduler import run_due, settle_ticket
-from helpdesk_core.errors import ConfigError, HistoryError
+from helpdesk_core.errors import ConfigError, HistoryError, ValidationError
 from helpdesk_core.model.ticket import Comment, StatusChange, Ticket
 from helpdesk_core.workflow import DEFAULT_GRAPH
 from helpdesk_core.workflow.automatic import AutomationPolicy, apply_due
@@ -98,3 +98,19 @@ def test_a_policy_that_does_not_fit_is_refused_on_every_call() -> None:
         with pytest.raises(ConfigError, match="nowhere"):
             apply_due(ticket, START, broken, DEFAULT_GRAPH)
     apply_due(ticket, START, fine, DEFAULT_GRAPH)
+
+
+def test_the_desk_runs_due_work_in_batches_with_the_same_result() -> None:
+    """``Desk.run_due(now, batch=…)``: what ``helpdesk tick --batch`` does,
+    from the desk; the same actions, histories and out-box as one by one."""
+    results = []
+    for batch in (1, 7):
+        plain = stored_desk([closed_with_late_reply("T-500"), *tickets(40)])
+        desk = Desk(plain.store, CONFIG, FixedClock(NOWS[3]))
+        actions = desk.run_due(NOWS[3], batch=batch)
+        results.append((actions, histories(desk.store), [e.event for e in outbox(desk.store)]))
+        assert desk.run_due(NOWS[3], batch=batch) == ()
+    assert results[0][0]
+    assert results[0] == results[1]
+    with pytest.raises(ValidationError, match="batch must be a whole number >= 1, got 0"):
+        desk.run_due(NOWS[3], batch=0)
