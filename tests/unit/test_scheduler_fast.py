@@ -12,13 +12,14 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_scheduler_decisions import CONFIG, closed_with_late_reply, tickets
+from test_scheduler_decisions import CONFIG, ROSTER, closed_with_late_reply, tickets
 from test_scheduler_run import NOWS, PlainDesk, histories, outbox, stored_desk
 
 from helpdesk_core.desk import Desk, FixedClock, scheduler
 from helpdesk_core.desk.scheduler import run_due, settle_ticket
 from helpdesk_core.errors import ConfigError, HistoryError, ValidationError
 from helpdesk_core.model.ticket import Comment, StatusChange, Ticket
+from helpdesk_core.sla.notices import TicketEscalations, escalations_due, next_escalation
 from helpdesk_core.workflow import DEFAULT_GRAPH
 from helpdesk_core.workflow.automatic import AutomationPolicy, apply_due
 
@@ -114,3 +115,20 @@ def test_the_desk_runs_due_work_in_batches_with_the_same_result() -> None:
     assert results[0] == results[1]
     with pytest.raises(ValidationError, match="batch must be a whole number >= 1, got 0"):
         desk.run_due(NOWS[3], batch=0)
+
+
+def test_one_escalation_look_ahead_answers_both_questions_as_two_fresh_ones() -> None:
+    """The scheduler asks one :class:`TicketEscalations` what is due and what
+    comes next (the replays shared): the same answers as fresh look-aheads."""
+    assert CONFIG.sla is not None
+    windows = [(None, NOWS[0]), (NOWS[0], NOWS[1]), (NOWS[1], NOWS[3]), (None, NOWS[3])]
+    for ticket in tickets(80):
+        for since, until in windows:
+            since = ticket.created_at - timedelta(microseconds=1) if since is None else since
+            shared = TicketEscalations(ticket, policy=CONFIG.sla, graph=CONFIG.graph, directory=ROSTER)
+            due = shared.due(since=since, until=until)
+            ahead = shared.next_after(until)
+            fresh = {"policy": CONFIG.sla, "graph": CONFIG.graph, "directory": ROSTER}
+            assert due == escalations_due(ticket, since=since, until=until, **fresh)
+            assert ahead == next_escalation(ticket, after=until, **fresh)
+            assert ahead is None or ahead > until

@@ -42,7 +42,7 @@ from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
 from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
-from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
+from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, TicketEscalations
 from helpdesk_core.sla.selection import CustomerFacts
 from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork
 from helpdesk_core.workflow.automatic import Due, FollowUp, due_steps, first_reply_since_status
@@ -122,19 +122,26 @@ def wakeup_of(
 
     The desk's use cases store it as the ticket's ``wake_at`` after every
     change; an instant at or before the caller's now means "due already"."""
-    found = [next_status_wakeup(ticket, config.automation, config.graph)]
+    escalations = None
     if config.sla is not None:
-        after = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
-        found.append(
-            next_escalation(
-                ticket,
-                after=after,
-                policy=config.sla,
-                graph=config.graph,
-                directory=directory,
-                customer=customer,
-            )
+        escalations = TicketEscalations(
+            ticket, policy=config.sla, graph=config.graph, directory=directory, customer=customer
         )
+    return _wakeup(ticket, checked_through, config, escalations)
+
+
+def _wakeup(
+    ticket: Ticket,
+    checked_through: datetime | None,
+    config: Configuration,
+    escalations: TicketEscalations | None,
+) -> datetime | None:
+    """:func:`wakeup_of`, with the ticket's escalation look-ahead (None
+    without an SLA policy) given."""
+    found = [next_status_wakeup(ticket, config.automation, config.graph)]
+    if escalations is not None:
+        after = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
+        found.append(escalations.next_after(after))
     found.append(_follow_up_instant(ticket, checked_through, config))
     return min((at for at in found if at is not None), default=None)
 
@@ -193,19 +200,16 @@ def due_work(
         ):
             follow_up = due.action
     notices: tuple[Notice, ...] = ()
+    escalations = None
     if config.sla is not None:
-        since = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
-        notices = escalations_due(
-            after,
-            since=since,
-            until=now,
-            policy=config.sla,
-            graph=config.graph,
-            directory=directory,
-            customer=customer,
+        # one look-ahead for both questions: the history is replayed once
+        escalations = TicketEscalations(
+            after, policy=config.sla, graph=config.graph, directory=directory, customer=customer
         )
+        since = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
+        notices = escalations.due(since=since, until=now)
     checked = now if checked_through is None else max(now, checked_through)
-    wake_at = wakeup_of(after, checked, config=config, directory=directory, customer=customer)
+    wake_at = _wakeup(after, checked, config, escalations)
     return DueWork(
         ticket=after,
         changes=tuple(changes),
