@@ -128,7 +128,9 @@ def test_one_escalation_look_ahead_answers_both_questions_as_two_fresh_ones() ->
             shared = TicketEscalations(ticket, policy=CONFIG.sla, graph=CONFIG.graph, directory=ROSTER)
             due = shared.due(since=since, until=until)
             ahead = shared.next_after(until)
-            fresh = {"policy": CONFIG.sla, "graph": CONFIG.graph, "directory": ROSTER}
-            assert due == escalations_due(ticket, since=since, until=until, **fresh)
-            assert ahead == next_escalation(ticket, after=until, **fresh)
+            sla, graph = CONFIG.sla, CONFIG.graph
+            assert due == escalations_due(
+                ticket, since=since, until=until, policy=sla, graph=graph, directory=ROSTER
+            )
+            assert ahead == next_escalation(ticket, after=until, policy=sla, graph=graph, directory=ROSTER)
             assert ahead is None or ahead > until

@@ -418,4 +418,3 @@ __all__ = [
     "Ticket",
     "TypeChange",
 ]
-
