@@ -42,10 +42,10 @@ from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
 from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
-from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, escalations_due, next_escalation
+from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, TicketEscalations
 from helpdesk_core.sla.selection import CustomerFacts
 from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork
-from helpdesk_core.workflow.automatic import Due, FollowUp, due_transitions, first_reply_since_status
+from helpdesk_core.workflow.automatic import Due, FollowUp, due_steps, first_reply_since_status
 from helpdesk_core.workflow.automatic import next_wakeup as next_status_wakeup
 from helpdesk_core.workflow.statuses import StatusCategory
 
@@ -122,19 +122,26 @@ def wakeup_of(
 
     The desk's use cases store it as the ticket's ``wake_at`` after every
     change; an instant at or before the caller's now means "due already"."""
-    found = [next_status_wakeup(ticket, config.automation, config.graph)]
+    escalations = None
     if config.sla is not None:
-        after = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
-        found.append(
-            next_escalation(
-                ticket,
-                after=after,
-                policy=config.sla,
-                graph=config.graph,
-                directory=directory,
-                customer=customer,
-            )
+        escalations = TicketEscalations(
+            ticket, policy=config.sla, graph=config.graph, directory=directory, customer=customer
         )
+    return _wakeup(ticket, checked_through, config, escalations)
+
+
+def _wakeup(
+    ticket: Ticket,
+    checked_through: datetime | None,
+    config: Configuration,
+    escalations: TicketEscalations | None,
+) -> datetime | None:
+    """:func:`wakeup_of`, with the ticket's escalation look-ahead (None
+    without an SLA policy) given."""
+    found = [next_status_wakeup(ticket, config.automation, config.graph)]
+    if escalations is not None:
+        after = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
+        found.append(escalations.next_after(after))
     found.append(_follow_up_instant(ticket, checked_through, config))
     return min((at for at in found if at is not None), default=None)
 
@@ -184,28 +191,25 @@ def due_work(
     changes: list[Due] = []
     follow_up: FollowUp | None = None
     after = ticket
-    for due in due_transitions([ticket], now, config.automation, config.graph):
+    for due, stepped in due_steps(ticket, now, config.automation, config.graph):
         if due.event is not None:
             changes.append(due)
-            after = after.with_event(due.event)
+            after = stepped
         elif isinstance(due.action, FollowUp) and (
             checked_through is None or due.action.comment.at > checked_through
         ):
             follow_up = due.action
     notices: tuple[Notice, ...] = ()
+    escalations = None
     if config.sla is not None:
-        since = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
-        notices = escalations_due(
-            after,
-            since=since,
-            until=now,
-            policy=config.sla,
-            graph=config.graph,
-            directory=directory,
-            customer=customer,
+        # one look-ahead for both questions: the history is replayed once
+        escalations = TicketEscalations(
+            after, policy=config.sla, graph=config.graph, directory=directory, customer=customer
         )
+        since = ticket.created_at - _JUST_BEFORE if checked_through is None else checked_through
+        notices = escalations.due(since=since, until=now)
     checked = now if checked_through is None else max(now, checked_through)
-    wake_at = wakeup_of(after, checked, config=config, directory=directory, customer=customer)
+    wake_at = _wakeup(after, checked, config, escalations)
     return DueWork(
         ticket=after,
         changes=tuple(changes),
@@ -527,12 +531,25 @@ Settled = tuple[list[DueAction], list[DomainEvent]]
 """What settling a ticket did: the actions to report and the out-box events to append."""
 
 
-def _settle(uow: UnitOfWork, ticket_id: str, now: datetime, desk: DeskParts, lookups: _Lookups) -> Settled:
+def _settle(
+    uow: UnitOfWork,
+    ticket_id: str,
+    now: datetime,
+    desk: DeskParts,
+    lookups: _Lookups,
+    listed: ScheduleEntry | None = None,
+) -> Settled:
     """Apply what is due for one ticket inside ``uow``: its history and its
     schedule entry are written, the out-box events are returned for the
     caller to append last (the out-box counter is the last lock a unit of
-    work takes, as in the desk's use cases)."""
-    entry = uow.schedule.find(ticket_id)
+    work takes, as in the desk's use cases).
+
+    ``listed``: the ticket's entry as the page of due entries showed it, used
+    instead of reading it again. That is safe: the entry is written back by
+    compare-and-set on its ``checked_through``, so when another scheduler
+    settled the ticket since, the put raises :class:`ConflictError`, nothing
+    of this unit of work is kept and the retry reads the entry afresh."""
+    entry = uow.schedule.find(ticket_id) if listed is None else listed
     if entry is None or (not entry.stale and (entry.wake_at is None or entry.wake_at > now)):
         return [], []  # deleted, or settled by another scheduler meanwhile
     stored = uow.tickets.find(ticket_id)
@@ -600,22 +617,29 @@ def _skipped(ticket_id: str, now: datetime, error: HelpdeskError) -> DueAction:
 
 
 def settle_ticket(
-    desk: DeskParts, ticket_id: str, now: datetime, lookups: _Lookups | None = None
+    desk: DeskParts,
+    ticket_id: str,
+    now: datetime,
+    lookups: _Lookups | None = None,
+    listed: ScheduleEntry | None = None,
 ) -> list[DueAction]:
     """Apply what is due for one ticket by ``now`` in its own unit of work,
     retried (a fresh one each time, at most :data:`ATTEMPTS`) when another
     writer got there first; a ticket that cannot be settled (its status is not
     in the workflow any more, its SLA rule names a plan that is gone, …) is
-    reported as ``skipped`` and left due for the next run."""
+    reported as ``skipped`` and left due for the next run. ``listed``: the
+    entry as a page of due entries showed it, trusted on the first attempt
+    only (see :func:`_settle`)."""
     lookups = _Lookups.of(desk.store) if lookups is None else lookups
     for _ in range(ATTEMPTS):
         try:
             with desk.store.unit_of_work() as uow:
-                actions, events = _settle(uow, ticket_id, now, desk, lookups)
+                actions, events = _settle(uow, ticket_id, now, desk, lookups, listed)
                 uow.outbox.append(events)
                 uow.commit()
             return actions
         except ConflictError:
+            listed = None
             continue
         except StorageUnavailable:
             raise
@@ -626,7 +650,7 @@ def settle_ticket(
 
 def _settle_together(
     desk: DeskParts,
-    ticket_ids: list[str],
+    listed: list[ScheduleEntry],
     now: datetime,
     lookups: _Lookups,
     stop: Callable[[], bool] | None,
@@ -638,10 +662,10 @@ def _settle_together(
         with desk.store.unit_of_work() as uow:
             actions: list[DueAction] = []
             events: list[DomainEvent] = []
-            for ticket_id in ticket_ids:
+            for entry in listed:
                 if stop is not None and stop():
                     break
-                done, happened = _settle(uow, ticket_id, now, desk, lookups)
+                done, happened = _settle(uow, entry.ticket, now, desk, lookups, entry)
                 actions.extend(done)
                 events.extend(happened)
             uow.outbox.append(events)
@@ -652,10 +676,10 @@ def _settle_together(
     except HelpdeskError:
         pass
     actions = []
-    for ticket_id in ticket_ids:
+    for entry in listed:
         if stop is not None and stop():
             break
-        actions.extend(settle_ticket(desk, ticket_id, now, lookups))
+        actions.extend(settle_ticket(desk, entry.ticket, now, lookups))
     return actions
 
 
@@ -682,9 +706,9 @@ def due_actions(
         for start in range(0, len(entries), batch):
             if stop is not None and stop():
                 return
-            chunk = [entry.ticket for entry in entries[start : start + batch]]
+            chunk = entries[start : start + batch]
             if batch == 1:
-                yield from settle_ticket(desk, chunk[0], now, lookups)
+                yield from settle_ticket(desk, chunk[0].ticket, now, lookups, chunk[0])
             else:
                 yield from _settle_together(desk, chunk, now, lookups, stop)
         if len(entries) < PAGE:

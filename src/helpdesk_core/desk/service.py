@@ -902,10 +902,11 @@ class Desk:
 
     # -- the scheduler --------------------------------------------------------------
 
-    def run_due(self, now: datetime | None = None) -> tuple[DueAction, ...]:
+    def run_due(self, now: datetime | None = None, *, batch: int = 1) -> tuple[DueAction, ...]:
         """Apply every automatic transition and escalation due by ``now`` (see
-        :mod:`helpdesk_core.desk.scheduler`)."""
-        return scheduler.run_due(self, self._now(now))
+        :mod:`helpdesk_core.desk.scheduler`); ``batch`` due tickets per unit of
+        work (:func:`~helpdesk_core.desk.scheduler.run_due`)."""
+        return scheduler.run_due(self, self._now(now), batch=batch)
 
     def next_wakeup(self) -> datetime | None:
         """When something next becomes due by itself (None: nothing ahead)."""

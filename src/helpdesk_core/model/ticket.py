@@ -206,24 +206,30 @@ def _event_tuple(events: Iterable[Event]) -> tuple[Event, ...]:
 
 
 
+def _earlier(at: datetime, previous: datetime) -> bool:
+    """Whether instant ``at`` lies before ``previous``."""
+    if at.tzinfo is previous.tzinfo and type(at.tzinfo) is not timezone:
+        # Python compares two datetimes of the same zone by their wall clocks,
+        # which is wrong in the hour repeated when DST ends: compare instants.
+        return at.astimezone(UTC) < previous.astimezone(UTC)
+    return at < previous
+
+
+def _refuse_earlier(ticket: Ticket, index: int, event: Event, previous: datetime) -> None:
+    if _earlier(event.at, previous):
+        raise HistoryError(
+            f"ticket {ticket.id}: events[{index}] ({event.kind}) at {event.at.isoformat()} "
+            f"is earlier than {previous.isoformat()}; a history only grows forward"
+        )
+
+
 def _chronological(
     instance: Ticket, attribute: attrs.Attribute[Any], events: tuple[Event, ...]
 ) -> None:
     previous = instance.created_at
     for index, event in enumerate(events):
-        at = event.at
-        if at.tzinfo is previous.tzinfo and type(at.tzinfo) is not timezone:
-            # Python compares two datetimes of the same zone by their wall clocks,
-            # which is wrong in the hour repeated when DST ends: compare instants.
-            earlier = at.astimezone(UTC) < previous.astimezone(UTC)
-        else:
-            earlier = at < previous
-        if earlier:
-            raise HistoryError(
-                f"ticket {instance.id}: events[{index}] ({event.kind}) at {event.at.isoformat()} "
-                f"is earlier than {previous.isoformat()}; a history only grows forward"
-            )
-        previous = at
+        _refuse_earlier(instance, index, event, previous)
+        previous = event.at
 
 
 @attrs.frozen(kw_only=True)
@@ -287,7 +293,17 @@ class Ticket:
 
     def with_event(self, event: Event) -> Ticket:
         """This ticket with ``event`` appended; an event before the last one is refused."""
-        return attrs.evolve(self, events=(*self.events, event))
+        # The history held is chronological already (checked when this value
+        # was made): only the new event against the last one needs checking,
+        # and the other fields are copied as they are, not validated again —
+        # appending stays O(1) checks instead of O(history).
+        events = self.events
+        _refuse_earlier(self, len(events), event, events[-1].at if events else self.created_at)
+        ticket = object.__new__(type(self))
+        for name in _TICKET_FIELDS:
+            object.__setattr__(ticket, name, getattr(self, name))
+        object.__setattr__(ticket, "events", (*events, event))
+        return ticket
 
     @property
     def status(self) -> str:
@@ -380,6 +396,10 @@ class Ticket:
     def updated_at(self) -> datetime:
         """The instant of the last event, or the registration."""
         return self.events[-1].at if self.events else self.created_at
+
+
+_TICKET_FIELDS = tuple(field.name for field in attrs.fields(Ticket))
+"""The fields :meth:`Ticket.with_event` copies."""
 
 
 __all__ = [

@@ -386,6 +386,57 @@ def _order(notice: Notice) -> tuple[datetime, str, str, int, str, str]:
     )
 
 
+class TicketEscalations:
+    """One ticket's escalation look-ahead: the notices due in a window
+    (:meth:`due`) and the first one ahead (:meth:`next_after`), sharing the
+    replays of the ticket's history — a scheduler settling a ticket asks both
+    of the same ticket, and replays each stretch once, not twice.
+
+    The ticket is taken as given (nothing happens beyond its history);
+    ``customer`` is as for :func:`~helpdesk_core.sla.evaluate`.
+    """
+
+    def __init__(
+        self,
+        ticket: Ticket,
+        *,
+        policy: SlaPolicy,
+        graph: KnowsStatuses,
+        directory: StaffDirectory,
+        customer: CustomerFacts | None = None,
+    ) -> None:
+        self._history = _History(ticket, policy=policy, graph=graph, customer=customer)
+        self._directory = directory
+
+    def due(self, *, since: datetime, until: datetime) -> tuple[Notice, ...]:
+        """:func:`escalations_due` of the ticket in ``(since, until]``."""
+        require_aware(since, "escalations_due: since")
+        require_aware(until, "escalations_due: until")
+        history = self._history
+        if until <= since or until < history.ticket.created_at:
+            return ()
+        found: dict[str, Notice] = {}
+        for reached in history.reached(_look_back(history.policy, since), until):
+            for notice in _notices(history, reached, self._directory):
+                if since < notice.instant <= until:
+                    found.setdefault(notice.key, notice)
+        return tuple(sorted(found.values(), key=_order))
+
+    def next_after(self, after: datetime) -> datetime | None:
+        """:func:`next_escalation` of the ticket: the first delivery instant
+        strictly after ``after``, None when no level is ahead."""
+        require_aware(after, "next_escalation: after")
+        history = self._history
+        best: datetime | None = None
+        for reached in history.reached(_look_back(history.policy, after), None):
+            if best is not None and reached.at >= best:
+                continue
+            for notice in _notices(history, reached, self._directory):
+                if notice.instant > after and (best is None or notice.instant < best):
+                    best = notice.instant
+        return best
+
+
 def escalations_due(
     ticket: Ticket,
     *,
@@ -405,17 +456,10 @@ def escalations_due(
     the target is achieved by its delivery. Events after ``until`` are ignored;
     ``customer`` is as for :func:`~helpdesk_core.sla.evaluate`.
     """
-    require_aware(since, "escalations_due: since")
-    require_aware(until, "escalations_due: until")
-    if until <= since or until < ticket.created_at:
-        return ()
-    history = _History(ticket, policy=policy, graph=graph, customer=customer)
-    found: dict[str, Notice] = {}
-    for reached in history.reached(_look_back(policy, since), until):
-        for notice in _notices(history, reached, directory):
-            if since < notice.instant <= until:
-                found.setdefault(notice.key, notice)
-    return tuple(sorted(found.values(), key=_order))
+    escalations = TicketEscalations(
+        ticket, policy=policy, graph=graph, directory=directory, customer=customer
+    )
+    return escalations.due(since=since, until=until)
 
 
 def next_escalation(
@@ -430,16 +474,10 @@ def next_escalation(
     """The delivery instant of the first notice of ``ticket`` strictly after
     ``after``, assuming nothing happens beyond the history given; None when no
     level is ahead. A scheduler sleeps until then (or until the ticket changes)."""
-    require_aware(after, "next_escalation: after")
-    history = _History(ticket, policy=policy, graph=graph, customer=customer)
-    best: datetime | None = None
-    for reached in history.reached(_look_back(policy, after), None):
-        if best is not None and reached.at >= best:
-            continue
-        for notice in _notices(history, reached, directory):
-            if notice.instant > after and (best is None or notice.instant < best):
-                best = notice.instant
-    return best
+    escalations = TicketEscalations(
+        ticket, policy=policy, graph=graph, directory=directory, customer=customer
+    )
+    return escalations.next_after(after)
 
 
 def next_escalation_wakeup(
@@ -474,6 +512,7 @@ __all__ = [
     "GroupRoster",
     "Notice",
     "StaffDirectory",
+    "TicketEscalations",
     "escalations_due",
     "next_escalation",
     "next_escalation_wakeup",

@@ -245,6 +245,22 @@ def _follow_up_reason(policy: AutomationPolicy, closed_at: datetime, reply: Comm
     )
 
 
+_last_checked: tuple[AutomationPolicy, TransitionGraph] | None = None
+"""The last policy and graph :func:`_check` found fitting each other."""
+
+
+def _check(policy: AutomationPolicy, graph: TransitionGraph) -> None:
+    """``policy.check(graph)``, skipped when this very pair (both immutable)
+    was the last one checked and fitted: a scheduler settling ten thousand
+    tickets under one configuration checks it once, not per ticket."""
+    global _last_checked
+    last = _last_checked
+    if last is not None and last[0] is policy and last[1] is graph:
+        return
+    policy.check(graph)
+    _last_checked = (policy, graph)
+
+
 def _candidates(
     ticket: Ticket, now: datetime | None, policy: AutomationPolicy, graph: TransitionGraph
 ) -> list[tuple[datetime, Rule, str, str]]:
@@ -343,10 +359,21 @@ def due_transitions(
     late reply on the closed ticket, so it only arises for imported histories).
     """
     require_aware(now, "now")
-    policy.check(graph)
+    _check(policy, graph)
     for ticket in tickets:
         for due, _ in _due_for(ticket, now, policy, graph):
             yield due
+
+
+def due_steps(
+    ticket: Ticket, now: datetime, policy: AutomationPolicy, graph: TransitionGraph
+) -> Iterator[tuple[Due, Ticket]]:
+    """:func:`due_transitions` of one ticket, each step with the ticket after
+    it (the ticket itself after a follow-up decision, which changes nothing):
+    the caller gets the resulting ticket without appending the events again."""
+    require_aware(now, "now")
+    _check(policy, graph)
+    yield from _due_for(ticket, now, policy, graph)
 
 
 def apply_due(ticket: Ticket, now: datetime, policy: AutomationPolicy, graph: TransitionGraph) -> Ticket:
@@ -356,7 +383,7 @@ def apply_due(ticket: Ticket, now: datetime, policy: AutomationPolicy, graph: Tr
     them with :func:`due_transitions`.
     """
     require_aware(now, "now")
-    policy.check(graph)
+    _check(policy, graph)
     for due, after in _due_for(ticket, now, policy, graph):
         if due.event is not None:
             ticket = after
@@ -373,7 +400,7 @@ def next_wakeup(ticket: Ticket, policy: AutomationPolicy, graph: TransitionGraph
     ``apply_due(ticket, now, …)`` the result is ``None`` or later than ``now``.
     Follow-ups are decisions, not changes, and never wake a scheduler.
     """
-    policy.check(graph)
+    _check(policy, graph)
     instants = [c[0] for c in _candidates(ticket, None, policy, graph) if c[1] != "follow_up"]
     return min(instants, default=None)
 
@@ -452,6 +479,7 @@ __all__ = [
     "Rule",
     "apply_due",
     "automatic_rule",
+    "due_steps",
     "due_transitions",
     "duration_text",
     "first_reply_since_status",
