@@ -81,7 +81,7 @@ def test_a_listed_entry_settled_meanwhile_by_another_scheduler_is_done_once(batc
     for start in range(0, len(listed), batch):
         chunk = listed[start : start + batch]
         if batch == 1:
-            again += settle_ticket(desk, chunk[0].ticket, now, lookups, chunk[0])
+            again += settle_ticket(desk, chunk[0].ticket, now, lookups)
         else:
             again += scheduler._settle_together(desk, chunk, now, lookups, None)
     assert again == []

@@ -537,19 +537,20 @@ def _settle(
     now: datetime,
     desk: DeskParts,
     lookups: _Lookups,
-    listed: ScheduleEntry | None = None,
 ) -> Settled:
     """Apply what is due for one ticket inside ``uow``: its history and its
     schedule entry are written, the out-box events are returned for the
     caller to append last (the out-box counter is the last lock a unit of
     work takes, as in the desk's use cases).
 
-    ``listed``: the ticket's entry as the page of due entries showed it, used
-    instead of reading it again. That is safe: the entry is written back by
-    compare-and-set on its ``checked_through``, so when another scheduler
-    settled the ticket since, the put raises :class:`ConflictError`, nothing
-    of this unit of work is kept and the retry reads the entry afresh."""
-    entry = uow.schedule.find(ticket_id) if listed is None else listed
+    The entry is read again here, before the ticket, even though the page of
+    due entries showed it: inside a unit of work ``find`` holds the entry
+    (PostgreSQL ``FOR UPDATE``), so a desk use case cannot commit a newer
+    ticket and its wake-up between our reading the ticket and our writing a
+    wake-up computed from the older one — the compare-and-set on
+    ``checked_through`` alone would not notice, since a use case leaves it as
+    it was."""
+    entry = uow.schedule.find(ticket_id)
     if entry is None or (not entry.stale and (entry.wake_at is None or entry.wake_at > now)):
         return [], []  # deleted, or settled by another scheduler meanwhile
     stored = uow.tickets.find(ticket_id)
@@ -621,25 +622,21 @@ def settle_ticket(
     ticket_id: str,
     now: datetime,
     lookups: _Lookups | None = None,
-    listed: ScheduleEntry | None = None,
 ) -> list[DueAction]:
     """Apply what is due for one ticket by ``now`` in its own unit of work,
     retried (a fresh one each time, at most :data:`ATTEMPTS`) when another
     writer got there first; a ticket that cannot be settled (its status is not
     in the workflow any more, its SLA rule names a plan that is gone, …) is
-    reported as ``skipped`` and left due for the next run. ``listed``: the
-    entry as a page of due entries showed it, trusted on the first attempt
-    only (see :func:`_settle`)."""
+    reported as ``skipped`` and left due for the next run."""
     lookups = _Lookups.of(desk.store) if lookups is None else lookups
     for _ in range(ATTEMPTS):
         try:
             with desk.store.unit_of_work() as uow:
-                actions, events = _settle(uow, ticket_id, now, desk, lookups, listed)
+                actions, events = _settle(uow, ticket_id, now, desk, lookups)
                 uow.outbox.append(events)
                 uow.commit()
             return actions
         except ConflictError:
-            listed = None
             continue
         except StorageUnavailable:
             raise
@@ -665,7 +662,7 @@ def _settle_together(
             for entry in listed:
                 if stop is not None and stop():
                     break
-                done, happened = _settle(uow, entry.ticket, now, desk, lookups, entry)
+                done, happened = _settle(uow, entry.ticket, now, desk, lookups)
                 actions.extend(done)
                 events.extend(happened)
             uow.outbox.append(events)
@@ -708,7 +705,7 @@ def due_actions(
                 return
             chunk = entries[start : start + batch]
             if batch == 1:
-                yield from settle_ticket(desk, chunk[0].ticket, now, lookups, chunk[0])
+                yield from settle_ticket(desk, chunk[0].ticket, now, lookups)
             else:
                 yield from _settle_together(desk, chunk, now, lookups, stop)
         if len(entries) < PAGE:
