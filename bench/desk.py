@@ -64,7 +64,7 @@ from pathlib import Path
 
 from helpdesk_core.config import Configuration
 from helpdesk_core.desk import Desk, FixedClock
-from helpdesk_core.desk.scheduler import POLICY_SEQUENCE, policy_fingerprint, run_due
+from helpdesk_core.desk.scheduler import adopt_policy, policy_fingerprint, run_due
 from helpdesk_core.model.domain_events import ScheduleEntry
 from helpdesk_core.model.staff import Employee
 from helpdesk_core.model.ticket import Assignee, Assignment, Comment, Event, StatusChange, Ticket
@@ -220,7 +220,7 @@ def generate(path: Path, tickets: int) -> int:
         print()
         with store.unit_of_work() as uow:
             # the schedule was made under this policy (as after a first run): no reschedule-all
-            uow.sequences.next(f"{POLICY_SEQUENCE}:{policy_fingerprint(CONFIG)}")
+            adopt_policy(uow, policy_fingerprint(CONFIG) or "")
             uow.commit()
     finally:
         store.close()

@@ -381,7 +381,7 @@ def test_a_changed_policy_makes_every_ticket_due_once() -> None:
     later = T0 + timedelta(hours=31)
     rescheduled: list[Store] = []
 
-    def reschedule(store: Store) -> int:
+    def reschedule(store: Store, *, fingerprint: str | None = None) -> int:
         rescheduled.append(store)
         return 0
 
@@ -389,6 +389,28 @@ def test_a_changed_policy_makes_every_ticket_due_once() -> None:
         patch.setattr(scheduler, "reschedule_all", reschedule)
         run_due(changed, later)
     assert rescheduled == []  # once per policy
+
+
+def test_going_back_to_an_earlier_policy_is_a_change_too() -> None:
+    """48 h, then 24 h, then 48 h again: the wake-ups stored under 24 h are
+    wrong under 48 h, although the store has seen 48 h before."""
+    resolved_at = T0 + timedelta(hours=1)
+    resolved = Ticket.register(id="T-900", subject="x", created_at=T0).with_event(
+        StatusChange(at=resolved_at, to="resolved", by="E-2")
+    )
+    desk = stored_desk([resolved])
+    shorter = attrs.evolve(
+        desk, config=attrs.evolve(CONFIG, automation=attrs.evolve(CONFIG.automation, auto_close_after=timedelta(hours=24)))
+    )
+    run_due(desk, T0 + timedelta(hours=2))
+    run_due(shorter, T0 + timedelta(hours=3))
+    assert desk.store.schedule.find("T-900") == ScheduleEntry(
+        ticket="T-900", wake_at=resolved_at + timedelta(hours=24), checked_through=T0 + timedelta(hours=3)
+    )
+    assert run_due(desk, T0 + timedelta(hours=4)) == ()
+    entry = desk.store.schedule.find("T-900")
+    assert entry is not None and entry.wake_at == resolved_at + timedelta(hours=48), "back under 48 h"
+    assert run_due(desk, resolved_at + timedelta(hours=24)) == (), "not closed by the 24 h rule any more"
 
 
 def test_the_policy_fingerprint_is_the_same_in_every_process() -> None:

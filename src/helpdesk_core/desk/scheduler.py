@@ -44,7 +44,7 @@ from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, 
 from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, TicketEscalations
 from helpdesk_core.sla.selection import CustomerFacts
-from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork
+from helpdesk_core.storage.protocols import Store, UnitOfWork
 from helpdesk_core.workflow.automatic import Due, FollowUp, due_steps, first_reply_since_status
 from helpdesk_core.workflow.automatic import next_wakeup as next_status_wakeup
 from helpdesk_core.workflow.statuses import StatusCategory
@@ -335,60 +335,54 @@ def policy_fingerprint(config: Configuration) -> str | None:
 
 
 POLICY_SEQUENCE = "scheduler_policy"
-"""The store remembers the policies it was scheduled under as counters named
-``scheduler_policy:<fingerprint>`` (a counter of that name exists once the
-schedule was made under that policy)."""
+"""The store remembers which policy its schedule was made under with two kinds
+of counters: ``scheduler_policy`` counts the policy changes (a generation),
+and ``scheduler_policy:<fingerprint>`` holds the generation at which that
+policy last became the one in force. A policy is in force when its counter
+equals the generation — so going back to an earlier policy (A, then B, then
+A again) is a change too."""
 
 
-def _policy_known(store: Store, fingerprint: str) -> bool:
-    with store.unit_of_work() as uow:
-        return uow.sequences.current(f"{POLICY_SEQUENCE}:{fingerprint}") is not None
+def policy_in_force(uow: UnitOfWork, fingerprint: str) -> bool:
+    """Whether the store's schedule was made under the policy ``fingerprint``."""
+    generation = uow.sequences.current(POLICY_SEQUENCE)
+    return generation is not None and uow.sequences.current(f"{POLICY_SEQUENCE}:{fingerprint}") == generation
 
 
-def _remember_policy(store: Store, fingerprint: str) -> None:
-    with store.unit_of_work() as uow:
-        name = f"{POLICY_SEQUENCE}:{fingerprint}"
-        if uow.sequences.current(name) is None:
-            uow.sequences.next(name)
-            uow.commit()
+def adopt_policy(uow: UnitOfWork, fingerprint: str) -> None:
+    """Record that the schedule is made under the policy ``fingerprint`` from
+    now on (in the caller's unit of work)."""
+    generation = uow.sequences.next(POLICY_SEQUENCE)
+    uow.sequences.advance(f"{POLICY_SEQUENCE}:{fingerprint}", generation)
 
 
-def reschedule_all(store: Store, *, batch: int = 500) -> int:
+def reschedule_all(store: Store, *, fingerprint: str | None = None) -> int:
     """Make every ticket due now (its ``checked_through`` kept): after the
     workflow, the automation or the SLA policy changed, the stored wake-ups
     were computed under the old rules. The next :func:`run_due` looks at
-    every ticket once and stores wake-ups under the new ones. Returns how many
-    tickets. Reads the ticket ids from the ordering index (no history is
-    decoded); ``batch`` entries per unit of work."""
-    ids = [ticket for _, ticket in store.tickets.positions(1)]
-    done = 0
-    for start in range(0, len(ids), batch):
-        for _ in range(ATTEMPTS):
-            try:
-                with store.unit_of_work() as uow:
-                    for ticket in ids[start : start + batch]:
-                        entry = uow.schedule.find(ticket)
-                        if entry is None or entry.stale or entry.wake_at == STALE_WAKEUP:
-                            continue
-                        was = entry.checked_through
-                        uow.schedule.put(attrs.evolve(entry, wake_at=STALE_WAKEUP), checked_through_was=was)
-                    uow.commit()
-                break
-            except ConflictError:
-                continue
-        done += len(ids[start : start + batch])
-    return done
+    every ticket once and stores wake-ups under the new ones. One statement
+    (:meth:`Schedule.mark_all_stale`), in the unit of work that records the
+    new policy ``fingerprint`` when one is given; returns how many entries
+    were marked."""
+    with store.unit_of_work() as uow:
+        marked = uow.schedule.mark_all_stale()
+        if fingerprint is not None:
+            adopt_policy(uow, fingerprint)
+        uow.commit()
+    return marked
 
 
 def _check_policy(store: Store, config: Configuration) -> None:
     """When the policy differs from the one the schedule was made under,
     every ticket is made due now (:func:`reschedule_all`), once."""
     fingerprint = policy_fingerprint(config)
-    if fingerprint is None or _policy_known(store, fingerprint):
+    if fingerprint is None:
         return
-    count = reschedule_all(store)
+    with store.unit_of_work() as uow:
+        if policy_in_force(uow, fingerprint):
+            return
+    count = reschedule_all(store, fingerprint=fingerprint)
     log.info("scheduler: the policy changed (%s): %d tickets rescheduled", fingerprint, count)
-    _remember_policy(store, fingerprint)
 
 
 # -- the shell ------------------------------------------------------------------------------
