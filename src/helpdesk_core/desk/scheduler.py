@@ -35,12 +35,11 @@ import attrs
 
 from helpdesk_core.config import Configuration
 from helpdesk_core.desk.clock import Clock
-from helpdesk_core.desk.registration import check_assignee
-from helpdesk_core.desk.ticket_ids import allocate_ticket_id
+from helpdesk_core.desk.follow_ups import register_follow_up
 from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable, ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
-from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
+from helpdesk_core.model.ticket import SYSTEM, StatusChange, Ticket
 from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, TicketEscalations
 from helpdesk_core.sla.selection import CustomerFacts
@@ -414,111 +413,19 @@ class _Lookups:
         return cls(directory, customer_directory(store))
 
 
-def follow_up_ticket(
-    closed: Ticket,
-    decision: FollowUp,
-    new_id: str,
-    *,
-    status: str = "open",
-    assignee: Assignee | None = None,
-) -> Ticket:
-    """The follow-up of ``closed`` asked for by ``decision``, as the desk's
-    ``customer_reply`` registers one: at the reply's instant, in ``status``
-    (the graph's initial one), with the closed ticket's customer, assets,
-    contract, type, priority and attributes, ``assignee`` responsible (the
-    closed ticket's, when still possible), the reply as its first comment,
-    linked by ``extra["follow_up_of"]``."""
-    reply = decision.comment
-    return Ticket.register(
-        id=new_id,
-        subject=closed.subject,
-        created_at=reply.at,
-        status=status,
-        type=closed.type,
-        priority=closed.priority,
-        assignee=assignee,
-        channel=reply.channel or closed.channel,
-        company=closed.company,
-        contact=closed.contact,
-        service_object=closed.service_object,
-        equipment=closed.equipment,
-        contract=closed.contract,
-        attributes=dict(closed.attributes),
-        extra={"follow_up_of": closed.id},
-    ).with_event(reply)
-
-
-def _still_responsible(uow: UnitOfWork, assignee: Assignee | None, where: str) -> Assignee | None:
-    """The closed ticket's assignee when they may still be responsible (an
-    active employee, an existing group), else nobody."""
-    if assignee is None:
-        return None
-    try:
-        check_assignee(uow, assignee, where=where)
-    except ValidationError:
-        return None
-    return assignee
-
-
-def _assignee_data(assignee: Assignee | None) -> dict[str, Any] | None:
-    return None if assignee is None else {"id": assignee.id, "group": assignee.group}
-
-
 def _follow_up_steps(
     uow: UnitOfWork, closed: Ticket, decision: FollowUp, config: Configuration
 ) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
-    new_id = allocate_ticket_id(uow, config.desk)
-    assignee = _still_responsible(uow, closed.assignee, f"ticket {closed.id}: follow-up")
-    ticket = follow_up_ticket(closed, decision, new_id, status=config.graph.initial, assignee=assignee)
-    uow.tickets.add(ticket)
-    reply: Comment = decision.comment
-    registered = DomainEvent(
-        kind="ticket_registered",
-        ticket=new_id,
-        at=ticket.created_at,
-        by=reply.by,
-        data={
-            "subject": ticket.subject,
-            "status": ticket.initial_status,
-            "type": ticket.initial_type,
-            "priority": ticket.initial_priority,
-            "channel": ticket.channel,
-            "company": ticket.company,
-            "contact": ticket.contact,
-            "assignee": _assignee_data(ticket.initial_assignee),
-            "warnings": [],
-            "follow_up_of": closed.id,
-        },
-    )
-    commented = DomainEvent(
-        kind="comment_added",
-        ticket=new_id,
-        at=reply.at,
-        by=reply.by,
-        data={
-            "author": reply.author,
-            "public": reply.public,
-            "body": reply.body,
-            "channel": reply.channel,
-            "mentions": list(reply.mentions),
-            "attachments": [attachment.name for attachment in reply.attachments],
-        },
-    )
-    linked = DomainEvent(
-        kind="follow_up_registered",
-        ticket=closed.id,
-        at=reply.at,
-        by=SYSTEM,
-        data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat(), "reason": decision.reason},
-    )
+    ticket, _, (registered, *told) = register_follow_up(uow, closed, decision, config, by=SYSTEM)
+    new_id = ticket.id
     action = DueAction(
         ticket=closed.id,
         action="follow_up",
-        at=reply.at,
+        at=decision.comment.at,
         detail=f"{decision.reason} → follow-up {new_id}",
         data={"follow_up": new_id, "closed_at": decision.closed_at.isoformat()},
     )
-    return ticket, [(action, registered), (None, commented), (None, linked)]
+    return ticket, [(action, registered), *((None, event) for event in told)]
 
 
 Settled = tuple[list[DueAction], list[DomainEvent]]
@@ -804,7 +711,6 @@ __all__ = [
     "DueWork",
     "due_actions",
     "due_work",
-    "follow_up_ticket",
     "next_wakeup",
     "notice_kind",
     "policy_fingerprint",

@@ -20,7 +20,7 @@ may meet a concurrent writer wraps the call in :meth:`Desk.retrying`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -33,13 +33,21 @@ from helpdesk_core.desk import scheduler
 from helpdesk_core.desk.actors import Actor, contact_acting, employee_acting
 from helpdesk_core.desk.clock import Clock, SystemClock
 from helpdesk_core.desk.customers import customer_directory, customer_facts_of
+from helpdesk_core.desk.follow_ups import register_follow_up
 from helpdesk_core.desk.outcome import Outcome, SlaStatus
 from helpdesk_core.desk.registration import check_assignee, check_observers, check_parties
-from helpdesk_core.desk.scheduler import DueAction, follow_up_ticket, wakeup_of
+from helpdesk_core.desk.scheduler import DueAction, wakeup_of
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ConflictError, HistoryError, TransitionError, ValidationError
 from helpdesk_core.model.checks import require_aware
-from helpdesk_core.model.domain_events import DomainEvent, OutboxEntry, ScheduleEntry
+from helpdesk_core.model.domain_events import (
+    DomainEvent,
+    OutboxEntry,
+    ScheduleEntry,
+    assignee_data,
+    comment_data,
+    ticket_registered,
+)
 from helpdesk_core.model.ticket import (
     SYSTEM,
     Assignee,
@@ -78,10 +86,6 @@ T = TypeVar("T")
 _MINUTE = timedelta(minutes=1)
 _NO_SLA = SlaPolicy(table=RuleTable(()), calendars={})
 """The policy of a desk without SLA rules: every row says ``no_sla``."""
-
-
-def _assignee_data(assignee: Assignee | None) -> dict[str, Any] | None:
-    return None if assignee is None else {"id": assignee.id, "group": assignee.group}
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -413,7 +417,7 @@ class Desk:
                 attributes=dict(attributes or {}),
             )
             config.catalogs.check_new_ticket(ticket)
-            happened = [self._registered(ticket, actor.id, warnings)]
+            happened = [ticket_registered(ticket, by=actor.id, warnings=warnings)]
             version = uow.tickets.add(ticket)
             uow.outbox.append(happened)
             self._schedule(uow, ticket, None)
@@ -424,27 +428,6 @@ class Desk:
         if contact is not None and by == contact:
             return Actor(by, "contact")
         return employee_acting(uow, by, where=where, what="register a ticket")
-
-    @staticmethod
-    def _registered(ticket: Ticket, by: str, warnings: Sequence[str], **more: Any) -> DomainEvent:
-        return DomainEvent(
-            kind="ticket_registered",
-            ticket=ticket.id,
-            at=ticket.created_at,
-            by=by,
-            data={
-                "subject": ticket.subject,
-                "status": ticket.initial_status,
-                "type": ticket.initial_type,
-                "priority": ticket.initial_priority,
-                "channel": ticket.channel,
-                "company": ticket.company,
-                "contact": ticket.contact,
-                "assignee": _assignee_data(ticket.initial_assignee),
-                "warnings": list(warnings),
-                **more,
-            },
-        )
 
     # -- changing a ticket ----------------------------------------------------------
 
@@ -571,7 +554,7 @@ class Desk:
                 attachments=attachments,
             )
             work.record(comment)
-            work.tell("comment_added", _comment_data(comment))
+            work.tell("comment_added", comment_data(comment))
             for mentioned in dict.fromkeys(mentions):
                 work.tell("mentioned", {"employee": mentioned, "public": public})
 
@@ -616,38 +599,20 @@ class Desk:
             config = self._config
             decision = on_customer_reply(work.ticket, comment, config.automation, config.graph)
             if isinstance(decision, FollowUp):
-                self._follow_up(work, comment)
+                self._follow_up(work, decision)
                 return
             work.record(comment)
-            work.tell("comment_added", _comment_data(comment))
+            work.tell("comment_added", comment_data(comment))
             work.apply_due()
 
         return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
 
-    def _follow_up(self, work: _Work, comment: Comment) -> None:
-        uow, closed = work.uow, work.ticket
-        assignee = closed.assignee
-        if assignee is not None:
-            try:
-                check_assignee(uow, assignee, where=work.where)
-            except ValidationError:
-                assignee = None
-        new_id = allocate_ticket_id(uow, self._config.desk)
-        decision = FollowUp(ticket=closed.id, comment=comment, closed_at=closed.status_since, reason="")
-        ticket = attrs.evolve(
-            follow_up_ticket(closed, decision, new_id),
-            initial_status=self._config.graph.initial,
-            initial_assignee=assignee,
+    def _follow_up(self, work: _Work, decision: FollowUp) -> None:
+        ticket, version, told = register_follow_up(
+            work.uow, work.ticket, decision, self._config, by=work.by
         )
-        version = uow.tickets.add(ticket)
-        self._schedule(uow, ticket, None)
-        work.happened.append(self._registered(ticket, work.by, (), follow_up_of=closed.id))
-        work.happened.append(
-            DomainEvent(
-                kind="comment_added", ticket=new_id, at=comment.at, by=comment.by, data=_comment_data(comment)
-            )
-        )
-        work.tell("follow_up_registered", {"follow_up": new_id, "closed_at": closed.status_since.isoformat()})
+        self._schedule(work.uow, ticket, None)
+        work.happened.extend(told)
         work.follow_up = (ticket, version)
 
     def transition(
@@ -741,7 +706,7 @@ class Desk:
                     by=by,
                 )
             )
-            work.tell("assignee_changed", {"from": _assignee_data(before), "to": _assignee_data(assignee)})
+            work.tell("assignee_changed", {"from": assignee_data(before), "to": assignee_data(assignee)})
 
         return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
 
@@ -956,17 +921,6 @@ def _overdue(row: SlaRow) -> bool:
         row.resolution_due is not None and row.resolved_at is None and as_of > row.resolution_due
     )
     return late_reaction or late_resolution
-
-
-def _comment_data(comment: Comment) -> dict[str, Any]:
-    return {
-        "author": comment.author,
-        "public": comment.public,
-        "body": comment.body,
-        "channel": comment.channel,
-        "mentions": list(comment.mentions),
-        "attachments": [attachment.name for attachment in comment.attachments],
-    }
 
 
 __all__ = ["Desk", "DeskOutbox"]

@@ -15,7 +15,7 @@ domain events may come from one history event (``comment_added`` and one
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ import attrs
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.checks import aware, identifier, instant
+from helpdesk_core.model.ticket import Assignee, Comment, Ticket
 
 DOMAIN_EVENT_KINDS: tuple[str, ...] = (
     "ticket_registered",
@@ -102,4 +103,60 @@ class ScheduleEntry:
     stale: bool = False
 
 
-__all__ = ["DOMAIN_EVENT_KINDS", "DomainEvent", "OutboxEntry", "ScheduleEntry"]
+def assignee_data(assignee: Assignee | None) -> dict[str, Any] | None:
+    """An assignee as domain events carry it: ``{"id": …, "group": …}`` or None."""
+    return None if assignee is None else {"id": assignee.id, "group": assignee.group}
+
+
+def comment_data(comment: Comment) -> dict[str, Any]:
+    """What ``comment_added`` tells of a comment (attachments by name)."""
+    return {
+        "author": comment.author,
+        "public": comment.public,
+        "body": comment.body,
+        "channel": comment.channel,
+        "mentions": list(comment.mentions),
+        "attachments": [attachment.name for attachment in comment.attachments],
+    }
+
+
+def ticket_registered(ticket: Ticket, *, by: str, warnings: Sequence[str] = (), **more: Any) -> DomainEvent:
+    """The ``ticket_registered`` event of a new ticket; ``more`` adds details
+    (``follow_up_of`` for a follow-up)."""
+    return DomainEvent(
+        kind="ticket_registered",
+        ticket=ticket.id,
+        at=ticket.created_at,
+        by=by,
+        data={
+            "subject": ticket.subject,
+            "status": ticket.initial_status,
+            "type": ticket.initial_type,
+            "priority": ticket.initial_priority,
+            "channel": ticket.channel,
+            "company": ticket.company,
+            "contact": ticket.contact,
+            "assignee": assignee_data(ticket.initial_assignee),
+            "warnings": list(warnings),
+            **more,
+        },
+    )
+
+
+def comment_added(ticket_id: str, comment: Comment) -> DomainEvent:
+    """The ``comment_added`` event of ``comment`` on ticket ``ticket_id``."""
+    return DomainEvent(
+        kind="comment_added", ticket=ticket_id, at=comment.at, by=comment.by, data=comment_data(comment)
+    )
+
+
+__all__ = [
+    "DOMAIN_EVENT_KINDS",
+    "DomainEvent",
+    "OutboxEntry",
+    "ScheduleEntry",
+    "assignee_data",
+    "comment_added",
+    "comment_data",
+    "ticket_registered",
+]
