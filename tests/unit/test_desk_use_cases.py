@@ -91,6 +91,34 @@ def test_a_contract_that_does_not_cover_the_day_is_a_warning_not_a_refusal(desk:
     assert desk.get(outcome.ticket.id).value.contract == "K-2"
 
 
+@pytest.mark.parametrize(
+    ("fields", "company"),
+    [
+        ({"contact": "P-2"}, "C-2"),
+        ({"service_object": "SO-2"}, "C-2"),
+        ({"equipment": "EQ-2"}, "C-2"),
+        ({"contact": "P-1", "service_object": "SO-1"}, "C-1"),
+    ],
+)
+def test_a_ticket_without_a_company_gets_its_contacts_or_assets(
+    desk: Desk, fields: dict[str, Any], company: str
+) -> None:
+    """A portal or an agent registering for a contact need not repeat the
+    company: the ticket is the company's (its SLA rules, reports, contract)."""
+    outcome = desk.register_ticket(subject="Boiler", by="E-1", **fields)
+    assert outcome.ticket.company == company
+    assert outcome.events[0].data["company"] == company
+
+
+def test_a_contact_and_an_asset_of_different_companies_are_still_refused(desk: Desk, store: Store) -> None:
+    refused(
+        store,
+        ValidationError,
+        lambda: desk.register_ticket(subject="Boiler", by="E-1", contact="P-1", service_object="SO-2"),
+        "SO-2 belongs to company C-2, not to C-1",
+    )
+
+
 def test_the_contact_may_register_their_own_ticket(desk: Desk) -> None:
     assert desk.register_ticket(subject="Help", by="P-1", company="C-1", contact="P-1").version == 1
 

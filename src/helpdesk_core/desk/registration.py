@@ -6,7 +6,9 @@ employee or an existing group) and the observers are looked up in the
 registering unit of work; the first problem is a
 :class:`~helpdesk_core.errors.ValidationError` naming the field and the value.
 A contract that does not cover the registration day is a warning, not a
-refusal (:meth:`Contract.coverage_warning`).
+refusal (:meth:`Contract.coverage_warning`). A ticket registered without a
+company belongs to its contact's (or service object's, or equipment's)
+company: :func:`implied_company`.
 """
 
 from __future__ import annotations
@@ -45,6 +47,21 @@ def check_observers(uow: UnitOfWork, employees: Iterable[str], groups: Iterable[
     for group in groups:
         if group not in known_groups:
             raise ValidationError(f"{where}: observer_groups: no employee group {group!r}")
+
+
+def implied_company(
+    uow: UnitOfWork, *, contact: str | None, service_object: str | None, equipment: str | None
+) -> str | None:
+    """The company a ticket registered without one belongs to: the contact's,
+    else the service object's, else the equipment's (None when none names
+    one). :func:`check_parties` then checks that the others agree."""
+    if contact is not None and (found := uow.contacts.find(contact)) is not None and found.value.company:
+        return found.value.company
+    if service_object is not None and (place := uow.service_objects.find(service_object)) is not None:
+        return place.value.company
+    if equipment is not None and (item := uow.equipment.find(equipment)) is not None:
+        return item.value.company
+    return None
 
 
 def check_parties(
@@ -113,4 +130,4 @@ def _same_company(where: str, field: str, id: str, of: str, company: str | None)
         raise ValidationError(f"{where}: {field}: {id} belongs to company {of}, not to {wanted}")
 
 
-__all__ = ["check_assignee", "check_observers", "check_parties"]
+__all__ = ["check_assignee", "check_observers", "check_parties", "implied_company"]

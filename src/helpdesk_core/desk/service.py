@@ -35,7 +35,12 @@ from helpdesk_core.desk.clock import Clock, SystemClock
 from helpdesk_core.desk.customers import customer_directory, customer_facts_of
 from helpdesk_core.desk.follow_ups import register_follow_up
 from helpdesk_core.desk.outcome import Outcome, SlaStatus
-from helpdesk_core.desk.registration import check_assignee, check_observers, check_parties
+from helpdesk_core.desk.registration import (
+    check_assignee,
+    check_observers,
+    check_parties,
+    implied_company,
+)
 from helpdesk_core.desk.scheduler import DueAction, wakeup_of
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ConflictError, HistoryError, TransitionError, ValidationError
@@ -364,7 +369,9 @@ class Desk:
         The id comes from the configured sequence (``T-1001``, …) unless
         given (a given id already taken is refused). The company, contact,
         service object, equipment and contract must exist and belong together
-        (the contact of the company, the rest of that company), the assignee
+        (the contact of the company, the rest of that company; without a
+        company the ticket gets its contact's, service object's or
+        equipment's), the assignee
         must be an active employee or a group, the observers must exist, and
         the catalog must accept the type, priority and attributes (required
         ones included). A contract that does not cover the day (no current or
@@ -378,6 +385,10 @@ class Desk:
         with self._store.unit_of_work() as uow:
             where = "new ticket" if id is None else f"ticket {id}"
             actor = self._registering_actor(uow, by, contact, where)
+            if company is None:
+                company = implied_company(
+                    uow, contact=contact, service_object=service_object, equipment=equipment
+                )
             warnings = check_parties(
                 uow,
                 where=where,
