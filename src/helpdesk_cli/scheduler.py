@@ -41,14 +41,22 @@ def _json(action: DueAction, **more: Any) -> str:
     return json.dumps({**action.to_json(), **more}, ensure_ascii=False)
 
 
+_format_option = click.option(
+    "--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True,
+    help="text: one line per action; json: one JSON object per line and action.",
+)
+_batch_option = click.option(
+    "--batch", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+    help="Tickets settled per transaction (one commit for N tickets; the store's write lock "
+         "is held that much longer).",
+)
+
+
 @click.command("tick")
 @click.option("--now", callback=instant, metavar="DATETIME",
               help="Apply what is due by this instant, with a UTC offset (default: now).")
-@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per action; json: one JSON object per line and action.")
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Tickets settled per transaction (one commit for N tickets; the store's write lock "
-                   "is held that much longer).")
+@_format_option
+@_batch_option
 @pass_app
 def tick(app: AppContext, now: datetime | None, fmt: str, batch: int) -> None:
     """Apply every automatic change and escalation due by --now.
@@ -96,11 +104,8 @@ class _Stop:
 @click.option("--poll", type=click.FloatRange(min=0.01), default=DEFAULT_POLL, show_default=True,
               metavar="SECONDS",
               help="Look at the schedule at least this often (new work is seen this late at the latest).")
-@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per action; json: one JSON object per line and action.")
-@click.option("--batch", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Tickets settled per transaction (one commit for N tickets; the store's write lock "
-                   "is held that much longer).")
+@_format_option
+@_batch_option
 @pass_app
 def run(app: AppContext, poll: float, fmt: str, batch: int) -> None:
     """Run the scheduler until stopped (SIGTERM, Ctrl-C).
