@@ -333,26 +333,28 @@ def policy_fingerprint(config: Configuration) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-POLICY_SEQUENCE = "scheduler_policy"
-"""The store remembers which policy its schedule was made under with two kinds
-of counters: ``scheduler_policy`` counts the policy changes (a generation),
-and ``scheduler_policy:<fingerprint>`` holds the generation at which that
-policy last became the one in force. A policy is in force when its counter
-equals the generation — so going back to an earlier policy (A, then B, then
-A again) is a change too."""
+POLICY_SETTING = "scheduler.policy"
+"""The store setting naming the policy (:func:`policy_fingerprint`) the
+schedule was made under. Any other digest — a new policy, or an earlier one
+brought back (A, then B, then A again) — is a change."""
+
+
+_ADOPT_ATTEMPTS = 3
+"""Times :func:`_check_policy` tries to record the policy in force before the
+conflict (schedulers of different configurations racing) is raised."""
 
 
 def policy_in_force(uow: UnitOfWork, fingerprint: str) -> bool:
     """Whether the store's schedule was made under the policy ``fingerprint``."""
-    generation = uow.sequences.current(POLICY_SEQUENCE)
-    return generation is not None and uow.sequences.current(f"{POLICY_SEQUENCE}:{fingerprint}") == generation
+    return uow.settings.get(POLICY_SETTING) == fingerprint
 
 
 def adopt_policy(uow: UnitOfWork, fingerprint: str) -> None:
     """Record that the schedule is made under the policy ``fingerprint`` from
     now on (in the caller's unit of work)."""
-    generation = uow.sequences.next(POLICY_SEQUENCE)
-    uow.sequences.advance(f"{POLICY_SEQUENCE}:{fingerprint}", generation)
+    in_force = uow.settings.get(POLICY_SETTING)
+    if in_force != fingerprint:
+        uow.settings.put(POLICY_SETTING, fingerprint, expected=in_force)
 
 
 def reschedule_all(store: Store, *, fingerprint: str | None = None) -> int:
@@ -373,15 +375,27 @@ def reschedule_all(store: Store, *, fingerprint: str | None = None) -> int:
 
 def _check_policy(store: Store, config: Configuration) -> None:
     """When the policy differs from the one the schedule was made under,
-    every ticket is made due now (:func:`reschedule_all`), once."""
+    every ticket is made due now and the policy recorded, in one unit of
+    work, once. Of two schedulers adopting at the same moment, the loser of
+    the compare-and-set looks again (the winner may have adopted the same)."""
     fingerprint = policy_fingerprint(config)
     if fingerprint is None:
         return
-    with store.unit_of_work() as uow:
-        if policy_in_force(uow, fingerprint):
-            return
-    count = reschedule_all(store, fingerprint=fingerprint)
-    log.info("scheduler: the policy changed (%s): %d tickets rescheduled", fingerprint, count)
+    for attempt in range(_ADOPT_ATTEMPTS):
+        try:
+            with store.unit_of_work() as uow:
+                in_force = uow.settings.get(POLICY_SETTING)
+                if in_force == fingerprint:
+                    return
+                count = uow.schedule.mark_all_stale()
+                uow.settings.put(POLICY_SETTING, fingerprint, expected=in_force)
+                uow.commit()
+        except ConflictError:
+            if attempt + 1 == _ADOPT_ATTEMPTS:
+                raise
+            continue
+        log.info("scheduler: the policy changed (%s): %d tickets rescheduled", fingerprint, count)
+        return
 
 
 # -- the shell ------------------------------------------------------------------------------
@@ -704,7 +718,7 @@ __all__ = [
     "ATTEMPTS",
     "DEFAULT_POLL",
     "PAGE",
-    "POLICY_SEQUENCE",
+    "POLICY_SETTING",
     "ActionKind",
     "DeskParts",
     "DueAction",

@@ -51,16 +51,20 @@ from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_CONSUMER,
     STALE_WAKEUP,
+    SlaStateRecord,
     Stored,
     TextCell,
     TicketPosition,
     TicketShortcuts,
 )
+from helpdesk_core.storage.sla_queue import queue_request, stored_record
 
 T = TypeVar("T")
 
 TICKETS = "tickets"
 SCHEDULE = "schedule"
+SETTINGS = "settings"
+SLA_STATES = "ticket_sla"
 OUTBOX = "outbox"
 COUNTER_WAIT = 30.0
 """Seconds a unit of work waits for another one's out-box and sequence counter."""
@@ -81,7 +85,7 @@ class _Snapshot:
 
 
 def _empty() -> _Snapshot:
-    names = [TICKETS, SCHEDULE, *(k.name for k in (*KINDS, *PRIVACY_KINDS))]
+    names = [TICKETS, SCHEDULE, SETTINGS, SLA_STATES, *(k.name for k in (*KINDS, *PRIVACY_KINDS))]
     return _Snapshot({n: {} for n in names}, {n: {} for n in names})
 
 
@@ -370,12 +374,17 @@ class MemoryTicketRepository(MemoryTicketReader, _MemoryWriter[Ticket]):
             ticket=value.id, checked_through=None if old is None else old.value.checked_through, stale=True
         )
         self._writes.put(SCHEDULE, "schedule entry", value.id, Stored(entry, _next_version(old)))
+        sla = self._writes.snapshot.tables[SLA_STATES].get(value.id)
+        if sla is not None and not sla.value.stale:
+            stale = attrs.evolve(sla.value, stale=True)
+            self._writes.put(SLA_STATES, "SLA state", value.id, Stored(stale, sla.version + 1))
         return version
 
     def delete(self, id: str, *, expected_version: int) -> None:
         _MemoryWriter.delete(self, id, expected_version=expected_version)
-        if id in self._writes.snapshot.tables[SCHEDULE]:
-            self._writes.put(SCHEDULE, "schedule entry", id, None)
+        for name, label in ((SCHEDULE, "schedule entry"), (SLA_STATES, "SLA state")):
+            if id in self._writes.snapshot.tables[name]:
+                self._writes.put(name, label, id, None)
 
     def append(self, id: str, events: Sequence[Event], *, expected_version: int) -> int:
         current = self._writes.snapshot.tables[TICKETS].get(id)
@@ -544,6 +553,113 @@ class MemorySchedule(MemoryScheduleReader):
         return marked
 
 
+class MemorySettingsReader:
+    """Reads the settings table of a snapshot."""
+
+    def __init__(self, view: Callable[[], _Snapshot]) -> None:
+        self._settings_view = view
+
+    def get(self, key: str) -> str | None:
+        stored = self._settings_view().tables[SETTINGS].get(key)
+        return None if stored is None else str(stored.value)
+
+
+class MemorySettings(MemorySettingsReader):
+    """The settings inside a memory unit of work: compare-and-set on the value
+    now, and on the version read at the commit."""
+
+    def __init__(self, writes: _Writes) -> None:
+        super().__init__(writes.view)
+        self._writes = writes
+
+    def put(self, key: str, value: str, *, expected: str | None) -> None:
+        old = self._writes.snapshot.tables[SETTINGS].get(key)
+        stored = None if old is None else old.value
+        if stored != expected:
+            raise ConflictError(
+                f"store setting {key!r} is {'unset' if stored is None else repr(stored)}, not "
+                f"{'unset' if expected is None else repr(expected)}: "
+                "another writer changed it meanwhile; retry"
+            )
+        self._writes.put(SETTINGS, "store setting", key, Stored(value, _next_version(old)))
+
+
+class MemorySlaStateReader:
+    """Reads the SLA-state table of a snapshot; a queue sorts the snapshot's
+    matching records."""
+
+    def __init__(self, view: Callable[[], _Snapshot]) -> None:
+        self._sla_view = view
+
+    def _states(self) -> Mapping[str, Stored[SlaStateRecord]]:
+        return self._sla_view().tables[SLA_STATES]
+
+    def get(self, ticket: str) -> SlaStateRecord | None:
+        stored = self._states().get(ticket)
+        return None if stored is None else stored.value
+
+    def fingerprints(self, tickets: Iterable[str]) -> dict[str, str]:
+        states = self._states()
+        return {
+            t: "" if states[t].value.stale else states[t].value.fingerprint for t in tickets if t in states
+        }
+
+    def count(self) -> int:
+        return len(self._states())
+
+    def queue(
+        self,
+        *,
+        now: datetime | None = None,
+        state: str | None = None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        assignee: str | None = None,
+        without_responsible: bool = False,
+        company: str | None = None,
+        order: str = "due",
+        limit: int = DEFAULT_BATCH_SIZE,
+        after: SlaStateRecord | None = None,
+    ) -> list[SlaStateRecord]:
+        request = queue_request(
+            now=now, state=state, due_from=due_from, due_before=due_before, assignee=assignee,
+            without_responsible=without_responsible, company=company, order=order, limit=limit, after=after,
+        )  # fmt: skip
+        found = sorted(
+            ((utc_microseconds(s.value.due), s.value.ticket), s.value)  # type: ignore[arg-type]
+            for s in self._states().values()
+            if request.admits(s.value)
+        )
+        return [record for _, record in found[: request.limit]]
+
+
+class MemorySlaStates(MemorySlaStateReader):
+    """The SLA states inside a memory unit of work."""
+
+    def __init__(self, writes: _Writes) -> None:
+        super().__init__(writes.view)
+        self._writes = writes
+
+    def put(self, record: SlaStateRecord) -> None:
+        kept = stored_record(record)
+        if kept.ticket not in self._writes.snapshot.tables[TICKETS]:
+            raise NotFound(f"SLA state of ticket {kept.ticket!r}: the store holds no such ticket")
+        old = self._writes.snapshot.tables[SLA_STATES].get(kept.ticket)
+        self._writes.put(SLA_STATES, "SLA state", kept.ticket, Stored(kept, _next_version(old)))
+
+    def delete(self, ticket: str) -> bool:
+        if ticket not in self._writes.snapshot.tables[SLA_STATES]:
+            return False
+        self._writes.put(SLA_STATES, "SLA state", ticket, None)
+        return True
+
+    def delete_all(self) -> int:
+        tickets = list(self._writes.snapshot.tables[SLA_STATES])
+        for ticket in tickets:
+            self._writes.put(SLA_STATES, "SLA state", ticket, None)
+        return len(tickets)
+
+
 class MemorySequences:
     """Named gap-free counters inside a memory unit of work."""
 
@@ -597,6 +713,8 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(w)
         self.schedule = MemorySchedule(w)
         self.sequences = MemorySequences(w)
+        self.settings = MemorySettings(w)
+        self.sla_states = MemorySlaStates(w)
 
     def commit(self) -> None:
         self._writes.commit()
@@ -635,6 +753,8 @@ class MemoryStore(TicketShortcuts):
         self.legal_holds: MemoryReader[LegalHold] = MemoryReader("legal_holds", "legal hold", view)
         self.outbox = MemoryOutboxReader(view)
         self.schedule = MemoryScheduleReader(view)
+        self.settings = MemorySettingsReader(view)
+        self.sla_states = MemorySlaStateReader(view)
 
     def _view(self) -> _Snapshot:
         return self._committed
@@ -660,6 +780,14 @@ class MemoryStore(TicketShortcuts):
         for name, table in snapshot.tables.items():
             if name == SCHEDULE:
                 continue  # ticket ids and instants only
+            if name == SETTINGS:
+                for key, stored in table.items():
+                    yield TextCell("store_settings", key, "value", stored.value)
+                continue
+            if name == SLA_STATES:
+                for id, stored in table.items():
+                    yield TextCell(name, id, "document", stored.value.document)
+                continue
             for id, stored in table.items():
                 if name == TICKETS:
                     yield TextCell(name, id, "header", ticket_header(stored.value))

@@ -316,6 +316,134 @@ class Schedule(ScheduleReader, Protocol):
         ...
 
 
+class StoreSettingsReader(Protocol):
+    """The store's own facts, a small key/value of texts: under which SLA
+    configuration the stored SLA states were computed (``sla.fingerprint``),
+    under which policy the schedule was made (``scheduler.policy``). Keys
+    are dotted names of the part that owns them."""
+
+    def get(self, key: str) -> str | None:
+        """The value of ``key``; None when it was never set."""
+        ...
+
+
+class StoreSettings(StoreSettingsReader, Protocol):
+    """The store's settings inside a unit of work."""
+
+    def put(self, key: str, value: str, *, expected: str | None) -> None:
+        """Set ``key`` to ``value`` if it still holds ``expected`` (None: it
+        must be unset); otherwise :class:`ConflictError` naming both values —
+        another writer changed it meanwhile. Compare-and-set: of two units of
+        work based on the same value, one wins (the check is part of the write;
+        the memory store checks again at commit)."""
+        ...
+
+
+SLA_QUEUE_STATES = ("overdue", "at_risk")
+"""The ``state`` filters of :meth:`SlaStateReader.queue`."""
+
+
+@attrs.frozen
+class SlaStateRecord:
+    """One ticket's stored SLA state: an opaque JSON ``document`` (the
+    serialized SLA projection; the store never reads it) and the plain values
+    the queues filter and sort by, as the projection computed them.
+
+    Instants are aware datetimes (stored in UTC microseconds). ``due`` is the
+    instant the queues sort by — the earliest due of the targets the ticket
+    still owes; None keeps the ticket out of every queue (nothing owed, or a
+    paused clock whose due is not known yet). ``at_risk_from`` is when that
+    target becomes at risk (at or before ``due``). ``next_change`` is the next
+    instant at which the state changes without a new event (at-risk threshold,
+    due instant, escalation). ``clock`` says whether the clock is
+    ``counting``, ``paused`` or ``stopped``. ``stale`` is set by the store,
+    never by the caller: the ticket was written after this record (see
+    :class:`SlaStates`)."""
+
+    ticket: str
+    document: str
+    fingerprint: str
+    clock: str
+    due: datetime | None = None
+    at_risk_from: datetime | None = None
+    next_change: datetime | None = None
+    reaction_due: datetime | None = None
+    resolution_due: datetime | None = None
+    reacted: bool = False
+    resolved: bool = False
+    assignee: str | None = None
+    company: str | None = None
+    status_category: str | None = None
+    stale: bool = False
+
+
+class SlaStateReader(Protocol):
+    """Each ticket's stored SLA state, and the work queues as range scans of
+    its indexes (``(due)``, ``(assignee, due)``, ``(company, due)``)."""
+
+    def get(self, ticket: str) -> SlaStateRecord | None:
+        """The ticket's record, or None when none is stored."""
+        ...
+
+    def fingerprints(self, tickets: Iterable[str]) -> dict[str, str]:
+        """The fingerprint of each of ``tickets`` that has a record (``""`` for
+        a stale one), without reading documents: what a resumed rebuild skips."""
+        ...
+
+    def count(self) -> int:
+        """How many records the store holds."""
+        ...
+
+    def queue(
+        self,
+        *,
+        now: datetime | None = None,
+        state: str | None = None,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+        assignee: str | None = None,
+        without_responsible: bool = False,
+        company: str | None = None,
+        order: str = "due",
+        limit: int = DEFAULT_BATCH_SIZE,
+        after: SlaStateRecord | None = None,
+    ) -> list[SlaStateRecord]:
+        """At most ``limit`` records with a ``due``, sorted by ``due`` then
+        ticket id (``order="due"``, the only order), strictly after ``after``
+        in that order (keyset paging). Filters: ``state="overdue"`` (``due``
+        at or before ``now``), ``state="at_risk"`` (``at_risk_from`` at or
+        before ``now`` < ``due``), ``due_from <= due < due_before`` ("due
+        today" is the day's bounds), ``assignee`` (or
+        ``without_responsible``: no assignee), ``company``. ``now`` is
+        required with a ``state``. A range scan of one index, stale records
+        included (each says so)."""
+        ...
+
+
+class SlaStates(SlaStateReader, Protocol):
+    """The stored SLA states inside a unit of work.
+
+    Every write of a ticket through the ticket repository (add, save,
+    append) marks its record **stale** (``fingerprint`` read back as ``""``
+    by :meth:`fingerprints`, ``stale=True`` by :meth:`get`): a writer that
+    changes a ticket and keeps its SLA state puts the record **after** the
+    ticket write. Deleting the ticket deletes its record."""
+
+    def put(self, record: SlaStateRecord) -> None:
+        """Store ``record`` (not stale), replacing the ticket's record. The
+        ticket must exist: :class:`NotFound` otherwise."""
+        ...
+
+    def delete(self, ticket: str) -> bool:
+        """Remove the ticket's record; whether there was one."""
+        ...
+
+    def delete_all(self) -> int:
+        """Remove every record (a rebuild from scratch); returns how many.
+        One statement, however many tickets."""
+        ...
+
+
 class Sequences(Protocol):
     """Named gap-free counters (ticket numbers), inside a unit of work."""
 
@@ -375,6 +503,12 @@ class UnitOfWork(Protocol):
     @property
     def sequences(self) -> Sequences: ...
 
+    @property
+    def settings(self) -> StoreSettings: ...
+
+    @property
+    def sla_states(self) -> SlaStates: ...
+
     def commit(self) -> None:
         """Keep everything written so far; the unit of work may go on and
         commit again. :class:`ConflictError` when another writer got there first."""
@@ -426,6 +560,12 @@ class Store(Protocol):
 
     @property
     def schedule(self) -> ScheduleReader: ...
+
+    @property
+    def settings(self) -> StoreSettingsReader: ...
+
+    @property
+    def sla_states(self) -> SlaStateReader: ...
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A new transaction: ``with store.unit_of_work() as uow: ...; uow.commit()``."""
@@ -545,6 +685,7 @@ def save_all(repository: Upserting[T], values: Iterable[T]) -> SaveSummary:
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_CONSUMER",
+    "SLA_QUEUE_STATES",
     "STALE_WAKEUP",
     "Lookup",
     "Outbox",
@@ -557,7 +698,12 @@ __all__ = [
     "Schedule",
     "ScheduleReader",
     "Sequences",
+    "SlaStateReader",
+    "SlaStateRecord",
+    "SlaStates",
     "Store",
+    "StoreSettings",
+    "StoreSettingsReader",
     "Stored",
     "TextCell",
     "TicketIds",

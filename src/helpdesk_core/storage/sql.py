@@ -44,6 +44,13 @@ from helpdesk_core.storage.sql_desk import (
     forget_schedule,
     mark_stale,
 )
+from helpdesk_core.storage.sql_sla import (
+    SqlSettings,
+    SqlSettingsReader,
+    SqlSlaStateReader,
+    SqlSlaStates,
+    mark_sla_stale,
+)
 
 T = TypeVar("T")
 
@@ -430,6 +437,7 @@ class SqlTicketRepository(SqlTicketReader):
                 session.run("DELETE FROM ticket_events WHERE ticket_id = ?", (value.id,))
                 _insert_events(session, value.id, 0, documents)
             mark_stale(session, value.id)
+            mark_sla_stale(session, value.id)
         return expected_version + 1
 
     def append(self, id: str, events: Sequence[Event], *, expected_version: int) -> int:
@@ -447,10 +455,11 @@ class SqlTicketRepository(SqlTicketReader):
                 raise _stale("ticket", id, expected_version, session, "tickets")
             _insert_events(session, id, row[1], event_documents(events))
             mark_stale(session, id)
+            mark_sla_stale(session, id)
         return expected_version + 1
 
     def delete(self, id: str, *, expected_version: int) -> None:
-        """Remove the ticket; its events go with it (``ON DELETE CASCADE``)."""
+        """Remove the ticket; its events and SLA state go with it (``ON DELETE CASCADE``)."""
         with self._borrow() as session:
             changed = session.run("DELETE FROM tickets WHERE id = ? AND version = ?", (id, expected_version))
             if changed != 1:
@@ -486,6 +495,8 @@ class SqlReaders:
         self.legal_holds: SqlReader[LegalHold] = SqlReader(kinds["legal_holds"], borrow)
         self.outbox = SqlOutboxReader(borrow)
         self.schedule = SqlScheduleReader(borrow)
+        self.settings = SqlSettingsReader(borrow)
+        self.sla_states = SqlSlaStateReader(borrow)
 
 
 class SqlRepositories:
@@ -508,6 +519,8 @@ class SqlRepositories:
         self.outbox = SqlOutbox(borrow)
         self.schedule = SqlSchedule(borrow)
         self.sequences = SqlSequences(borrow)
+        self.settings = SqlSettings(borrow)
+        self.sla_states = SqlSlaStates(borrow)
 
 __all__ = [
     "Borrow",

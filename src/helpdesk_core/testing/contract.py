@@ -50,7 +50,7 @@ from helpdesk_core.privacy.consent import ConsentChange
 from helpdesk_core.privacy.holds import HeldByLaw
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.storage import Repository, Store, Stored, UnitOfWork, open_store
-from helpdesk_core.storage.protocols import DEFAULT_CONSUMER, STALE_WAKEUP
+from helpdesk_core.storage.protocols import DEFAULT_CONSUMER, STALE_WAKEUP, SlaStateRecord
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 """A Monday morning in Prague (UTC+01:00): the registration of sample tickets."""
@@ -287,6 +287,23 @@ def add_tickets(store: Store, tickets: list[Ticket]) -> None:
         for ticket in tickets:
             uow.tickets.add(ticket)
         uow.commit()
+
+
+def sla_record(
+    ticket: str, *, due: datetime | None, at_risk: datetime | None = None, fingerprint: str = "F1"
+) -> SlaStateRecord:
+    """A stored SLA state of ``ticket`` counting towards ``due`` (None: paused),
+    with a document the store keeps as it is."""
+    return SlaStateRecord(
+        ticket=ticket,
+        document=f'{{"ticket": "{ticket}", "note": "Tiskárna 🖨️", "n": 1.50}}',
+        fingerprint=fingerprint,
+        clock="counting" if due is not None else "paused",
+        due=due,
+        at_risk_from=at_risk,
+        assignee="E-1",
+        company="C-1",
+    )
 
 
 class StoreContract:
@@ -1145,6 +1162,205 @@ class StoreContract:
             assert uow.tickets.taken(ids) == {"T-1", "T-3", "T-5"}
             assert uow.tickets.taken([]) == set()
 
+    # -- store settings ------------------------------------------------------------
+
+    def test_store_settings_are_unset_until_put_and_each_put_is_compare_and_set(self, store: Store) -> None:
+        assert store.settings.get("sla.fingerprint") is None
+        with store.unit_of_work() as uow:
+            uow.settings.put("sla.fingerprint", "A", expected=None)
+            assert uow.settings.get("sla.fingerprint") == "A", "the unit of work reads its own write"
+            assert store.settings.get("sla.fingerprint") is None, "invisible outside until committed"
+            uow.commit()
+        assert store.settings.get("sla.fingerprint") == "A"
+        stale_writer = r"store setting 'sla.fingerprint' is 'A', not unset"
+        with store.unit_of_work() as uow, pytest.raises(ConflictError, match=stale_writer):
+            uow.settings.put("sla.fingerprint", "B", expected=None)  # based on an older value: loses
+        with store.unit_of_work() as uow, pytest.raises(ConflictError, match=r"is 'A', not 'Z'"):
+            uow.settings.put("sla.fingerprint", "B", expected="Z")
+        with store.unit_of_work() as uow:
+            uow.settings.put("sla.fingerprint", "B", expected="A")
+            uow.settings.put("sla.fingerprint", "A", expected="B")  # back again: a change too
+            uow.settings.put("scheduler.policy", "p1", expected=None)
+            uow.commit()
+        assert (store.settings.get("sla.fingerprint"), store.settings.get("scheduler.policy")) == ("A", "p1")
+        with store.unit_of_work() as uow, pytest.raises(ConflictError, match=r"'other' is unset, not 'p1'"):
+            uow.settings.put("other", "x", expected="p1")
+
+    def test_a_setting_rolled_back_or_left_uncommitted_is_not_kept(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.settings.put("scheduler.policy", "p1", expected=None)
+            uow.commit()
+            uow.settings.put("scheduler.policy", "p2", expected="p1")
+            uow.rollback()
+            assert uow.settings.get("scheduler.policy") == "p1"
+            uow.settings.put("scheduler.policy", "p3", expected="p1")
+        assert store.settings.get("scheduler.policy") == "p1"
+
+    # -- stored SLA states -----------------------------------------------------------
+
+    def test_an_sla_state_comes_back_equal_in_utc_and_a_put_replaces_it(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2")])
+        record = sla_record("T-1", due=START + timedelta(hours=8), at_risk=START + timedelta(hours=6))
+        record = attrs.evolve(
+            record, next_change=START + timedelta(hours=6), reaction_due=START + timedelta(hours=1),
+            resolution_due=START + timedelta(hours=8), reacted=True, status_category="open",
+        )  # fmt: skip
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(record)
+            assert uow.sla_states.get("T-1") == record
+            uow.commit()
+        back = store.sla_states.get("T-1")
+        assert back == record and back is not None
+        assert back.document == record.document, "the document is kept byte for byte"
+        assert back.due is not None and back.due.utcoffset() == timedelta(0), "instants come back in UTC"
+        assert store.sla_states.get("T-2") is None
+        assert store.sla_states.count() == 1
+        assert store.sla_states.fingerprints(["T-1", "T-2", "T-9"]) == {"T-1": "F1"}
+        changed = attrs.evolve(
+            record, fingerprint="F2", clock="paused", due=None, assignee=None, document="{}"
+        )
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(changed)
+            uow.commit()
+        assert store.sla_states.get("T-1") == changed
+        assert store.sla_states.count() == 1
+
+    def test_an_sla_state_needs_its_ticket_and_plain_aware_values(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1")])
+        missing = "SLA state of ticket 'T-9': the store holds no such ticket"
+        with store.unit_of_work() as uow, pytest.raises(NotFound, match=missing):
+            uow.sla_states.put(sla_record("T-9", due=START))
+        with store.unit_of_work() as uow:
+            naive = sla_record("T-1", due=START.replace(tzinfo=None))
+            with pytest.raises(ValidationError, match="ticket 'T-1': due must be an aware date-time"):
+                uow.sla_states.put(naive)
+            with pytest.raises(ValidationError, match="ticket 'T-1': clock 'running' is not one of"):
+                uow.sla_states.put(attrs.evolve(sla_record("T-1", due=START), clock="running"))
+            uow.sla_states.put(sla_record("T-1", due=START))
+            uow.commit()
+        assert store.sla_states.count() == 1
+
+    def test_every_ticket_write_marks_its_sla_state_stale_and_deleting_the_ticket_deletes_it(
+        self, store: Store
+    ) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2")])
+        record = sla_record("T-1", due=START + timedelta(hours=8))
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(record)
+            uow.sla_states.put(sla_record("T-2", due=START + timedelta(hours=9)))
+            uow.commit()
+        later = START + timedelta(days=1)
+        with store.unit_of_work() as uow:  # a write that does not keep the SLA state: stale
+            stored = uow.tickets.get("T-1")
+            uow.tickets.append("T-1", [_note(later)], expected_version=stored.version)
+            assert uow.sla_states.get("T-1") == attrs.evolve(record, stale=True)
+            uow.commit()
+        assert store.sla_states.get("T-1") == attrs.evolve(record, stale=True)
+        assert store.sla_states.fingerprints(["T-1", "T-2"]) == {"T-1": "", "T-2": "F1"}
+        assert [r.stale for r in store.sla_states.queue()] == [True, False], "stale rows stay in the queues"
+        with store.unit_of_work() as uow:  # the desk's order: the ticket, then its state
+            stored = uow.tickets.get("T-1")
+            uow.tickets.append("T-1", [_note(later + timedelta(hours=1))], expected_version=stored.version)
+            uow.sla_states.put(record)
+            uow.commit()
+        assert store.sla_states.get("T-1") == record
+        with store.unit_of_work() as uow:  # save marks it too
+            stored = uow.tickets.get("T-1")
+            renamed = attrs.evolve(stored.value, subject="Printer on fire")
+            uow.tickets.save(renamed, expected_version=stored.version)
+            uow.commit()
+        assert store.sla_states.fingerprints(["T-1"]) == {"T-1": ""}
+        with store.unit_of_work() as uow:
+            uow.tickets.delete("T-1", expected_version=uow.tickets.get("T-1").version)
+            assert uow.sla_states.get("T-1") is None
+            uow.commit()
+        assert store.sla_states.get("T-1") is None
+        assert [r.ticket for r in store.sla_states.queue()] == ["T-2"]
+
+    def test_sla_queues_are_sorted_by_due_filtered_and_paged(self, store: Store) -> None:
+        now = START + timedelta(hours=10)
+        hour = timedelta(hours=1)
+        plan: dict[str, tuple[datetime | None, datetime | None, str | None, str]] = {
+            # ticket: due, at risk from, assignee, company
+            "T-1": (now - 2 * hour, now - 4 * hour, "E-1", "C-1"),
+            "T-2": (now, now - hour, None, "C-2"),
+            "T-3": (now + hour, now - hour, "E-1", "C-1"),
+            "T-4": (now + hour, now + hour / 2, "E-2", "C-1"),
+            "T-5": (None, None, "E-1", "C-1"),  # a paused clock: in no queue
+            "T-6": (now + timedelta(microseconds=1), now, None, "C-2"),
+            "T-7": (now - 2 * hour, now - 3 * hour, "E-2", "C-3"),
+            "T-8": (now + timedelta(days=3), now + timedelta(days=2), "E-1", "C-3"),
+            "T-10": (now - timedelta(days=400), now - timedelta(days=401), "E-1", "C-3"),
+        }
+        add_tickets(store, [sample_ticket(t) for t in plan])
+        with store.unit_of_work() as uow:
+            for ticket, (due, at_risk, assignee, company) in plan.items():
+                record = sla_record(ticket, due=due, at_risk=at_risk)
+                uow.sla_states.put(attrs.evolve(record, assignee=assignee, company=company))
+            uow.commit()
+
+        def queue(**filters: Any) -> list[str]:
+            return [r.ticket for r in store.sla_states.queue(**filters)]
+
+        everything = ["T-10", "T-1", "T-7", "T-2", "T-6", "T-3", "T-4", "T-8"]
+        assert queue() == everything, "by due instant, ties by ticket id in code-point order"
+        assert queue(now=now, state="overdue") == ["T-10", "T-1", "T-7", "T-2"]
+        assert queue(now=now, state="at_risk") == ["T-6", "T-3"]
+        end_of_day = datetime(2026, 3, 3, tzinfo=START.tzinfo)
+        assert queue(due_from=now, due_before=end_of_day) == ["T-2", "T-6", "T-3", "T-4"]
+        assert queue(due_before=end_of_day) == everything[:-1], "due today, overdue ones too"
+        assert queue(assignee="E-1") == ["T-10", "T-1", "T-3", "T-8"]
+        assert queue(now=now, state="overdue", assignee="E-1") == ["T-10", "T-1"]
+        assert queue(now=now, state="at_risk", assignee="E-1") == ["T-3"]
+        assert queue(without_responsible=True) == ["T-2", "T-6"]
+        assert queue(company="C-1") == ["T-1", "T-3", "T-4"]
+        assert queue(company="C-3", due_before=now) == ["T-10", "T-7"]
+        assert queue(limit=0) == [] and queue(limit=2) == ["T-10", "T-1"]
+        for filters in ({}, {"assignee": "E-1"}, {"now": now, "state": "overdue"}, {"company": "C-1"}):
+            pages: list[str] = []
+            after = None
+            while page := store.sla_states.queue(**filters, limit=2, after=after):
+                pages += [r.ticket for r in page]
+                after = page[-1]
+            assert pages == queue(**filters), filters
+
+    def test_sla_queue_arguments_are_checked(self, store: Store) -> None:
+        now = START
+        for filters, message in (
+            ({"state": "late", "now": now}, "state 'late' is not one of overdue, at_risk"),
+            ({"state": "overdue"}, "state 'overdue' needs now"),
+            ({"order": "priority"}, "order 'priority' is not one of due"),
+            ({"limit": -1}, "limit must be a whole number >= 0"),
+            ({"now": START.replace(tzinfo=None), "state": "overdue"}, "now must be an aware date-time"),
+            ({"assignee": "E-1", "without_responsible": True}, "exclude each other"),
+        ):
+            with pytest.raises(ValidationError, match=message):
+                store.sla_states.queue(**filters)
+
+    def test_a_rolled_back_sla_state_change_is_not_kept_and_a_rebuild_can_start_empty(
+        self, store: Store
+    ) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2")])
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(sla_record("T-1", due=START))
+            uow.commit()
+            uow.sla_states.put(sla_record("T-2", due=START))
+            assert uow.sla_states.delete("T-1") is True
+            assert uow.sla_states.delete("T-1") is False
+            uow.rollback()
+            assert uow.sla_states.count() == 1
+            uow.sla_states.put(sla_record("T-2", due=START))
+        assert [r.ticket for r in store.sla_states.queue()] == ["T-1"]
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(sla_record("T-2", due=START))
+            assert uow.sla_states.delete_all() == 2
+            assert uow.sla_states.count() == 0
+        assert store.sla_states.count() == 1
+        with store.unit_of_work() as uow:
+            assert uow.sla_states.delete_all() == 1
+            uow.commit()
+        assert store.sla_states.count() == 0 and store.sla_states.queue() == []
+
     # -- the store -------------------------------------------------------------------
 
     def test_the_store_reports_its_schema_version(self, store: Store) -> None:
@@ -1160,4 +1376,5 @@ __all__ = [
     "privacy_sample",
     "sample_aggregates",
     "sample_ticket",
+    "sla_record",
 ]
