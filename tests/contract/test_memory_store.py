@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from helpdesk_core.errors import StorageUnavailable
+from helpdesk_core.errors import ConflictError, StorageUnavailable
 from helpdesk_core.storage import MemoryStore
 from helpdesk_core.testing.contract import StoreContract, desk_events
 
@@ -59,3 +59,14 @@ def test_threads_take_gap_free_numbers_and_positions_in_commit_order() -> None:
         thread.join(timeout=60)
     assert sorted(taken) == [(1001 + i, 1 + i) for i in range(len(taken))] and len(taken) == 120
     assert [e.position for e in store.outbox.entries(limit=1000)] == list(range(1, 121))
+
+
+def test_two_units_of_work_setting_the_same_value_meanwhile_the_second_commit_is_refused() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as first, store.unit_of_work() as second:
+        first.settings.put("scheduler.policy", "A", expected=None)
+        second.settings.put("scheduler.policy", "B", expected=None)  # each sees it unset
+        first.commit()
+        with pytest.raises(ConflictError, match=r"settings scheduler\.policy: another writer committed first"):
+            second.commit()
+    assert store.settings.get("scheduler.policy") == "A"

@@ -29,7 +29,7 @@ from helpdesk_core.model.staff import EmployeeGroup
 from helpdesk_core.model.ticket import SYSTEM, Assignee, Comment, StatusChange, Ticket
 from helpdesk_core.sample import DEMO_END
 from helpdesk_core.sla.notices import GroupRoster, escalations_due
-from helpdesk_core.storage.memory import MemoryStore
+from helpdesk_core.storage.memory import MemorySchedule, MemoryStore
 from helpdesk_core.storage.protocols import STALE_WAKEUP, Store, UnitOfWork
 from helpdesk_core.workflow.automatic import apply_due
 
@@ -379,16 +379,17 @@ def test_a_changed_policy_makes_every_ticket_due_once() -> None:
     ]
     assert run_due(changed, T0 + timedelta(hours=30)) == ()  # the schedule is now the new policy's
     later = T0 + timedelta(hours=31)
-    rescheduled: list[Store] = []
+    rescheduled: list[MemorySchedule] = []
 
-    def reschedule(store: Store, *, fingerprint: str | None = None) -> int:
-        rescheduled.append(store)
+    def reschedule(schedule: MemorySchedule) -> int:
+        rescheduled.append(schedule)
         return 0
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scheduler, "reschedule_all", reschedule)
+        patch.setattr(MemorySchedule, "mark_all_stale", reschedule)
         run_due(changed, later)
     assert rescheduled == []  # once per policy
+    assert desk.store.settings.get(scheduler.POLICY_SETTING) == scheduler.policy_fingerprint(shorter)
 
 
 def test_going_back_to_an_earlier_policy_is_a_change_too() -> None:

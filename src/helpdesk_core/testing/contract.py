@@ -51,6 +51,7 @@ from helpdesk_core.privacy.holds import HeldByLaw
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.storage import Repository, Store, Stored, UnitOfWork, open_store
 from helpdesk_core.storage.protocols import DEFAULT_CONSUMER, STALE_WAKEUP, SlaStateRecord
+from helpdesk_core.storage.sla_queue import QueueRequest, queue_request
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 """A Monday morning in Prague (UTC+01:00): the registration of sample tickets."""
@@ -304,6 +305,28 @@ def sla_record(
         assignee="E-1",
         company="C-1",
     )
+
+
+def _sla_queue(**filters: Any) -> QueueRequest:
+    return queue_request(**{**_NO_FILTER, **filters})
+
+
+_NO_FILTER: dict[str, Any] = {
+    "now": None, "state": None, "due_from": None, "due_before": None, "assignee": None,
+    "without_responsible": False, "company": None, "order": "due", "limit": 50, "after": None,
+}  # fmt: skip
+_NOON = datetime(2026, 3, 2, 12, tzinfo=UTC)
+SLA_QUEUES: dict[str, QueueRequest] = {
+    "overdue now": _sla_queue(now=_NOON, state="overdue"),
+    "at risk now": _sla_queue(now=_NOON, state="at_risk"),
+    "due today": _sla_queue(due_from=_NOON, due_before=_NOON + timedelta(hours=12)),
+    "without responsible": _sla_queue(without_responsible=True),
+    "assignee's queue by due": _sla_queue(assignee="E-1"),
+    "assignee's overdue": _sla_queue(assignee="E-1", now=_NOON, state="overdue"),
+    "company's at risk": _sla_queue(company="C-1", now=_NOON, state="at_risk"),
+}
+"""The work queues a desk asks for, as checked requests: the SQL backends'
+tests show each one's query plan (``sql_sla.queue_sql``)."""
 
 
 class StoreContract:
@@ -1186,6 +1209,37 @@ class StoreContract:
         with store.unit_of_work() as uow, pytest.raises(ConflictError, match=r"'other' is unset, not 'p1'"):
             uow.settings.put("other", "x", expected="p1")
 
+    def test_concurrent_setting_writers_lose_no_update(self, store: Store) -> None:
+        """Four writers each read the setting and put it with their name added,
+        at the same moment. Whatever the store serialises or refuses, every
+        writer that committed is in the final value: none overwrote another."""
+        with store.unit_of_work() as uow:
+            uow.settings.put("names", "", expected=None)
+            uow.commit()
+        winners: list[str] = []
+        start = threading.Barrier(4)
+
+        def writer(name: str) -> None:
+            start.wait(timeout=30)
+            try:
+                with store.unit_of_work() as uow:
+                    old = uow.settings.get("names")
+                    time.sleep(0.05)
+                    uow.settings.put("names", f"{old},{name}", expected=old)
+                    uow.commit()
+            except ConflictError:
+                return
+            winners.append(name)
+
+        threads = [threading.Thread(target=writer, args=(f"W{n}",)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        final = store.settings.get("names")
+        assert final is not None and winners
+        assert sorted(final.split(",")[1:]) == sorted(winners)
+
     def test_a_setting_rolled_back_or_left_uncommitted_is_not_kept(self, store: Store) -> None:
         with store.unit_of_work() as uow:
             uow.settings.put("scheduler.policy", "p1", expected=None)
@@ -1370,6 +1424,7 @@ class StoreContract:
 __all__ = [
     "FORGET_AT",
     "KIND_NAMES",
+    "SLA_QUEUES",
     "StoreContract",
     "add_tickets",
     "desk_events",

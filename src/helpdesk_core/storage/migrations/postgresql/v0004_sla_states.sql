@@ -1,0 +1,33 @@
+-- The store's own facts (store settings) and each ticket's stored SLA state.
+CREATE TABLE store_settings (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
+-- The scheduler's policy in force moves from the counters scheduler_policy and
+-- scheduler_policy:<digest> (the digest whose counter equals the generation) to
+-- the setting scheduler.policy.
+INSERT INTO store_settings (key, value)
+SELECT 'scheduler.policy', substr(name, 18) FROM sequences
+WHERE substr(name, 1, 17) = 'scheduler_policy:'
+  AND value = (SELECT value FROM sequences WHERE name = 'scheduler_policy');
+DELETE FROM sequences WHERE name = 'scheduler_policy' OR substr(name, 1, 17) = 'scheduler_policy:';
+-- One row per ticket: the SLA projection's JSON document (opaque to the store) and
+-- the queue's columns, instants in UTC microseconds. Filled by the desk and by
+-- `helpdesk sla rebuild`, empty after this migration.
+CREATE TABLE ticket_sla (
+    ticket_id TEXT COLLATE "C" PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    document TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    clock TEXT NOT NULL,
+    due_us BIGINT,
+    at_risk_us BIGINT,
+    next_change_us BIGINT,
+    reaction_due_us BIGINT,
+    resolution_due_us BIGINT,
+    reacted INTEGER NOT NULL,
+    resolved INTEGER NOT NULL,
+    assignee TEXT COLLATE "C",
+    company TEXT COLLATE "C",
+    status_category TEXT,
+    stale INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX ticket_sla_by_due ON ticket_sla (due_us, ticket_id);
+CREATE INDEX ticket_sla_by_assignee ON ticket_sla (assignee, due_us, ticket_id);
+CREATE INDEX ticket_sla_by_company ON ticket_sla (company, due_us, ticket_id)
