@@ -108,9 +108,9 @@ def test_every_sla_queue_is_an_index_scan_in_due_order(postgres_url: str) -> Non
         )
         conn.execute(
             "INSERT INTO ticket_sla (ticket_id, document, fingerprint, clock, due_us, at_risk_us, "
-            "reacted, resolved, assignee, company) "
+            "reacted, resolved, assignee, company, ticket_version) "
             "SELECT 'T-' || n, '{}', 'F', 'counting', due, due - 2 * %s, 0, 0, "
-            "CASE WHEN mod(n, 200) = 7 THEN NULL ELSE 'E-' || mod(n, 200) END, 'C-' || mod(n, 500) "
+            "CASE WHEN mod(n, 200) = 7 THEN NULL ELSE 'E-' || mod(n, 200) END, 'C-' || mod(n, 500), 1 "
             "FROM generate_series(1, 100000) AS n, "
             "LATERAL (SELECT CASE WHEN mod(n, 100) = 0 THEN %s - n WHEN mod(n, 100) = 1 THEN %s + %s "
             "ELSE %s + 10 * %s + n * 1000 END AS due) AS d",

@@ -374,10 +374,6 @@ class MemoryTicketRepository(MemoryTicketReader, _MemoryWriter[Ticket]):
             ticket=value.id, checked_through=None if old is None else old.value.checked_through, stale=True
         )
         self._writes.put(SCHEDULE, "schedule entry", value.id, Stored(entry, _next_version(old)))
-        sla = self._writes.snapshot.tables[SLA_STATES].get(value.id)
-        if sla is not None and not sla.value.stale:
-            stale = attrs.evolve(sla.value, stale=True)
-            self._writes.put(SLA_STATES, "SLA state", value.id, Stored(stale, sla.version + 1))
         return version
 
     def delete(self, id: str, *, expected_version: int) -> None:
@@ -584,6 +580,15 @@ class MemorySettings(MemorySettingsReader):
         self._writes.put(SETTINGS, "store setting", key, Stored(value, _next_version(old)))
 
 
+@attrs.frozen
+class _KeptSlaState:
+    """An SLA state as the memory store keeps it: the record and the version
+    of its ticket it was put at (read back stale once the ticket moved on)."""
+
+    record: SlaStateRecord
+    ticket_version: int
+
+
 class MemorySlaStateReader:
     """Reads the SLA-state table of a snapshot; a queue sorts the snapshot's
     matching records."""
@@ -591,18 +596,22 @@ class MemorySlaStateReader:
     def __init__(self, view: Callable[[], _Snapshot]) -> None:
         self._sla_view = view
 
-    def _states(self) -> Mapping[str, Stored[SlaStateRecord]]:
+    def _record(self, kept: _KeptSlaState) -> SlaStateRecord:
+        ticket = self._sla_view().tables[TICKETS].get(kept.record.ticket)
+        stale = ticket is None or ticket.version != kept.ticket_version
+        return attrs.evolve(kept.record, stale=True) if stale else kept.record
+
+    def _states(self) -> Mapping[str, Stored[_KeptSlaState]]:
         return self._sla_view().tables[SLA_STATES]
 
     def get(self, ticket: str) -> SlaStateRecord | None:
         stored = self._states().get(ticket)
-        return None if stored is None else stored.value
+        return None if stored is None else self._record(stored.value)
 
     def fingerprints(self, tickets: Iterable[str]) -> dict[str, str]:
         states = self._states()
-        return {
-            t: "" if states[t].value.stale else states[t].value.fingerprint for t in tickets if t in states
-        }
+        found = {t: self._record(states[t].value) for t in tickets if t in states}
+        return {t: "" if record.stale else record.fingerprint for t, record in found.items()}
 
     def count(self) -> int:
         return len(self._states())
@@ -626,11 +635,11 @@ class MemorySlaStateReader:
             without_responsible=without_responsible, company=company, order=order, limit=limit, after=after,
         )  # fmt: skip
         found = sorted(
-            ((utc_microseconds(s.value.due), s.value.ticket), s.value)  # type: ignore[arg-type]
+            ((utc_microseconds(s.value.record.due), s.value.record.ticket), s.value)  # type: ignore[arg-type]
             for s in self._states().values()
-            if request.admits(s.value)
+            if request.admits(s.value.record)
         )
-        return [record for _, record in found[: request.limit]]
+        return [self._record(kept) for _, kept in found[: request.limit]]
 
 
 class MemorySlaStates(MemorySlaStateReader):
@@ -642,10 +651,12 @@ class MemorySlaStates(MemorySlaStateReader):
 
     def put(self, record: SlaStateRecord) -> None:
         kept = stored_record(record)
-        if kept.ticket not in self._writes.snapshot.tables[TICKETS]:
+        ticket = self._writes.snapshot.tables[TICKETS].get(kept.ticket)
+        if ticket is None:
             raise NotFound(f"SLA state of ticket {kept.ticket!r}: the store holds no such ticket")
         old = self._writes.snapshot.tables[SLA_STATES].get(kept.ticket)
-        self._writes.put(SLA_STATES, "SLA state", kept.ticket, Stored(kept, _next_version(old)))
+        row = Stored(_KeptSlaState(kept, ticket.version), _next_version(old))
+        self._writes.put(SLA_STATES, "SLA state", kept.ticket, row)
 
     def delete(self, ticket: str) -> bool:
         if ticket not in self._writes.snapshot.tables[SLA_STATES]:
@@ -786,7 +797,7 @@ class MemoryStore(TicketShortcuts):
                 continue
             if name == SLA_STATES:
                 for id, stored in table.items():
-                    yield TextCell(name, id, "document", stored.value.document)
+                    yield TextCell(name, id, "document", stored.value.record.document)
                 continue
             for id, stored in table.items():
                 if name == TICKETS:

@@ -423,11 +423,12 @@ class SlaStateReader(Protocol):
 class SlaStates(SlaStateReader, Protocol):
     """The stored SLA states inside a unit of work.
 
-    Every write of a ticket through the ticket repository (add, save,
-    append) marks its record **stale** (``fingerprint`` read back as ``""``
-    by :meth:`fingerprints`, ``stale=True`` by :meth:`get`): a writer that
-    changes a ticket and keeps its SLA state puts the record **after** the
-    ticket write. Deleting the ticket deletes its record."""
+    A record remembers the version of its ticket it was put at, and is read
+    back **stale** (``stale=True``; ``""`` from :meth:`fingerprints`) once the
+    ticket's version moved on — every save or append bumps it, so a ticket
+    write costs nothing here: a writer that changes a ticket and keeps its SLA
+    state puts the record **after** the ticket write, in the same unit of
+    work. Deleting the ticket deletes its record."""
 
     def put(self, record: SlaStateRecord) -> None:
         """Store ``record`` (not stale), replacing the ticket's record. The

@@ -49,7 +49,6 @@ from helpdesk_core.storage.sql_sla import (
     SqlSettingsReader,
     SqlSlaStateReader,
     SqlSlaStates,
-    mark_sla_stale,
 )
 
 T = TypeVar("T")
@@ -437,7 +436,6 @@ class SqlTicketRepository(SqlTicketReader):
                 session.run("DELETE FROM ticket_events WHERE ticket_id = ?", (value.id,))
                 _insert_events(session, value.id, 0, documents)
             mark_stale(session, value.id)
-            mark_sla_stale(session, value.id)
         return expected_version + 1
 
     def append(self, id: str, events: Sequence[Event], *, expected_version: int) -> int:
@@ -455,7 +453,6 @@ class SqlTicketRepository(SqlTicketReader):
                 raise _stale("ticket", id, expected_version, session, "tickets")
             _insert_events(session, id, row[1], event_documents(events))
             mark_stale(session, id)
-            mark_sla_stale(session, id)
         return expected_version + 1
 
     def delete(self, id: str, *, expected_version: int) -> None:

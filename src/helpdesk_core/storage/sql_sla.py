@@ -9,8 +9,10 @@ win and the other changes no row: :class:`ConflictError`.
 
 **SLA states.** ``ticket_sla``: one row per ticket (a foreign key to
 ``tickets`` with ``ON DELETE CASCADE``: deleting the ticket deletes its row),
-the projection's JSON document as opaque text, and the queue's columns in UTC
-microseconds. Every queue is a range scan of one index, in due order:
+the projection's JSON document as opaque text, the queue's columns in UTC
+microseconds, and the ticket's version the row was put at: a row is read back
+stale when its ticket's version moved on (every ticket write bumps it), so
+ticket writes cost nothing extra. Every queue is a range scan of one index, in due order:
 ``ticket_sla_by_due (due_us, ticket_id)``, ``ticket_sla_by_assignee
 (assignee, due_us, ticket_id)`` (also ``assignee IS NULL``: without
 responsible), ``ticket_sla_by_company (company, due_us, ticket_id)``.
@@ -28,20 +30,23 @@ from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, SlaStateRecord
 from helpdesk_core.storage.sla_queue import QueueRequest, queue_request, stored_record
 
 if TYPE_CHECKING:  # sql.py builds these objects: no import at run time
-    from helpdesk_core.storage.sql import Borrow, Row, Session
+    from helpdesk_core.storage.sql import Borrow, Row
 
 _FIRST = -(2**62)
 """Below every stored instant: the start of keyset paging."""
 _MANY_PER_QUERY = 500
-_COLUMNS = (
+_WRITTEN = (
     "ticket_id, document, fingerprint, clock, due_us, at_risk_us, next_change_us, reaction_due_us, "
-    "resolution_due_us, reacted, resolved, assignee, company, status_category, stale"
+    "resolution_due_us, reacted, resolved, assignee, company, status_category"
 )
-
-
-def mark_sla_stale(session: Session, ticket_id: str) -> None:
-    """A ticket was written: its stored SLA state no longer follows from it."""
-    session.run("UPDATE ticket_sla SET stale = 1 WHERE ticket_id = ? AND stale = 0", (ticket_id,))
+_READ = (
+    "s.ticket_id, s.document, s.fingerprint, s.clock, s.due_us, s.at_risk_us, s.next_change_us, "
+    "s.reaction_due_us, s.resolution_due_us, s.reacted, s.resolved, s.assignee, s.company, "
+    "s.status_category, s.ticket_version <> t.version"
+)
+_JOINED = "ticket_sla s JOIN tickets t ON t.id = s.ticket_id"
+"""Each row with its ticket (a primary-key probe): stale when the ticket's
+version moved on since the row was put."""
 
 
 class SqlSettingsReader:
@@ -121,12 +126,12 @@ def queue_sql(request: QueueRequest) -> tuple[str, tuple[object, ...]]:
     where: list[str] = []
     params: list[object] = []
     if request.without_responsible:
-        where.append("assignee IS NULL")
+        where.append("s.assignee IS NULL")
     elif request.assignee is not None:
-        where.append("assignee = ?")
+        where.append("s.assignee = ?")
         params.append(request.assignee)
     if request.company is not None:
-        where.append("company = ?")
+        where.append("s.company = ?")
         params.append(request.company)
     # Lower bounds go into the keyset start: (due_us, ticket_id) > (t, "") is
     # due_us >= t, ticket ids being non-empty; one range, walked in due order.
@@ -135,20 +140,20 @@ def queue_sql(request: QueueRequest) -> tuple[str, tuple[object, ...]]:
         start = max(start, (request.now + 1, ""))  # type: ignore[operator]
     if request.due_from is not None:
         start = max(start, (request.due_from, ""))
-    where.append("(due_us, ticket_id) > (?, ?)")
+    where.append("(s.due_us, s.ticket_id) > (?, ?)")
     params.extend(start)
     if request.state == "overdue":
-        where.append("due_us <= ?")
+        where.append("s.due_us <= ?")
         params.append(request.now)
     elif request.state == "at_risk":
-        where.append("at_risk_us <= ?")
+        where.append("s.at_risk_us <= ?")
         params.append(request.now)
     if request.due_before is not None:
-        where.append("due_us < ?")
+        where.append("s.due_us < ?")
         params.append(request.due_before)
     sql = (
-        f"SELECT {_COLUMNS} FROM ticket_sla WHERE {' AND '.join(where)} "
-        "ORDER BY due_us, ticket_id LIMIT ?"
+        f"SELECT {_READ} FROM {_JOINED} WHERE {' AND '.join(where)} "
+        "ORDER BY s.due_us, s.ticket_id LIMIT ?"
     )
     return sql, (*params, request.limit)
 
@@ -161,7 +166,7 @@ class SqlSlaStateReader:
 
     def get(self, ticket: str) -> SlaStateRecord | None:
         with self._borrow() as session:
-            row = session.one(f"SELECT {_COLUMNS} FROM ticket_sla WHERE ticket_id = ?", (ticket,))
+            row = session.one(f"SELECT {_READ} FROM {_JOINED} WHERE s.ticket_id = ?", (ticket,))
         return None if row is None else _record(row)
 
     def fingerprints(self, tickets: Iterable[str]) -> dict[str, str]:
@@ -171,7 +176,10 @@ class SqlSlaStateReader:
             for start in range(0, len(wanted), _MANY_PER_QUERY):
                 chunk = wanted[start : start + _MANY_PER_QUERY]
                 marks = ", ".join("?" * len(chunk))
-                sql = f"SELECT ticket_id, fingerprint, stale FROM ticket_sla WHERE ticket_id IN ({marks})"
+                sql = (
+                    "SELECT s.ticket_id, s.fingerprint, s.ticket_version <> t.version "
+                    f"FROM {_JOINED} WHERE s.ticket_id IN ({marks})"
+                )
                 for ticket, fingerprint, stale in session.rows(sql, chunk):
                     found[ticket] = "" if stale else fingerprint
         return found
@@ -216,16 +224,17 @@ class SqlSlaStates(SqlSlaStateReader):
             r.company, r.status_category,
         )  # fmt: skip
         with self._borrow() as session:
-            # one statement: the row is written only when the ticket exists
+            # one statement: written only when the ticket exists, with its version
             changed = session.run(
-                f"INSERT INTO ticket_sla ({_COLUMNS}) "
-                "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0 FROM tickets WHERE id = ? "
+                f"INSERT INTO ticket_sla ({_WRITTEN}, ticket_version) "
+                "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version FROM tickets WHERE id = ? "
                 "ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document, "
                 "fingerprint = excluded.fingerprint, clock = excluded.clock, due_us = excluded.due_us, "
                 "at_risk_us = excluded.at_risk_us, next_change_us = excluded.next_change_us, "
                 "reaction_due_us = excluded.reaction_due_us, resolution_due_us = excluded.resolution_due_us, "
                 "reacted = excluded.reacted, resolved = excluded.resolved, assignee = excluded.assignee, "
-                "company = excluded.company, status_category = excluded.status_category, stale = 0",
+                "company = excluded.company, status_category = excluded.status_category, "
+                "ticket_version = excluded.ticket_version",
                 (*values, r.ticket),
             )
         if changed != 1:
@@ -245,6 +254,5 @@ __all__ = [
     "SqlSettingsReader",
     "SqlSlaStateReader",
     "SqlSlaStates",
-    "mark_sla_stale",
     "queue_sql",
 ]

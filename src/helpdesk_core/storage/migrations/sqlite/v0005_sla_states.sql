@@ -9,7 +9,8 @@ WHERE substr(name, 1, 17) = 'scheduler_policy:'
   AND value = (SELECT value FROM sequences WHERE name = 'scheduler_policy');
 DELETE FROM sequences WHERE name = 'scheduler_policy' OR substr(name, 1, 17) = 'scheduler_policy:';
 -- One row per ticket: the SLA projection's JSON document (opaque to the store) and
--- the queue's columns, instants in UTC microseconds. Filled by the desk and by
+-- the queue's columns, instants in UTC microseconds. ticket_version is the ticket's
+-- version the row was computed from: a row whose ticket has another one is stale. Filled by the desk and by
 -- `helpdesk sla rebuild`, empty after this migration.
 CREATE TABLE ticket_sla (
     ticket_id TEXT PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
@@ -26,7 +27,7 @@ CREATE TABLE ticket_sla (
     assignee TEXT,
     company TEXT,
     status_category TEXT,
-    stale INTEGER NOT NULL DEFAULT 0
+    ticket_version INTEGER NOT NULL
 );
 CREATE INDEX ticket_sla_by_due ON ticket_sla (due_us, ticket_id);
 CREATE INDEX ticket_sla_by_assignee ON ticket_sla (assignee, due_us, ticket_id);
