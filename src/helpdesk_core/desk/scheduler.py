@@ -379,8 +379,8 @@ def _check_policy(store: Store, config: Configuration) -> None:
     work, once. Of two schedulers adopting at the same moment, the loser of
     the compare-and-set looks again (the winner may have adopted the same)."""
     fingerprint = policy_fingerprint(config)
-    if fingerprint is None:
-        return
+    if fingerprint is None or store.settings.get(POLICY_SETTING) == fingerprint:
+        return  # the usual case, read without taking the write lock
     for attempt in range(_ADOPT_ATTEMPTS):
         try:
             with store.unit_of_work() as uow:
