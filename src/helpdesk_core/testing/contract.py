@@ -1312,6 +1312,11 @@ class StoreContract:
         assert store.sla_states.get("T-1") == attrs.evolve(record, stale=True)
         assert store.sla_states.fingerprints(["T-1", "T-2"]) == {"T-1": "", "T-2": "F1"}
         assert [r.stale for r in store.sla_states.queue()] == [True, False], "stale rows stay in the queues"
+        with store.unit_of_work() as uow:  # the state first, then the ticket: stale at once
+            uow.sla_states.put(record)
+            stored = uow.tickets.get("T-1")
+            uow.tickets.append("T-1", [_note(later + timedelta(minutes=1))], expected_version=stored.version)
+            assert uow.sla_states.get("T-1") == attrs.evolve(record, stale=True)
         with store.unit_of_work() as uow:  # the desk's order: the ticket, then its state
             stored = uow.tickets.get("T-1")
             uow.tickets.append("T-1", [_note(later + timedelta(hours=1))], expected_version=stored.version)
