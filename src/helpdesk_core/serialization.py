@@ -12,8 +12,8 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timezone
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -31,6 +31,9 @@ from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, AuthorKind, Event, Ticket
 from helpdesk_core.rules import Condition, condition_kind
+
+if TYPE_CHECKING:
+    from helpdesk_core.sla.projection import SlaProjection
 
 T = TypeVar("T")
 EVENT_CLASSES = tuple(EVENT_KINDS.values())
@@ -70,6 +73,22 @@ def _structure_datetime(value: object, _: type) -> datetime:
 
 def _structure_optional_datetime(value: object, _: type) -> datetime | None:
     return None if value is None else _structure_datetime(value, datetime)
+
+
+def _structure_duration(value: object, _: type) -> timedelta:
+    """A duration: a JSON whole number of microseconds (exact, unlike a float
+    of seconds; working time measured between instants has microseconds)."""
+    if type(value) is int:
+        return timedelta(microseconds=value)
+    raise _wrong("a whole number of microseconds", value)
+
+
+def _structure_optional_duration(value: object, _: type) -> timedelta | None:
+    return None if value is None else _structure_duration(value, timedelta)
+
+
+def _unstructure_duration(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 class FieldTypeError(ValidationError):
@@ -602,6 +621,9 @@ def make_converter() -> cattrs.Converter:
     json_objects = (Mapping[str, Any], Mapping[str, str])
     conv.register_structure_hook_func(lambda cls: cls in json_objects, _structure_json_object)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_structure_hook(timedelta, _structure_duration)
+    conv.register_structure_hook(timedelta | None, _structure_optional_duration)
+    conv.register_unstructure_hook(timedelta, _unstructure_duration)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(time, lambda value, _: time.fromisoformat(value))
@@ -916,6 +938,49 @@ def domain_event_from_json(text: str) -> DomainEvent:
         raise ValidationError(f"domain event: {_reason(error)}") from None
 
 
+def sla_projection_to_json(projection: SlaProjection) -> str:
+    """A ticket's SLA projection as the compact JSON text a store keeps beside
+    its indexed columns (``docs/sla.md``, "Projection"): instants as ISO-8601
+    texts with their offset, durations as whole microseconds."""
+    out: dict[str, Any] = converter.unstructure(projection, _projection_class())
+    return _compact_json(out)
+
+
+def sla_projection_from_json(data: str | Mapping[str, Any]) -> SlaProjection:
+    """An SLA projection from the JSON :func:`sla_projection_to_json` wrote
+    (text or its parsed object), decoded strictly: every field present, of
+    its JSON type, no unknown key. Raises :class:`ValidationError` naming the
+    ticket and the field."""
+    cls = _projection_class()
+    if isinstance(data, str):
+        data = json_from_line(data)
+    if not isinstance(data, Mapping):
+        raise ValidationError(f"SLA projection: expected a JSON object, got {described(data)}")
+    ticket = data.get("ticket")
+    label = f"SLA projection of ticket {ticket}" if isinstance(ticket, str) else "SLA projection"
+    fields = {field.name for field in attrs.fields(cls)}
+    unknown = sorted(key for key in data if key not in fields)
+    if unknown:
+        raise ValidationError(f"{label}: unknown field {unknown[0]!r}")
+    missing = sorted(name for name in fields if name not in data)
+    if missing:
+        raise ValidationError(f"{label}: missing required field {missing[0]!r}")
+    try:
+        projection: SlaProjection = converter.structure(data, cls)
+    except FieldTypeError as error:
+        raise ValidationError(f"{label}: {error}") from None
+    except (ValidationError, TypeError, KeyError, ValueError, CattrsError) as error:
+        raise ValidationError(f"{label}: {_reason(error)}") from None
+    return projection
+
+
+def _projection_class() -> type[SlaProjection]:
+    """Imported on first use: most commands never load the SLA engine."""
+    from helpdesk_core.sla.projection import SlaProjection
+
+    return SlaProjection
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Structure ``data`` into ``cls`` with the one converter."""
     return converter.structure(data, cls)
@@ -931,6 +996,8 @@ __all__ = [
     "domain_event_from_json",
     "domain_event_to_json",
     "make_converter",
+    "sla_projection_from_json",
+    "sla_projection_to_json",
     "structure",
     "ticket_from_json",
     "ticket_from_stored",

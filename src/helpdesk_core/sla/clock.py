@@ -374,7 +374,7 @@ class ClockFold:
                     if kind is SegmentKind.COUNTED:
                         counted.append((since, at))
                     elif kind is SegmentKind.PAUSED:
-                        paused += _elapsed(since, at)
+                        paused += elapsed(since, at)
                     else:
                         resolved_at = resolution_regime = None
                     if new_kind is SegmentKind.DONE:
@@ -419,7 +419,7 @@ class ClockFold:
         if kind is SegmentKind.COUNTED:
             counted = (*counted, (since, as_of))
         elif kind is SegmentKind.PAUSED:
-            paused += _elapsed(since, as_of)
+            paused += elapsed(since, as_of)
         regime = self.regime
         segments: tuple[Segment, ...] = ()
         facts: Callable[[], Mapping[str, object]] = _NO_FACTS
@@ -545,7 +545,7 @@ def measured(
     return parts
 
 
-def _elapsed(start: datetime, end: datetime) -> timedelta:
+def elapsed(start: datetime, end: datetime) -> timedelta:
     """The real time from ``start`` to ``end``. Python subtracts two datetimes
     of the very same zone object by their wall clocks, which across a DST
     change is not the time that passed; a fixed offset has no DST."""
@@ -556,7 +556,7 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
 
 def paused_minutes(segments: Sequence[Segment]) -> int:
     """Wall-clock minutes (real elapsed time, floored) spent in pausing statuses."""
-    paused = sum((_elapsed(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED), _ZERO)
+    paused = sum((elapsed(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED), _ZERO)
     return paused // _MINUTE
 
 
@@ -709,6 +709,7 @@ __all__ = [
     "Replay",
     "Segment",
     "SegmentKind",
+    "elapsed",
     "evaluate",
     "later",
     "replay",
