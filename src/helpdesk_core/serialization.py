@@ -8,6 +8,7 @@ kept (in ``extra``) and written back unchanged.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -965,19 +966,25 @@ def sla_projection_from_json(data: str | Mapping[str, Any]) -> SlaProjection:
     missing = sorted(name for name in fields if name not in data)
     if missing:
         raise ValidationError(f"{label}: missing required field {missing[0]!r}")
+    values: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        try:
+            values[field.name] = converter.get_structure_hook(field.type)(data[field.name], field.type)
+        except (ValidationError, TypeError, ValueError, CattrsError) as error:
+            reason = error.reason if isinstance(error, FieldTypeError) else _reason(error)
+            raise ValidationError(f"{label}: {field.name}: {reason}") from None
     try:
-        projection: SlaProjection = converter.structure(data, cls)
-    except FieldTypeError as error:
-        raise ValidationError(f"{label}: {error}") from None
-    except (ValidationError, TypeError, KeyError, ValueError, CattrsError) as error:
+        return cls(**values)
+    except (ValidationError, TypeError, ValueError) as error:
         raise ValidationError(f"{label}: {_reason(error)}") from None
-    return projection
 
 
+@functools.cache
 def _projection_class() -> type[SlaProjection]:
     """Imported on first use: most commands never load the SLA engine."""
     from helpdesk_core.sla.projection import SlaProjection
 
+    attrs.resolve_types(SlaProjection)
     return SlaProjection
 
 
