@@ -135,3 +135,10 @@ def test_an_instant_in_the_repeated_hour_is_compared_as_an_instant() -> None:
     assert row.reaction_due.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
     assert row.reaction_breached
     assert project(ticket, policy=sla, graph=DEFAULT_GRAPH).row(as_of, policy=sla) == row
+
+
+def test_json_that_is_not_json_is_refused_in_words() -> None:
+    with pytest.raises(ValidationError, match="SLA projection: NaN is not a JSON number"):
+        sla_projection_from_json('{"ticket": "T-1", "paused": NaN}')
+    with pytest.raises(ValidationError, match="SLA projection: expected a JSON object, got a list"):
+        sla_projection_from_json("[1]")

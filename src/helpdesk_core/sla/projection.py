@@ -19,7 +19,7 @@ Everything about the state is judged on instants: ``at_risk_from`` and
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -158,8 +158,12 @@ class SlaProjection:
         once. Raises :class:`ValidationError` for an earlier ``as_of`` (fold
         the history then) or a calendar the policy does not have.
         """
-        require_aware(as_of, "as_of")
-        if later(self.last_event, as_of):
+        if type(as_of.tzinfo) is not timezone:  # compared as an instant, once
+            require_aware(as_of, "as_of")
+            instant = as_of.astimezone(UTC)
+        else:
+            instant = as_of
+        if later(self.last_event, instant):
             raise ValidationError(
                 f"ticket {self.ticket}: as_of {as_of.isoformat()} is before its last event at "
                 f"{self.last_event.isoformat()}: the projection answers from then on "
@@ -173,11 +177,11 @@ class SlaProjection:
                 resolution_due = _calendar(self, policy).add(as_of, self.resolution_owed)
         reaction_due, reacted_at = self.reaction_due, self.reacted_at
         reaction_breached = reaction_due is not None and later(
-            as_of if reacted_at is None else reacted_at, reaction_due
+            instant if reacted_at is None else reacted_at, reaction_due
         )
         resolved_at = self.resolved_at
         resolution_breached = resolution_due is not None and later(
-            as_of if resolved_at is None else resolved_at, resolution_due
+            instant if resolved_at is None else resolved_at, resolution_due
         )
         return SlaRow.computed(
             ticket=self.ticket,
@@ -190,7 +194,7 @@ class SlaProjection:
             resolved_at=resolved_at,
             resolution_breached=resolution_breached,
             paused_minutes=paused // _MINUTE,
-            state=self.state(as_of),
+            state=self.state(instant),
             as_of=as_of,
             reaction_due_set_by_hand=self.reaction_due_set_by_hand,
             resolution_due_set_by_hand=self.resolution_due_set_by_hand,
