@@ -1,11 +1,13 @@
 """The SLA clock: a pure fold over a ticket's history, up to an instant.
 
-``replay`` walks the events once and records what the clock needs: the
-stretches in which the resolution clock counted, paused or stood still
-(resolved/closed), the rule in force at every moment (a *regime*), when the
-targets were achieved and what was set by hand. ``evaluate`` turns that into an
-:class:`~helpdesk_core.sla.row.SlaRow`; ``explain`` into a timeline. The
-semantics are written out in ``docs/sla.md``.
+One fold, :class:`ClockFold`, walks the events once and records what the
+clock needs: the stretches in which the resolution clock counted, paused or
+stood still (resolved/closed), the rule in force at every moment (a
+*regime*), when the targets were achieved and what was set by hand.
+:func:`row_of` turns it into an :class:`~helpdesk_core.sla.row.SlaRow`
+(``evaluate``); ``explain`` (through ``replay``) into a timeline;
+:func:`~helpdesk_core.sla.projection.project` into the value a store keeps.
+The semantics are written out in ``docs/sla.md``.
 
 A due instant is the *latest* instant at which the counted working time since
 registration reaches the target (the ``add`` convention of ``docs/formats.md``), so
