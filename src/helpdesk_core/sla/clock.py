@@ -350,6 +350,21 @@ class ClockFold:
 
     def run(self, events: Iterable[Event]) -> None:
         """Take the next events of the history into account, in order."""
+        self._advance(events, None, 0.0)
+
+    def last_row(self, events: Iterable[Event], as_of: datetime, *, at_risk_share: float) -> SlaRow:
+        """Take the last events of the history (none after ``as_of``) and give
+        the row at ``as_of``: :meth:`run` then :meth:`row`, without writing the
+        fold back (it is not read again): :func:`evaluate`'s one call."""
+        row = self._advance(events, as_of, at_risk_share)
+        assert row is not None
+        return row
+
+    def _advance(
+        self, events: Iterable[Event], as_of: datetime | None, at_risk_share: float
+    ) -> SlaRow | None:
+        """The one loop over events; with ``as_of``, the row there instead of
+        the fold written back."""
         kinds, graph, initial_status = self._kinds, self.graph, self._initial_status
         reselect, reselect_on_status = self._reselect, self._reselect_on_status
         explaining, segments, counted = self.explaining, self.segments, self.counted
@@ -406,12 +421,39 @@ class ClockFold:
                     by = f" by {event.by}" if event.by else ""
                     note = f"{by} at {at.isoformat()}"
                     regime = reselect(regime, at, event, type_, priority, status, manual, note)
+        if as_of is not None:
+            if kind is SegmentKind.PAUSED:
+                paused += elapsed(since, as_of)
+            return judged(
+                self.ticket, as_of, kind, regime,
+                regime if reaction_regime is None else reaction_regime,
+                regime if resolution_regime is None else resolution_regime,
+                counted, since, reacted_at, resolved_at,
+                hand_reaction, hand_resolution, paused, at_risk_share,
+            )
         self.status, self.kind, self.priority, self.type_ = status, kind, priority, type_
         self.manual, self.note, self.regime = manual, note, regime
         self.reaction_regime, self.resolution_regime = reaction_regime, resolution_regime
         self.since, self.seg_start, self.paused = since, seg_start, paused
         self.reacted_at, self.resolved_at = reacted_at, resolved_at
         self.hand_reaction, self.hand_resolution = hand_reaction, hand_resolution
+        return None
+
+    def row(self, as_of: datetime, *, at_risk_share: float) -> SlaRow:
+        """The report row of the fold read at ``as_of`` (what :func:`row_of`
+        gives for :meth:`result`, without building the :class:`Replay`)."""
+        kind, since, regime = self.kind, self.since, self.regime
+        paused = self.paused
+        if kind is SegmentKind.PAUSED:
+            paused += elapsed(since, as_of)
+        reaction_regime, resolution_regime = self.reaction_regime, self.resolution_regime
+        return judged(
+            self.ticket, as_of, kind, regime,
+            regime if reaction_regime is None else reaction_regime,
+            regime if resolution_regime is None else resolution_regime,
+            self.counted, since, self.reacted_at, self.resolved_at,
+            self.hand_reaction, self.hand_resolution, paused, at_risk_share,
+        )
 
     def result(self, as_of: datetime) -> Replay:
         """The fold read at ``as_of`` (no event after it was applied)."""
@@ -556,12 +598,6 @@ def elapsed(start: datetime, end: datetime) -> timedelta:
     return end - start
 
 
-def paused_minutes(segments: Sequence[Segment]) -> int:
-    """Wall-clock minutes (real elapsed time, floored) spent in pausing statuses."""
-    paused = sum((elapsed(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED), _ZERO)
-    return paused // _MINUTE
-
-
 def later(a: datetime, b: datetime) -> bool:
     """Whether the instant ``a`` is after the instant ``b``. Python compares two
     datetimes of the very same zone by their wall clocks, which in the
@@ -574,43 +610,83 @@ def later(a: datetime, b: datetime) -> bool:
 
 
 def row_of(trace: Replay, *, at_risk_share: float) -> SlaRow:
-    """The SLA report row of a replayed history: the one place a row is judged
-    from the fold (:func:`evaluate` and ``explain`` both come here)."""
-    as_of = trace.as_of
-    regime = trace.regime
+    """The SLA report row of a replayed history (``explain``'s row)."""
+    counted = list(trace.counted)
+    kind = trace.kind
+    since = trace.since
+    if kind is SegmentKind.COUNTED:
+        since = counted.pop()[0]
+    assert since is not None
+    return judged(
+        trace.ticket, trace.as_of, kind, trace.regime, trace.reaction_regime,
+        trace.resolution_regime, counted, since, trace.reacted_at, trace.resolved_at,
+        trace.hand_reaction, trace.hand_resolution, trace.paused, at_risk_share,
+    )
+
+
+def judged(
+    ticket: Ticket,
+    as_of: datetime,
+    kind: SegmentKind,
+    regime: Regime,
+    reaction_regime: Regime,
+    resolution_regime: Regime,
+    counted: list[tuple[datetime, datetime]],
+    since: datetime,
+    reacted_at: datetime | None,
+    resolved_at: datetime | None,
+    hand_reaction: HandSetDue | None,
+    hand_resolution: HandSetDue | None,
+    paused: timedelta,
+    at_risk_share: float,
+) -> SlaRow:
+    """The row the fold's state gives at ``as_of``: the one place a row is
+    judged (:func:`evaluate`, :func:`row_of` and the projection come here).
+    ``counted`` are the closed counted stretches, ``since`` when the clock
+    began what it does at ``as_of``, ``paused`` the paused time up to ``as_of``;
+    positional, as the batch report calls it once per ticket."""
     selection = regime.selection
     rule = selection.applied
 
-    reaction_regime = trace.reaction_regime
     reaction_judge = reaction_regime.selection.applied
-    hand_reaction = trace.hand_reaction
     reaction_due: datetime | None = None
     if hand_reaction is not None:
         reaction_due = hand_reaction.due
     elif reaction_judge is not None:
-        reaction_due = reaction_regime.due(trace.reaction_pieces(), reaction_judge.terms.reaction)
+        reaction_due = reaction_regime.due(((ticket.created_at, None),), reaction_judge.terms.reaction)
 
-    kind = trace.kind
     done = kind is SegmentKind.DONE
-    resolution_regime = trace.resolution_regime
     resolution_judge = resolution_regime.selection.applied
-    hand_resolution = trace.hand_resolution
     resolution_due: datetime | None = None
     if hand_resolution is not None:
         resolution_due = hand_resolution.due
     elif resolution_judge is not None:
+        # the counted stretches, ended by the one the clock counts from now on:
+        # since the last resume if counting, from as_of if paused, from the resolution if done
+        open_start = as_of if kind is SegmentKind.PAUSED else since
         resolution_due = resolution_regime.due(
-            trace.resolution_pieces(), resolution_judge.terms.resolution
+            [*counted, (open_start, None)], resolution_judge.terms.resolution
         )
 
-    reacted_at = trace.reacted_at
-    reaction_breached = reaction_due is not None and later(
-        as_of if reacted_at is None else reacted_at, reaction_due
-    )
-    resolved_at = trace.resolved_at if done else None
-    resolution_breached = resolution_due is not None and later(
-        as_of if resolved_at is None else resolved_at, resolution_due
-    )
+    # later(), inline: a batch judges millions of rows
+    reaction_breached = False
+    if reaction_due is not None:
+        end = as_of if reacted_at is None else reacted_at
+        zone = end.tzinfo
+        if zone is reaction_due.tzinfo and type(zone) is not timezone:
+            reaction_breached = end.astimezone(UTC) > reaction_due.astimezone(UTC)
+        else:
+            reaction_breached = end > reaction_due
+    if not done:
+        resolved_at = None
+    resolution_breached = False
+    if resolution_due is not None:
+        end = as_of if resolved_at is None else resolved_at
+        zone = end.tzinfo
+        if zone is resolution_due.tzinfo and type(zone) is not timezone:
+            resolution_breached = end.astimezone(UTC) > resolution_due.astimezone(UTC)
+        else:
+            resolution_breached = end > resolution_due
 
     if rule is None and reaction_due is None and resolution_due is None:
         state = SlaState.NO_SLA
@@ -626,7 +702,7 @@ def row_of(trace: Replay, *, at_risk_share: float) -> SlaRow:
         state = SlaState.RUNNING
 
     return SlaRow.computed(
-        ticket=trace.ticket.id,
+        ticket=ticket.id,
         rule=None if rule is None else rule.rule.name,
         calendar=None if rule is None else rule.rule.result.calendar,
         reaction_due=reaction_due,
@@ -635,7 +711,7 @@ def row_of(trace: Replay, *, at_risk_share: float) -> SlaRow:
         resolution_due=resolution_due,
         resolved_at=resolved_at,
         resolution_breached=resolution_breached,
-        paused_minutes=trace.paused // _MINUTE,
+        paused_minutes=paused // _MINUTE,
         state=state,
         as_of=as_of,
         reaction_due_set_by_hand=hand_reaction is not None,
@@ -697,10 +773,17 @@ def evaluate(
     read at ``as_of`` by :func:`row_of`. A batch report calls this once per
     ticket.
     """
-    _check_as_of(ticket, as_of)
-    fold = ClockFold(ticket, policy=policy, graph=graph, customer=customer)
-    fold.run(until(ticket.events, as_of))
-    return row_of(fold.result(as_of), at_risk_share=policy.at_risk_share)
+    if type(as_of.tzinfo) is not timezone:  # a fixed offset is aware; ask the others
+        require_aware(as_of, "as_of")
+    created = ticket.created_at
+    if as_of < created:
+        _check_as_of(ticket, as_of)
+    events = ticket.events
+    if type(as_of.tzinfo) is not timezone or (events and events[-1].at > as_of):
+        events = until(events, as_of)  # type: ignore[assignment]
+    return ClockFold(ticket, policy=policy, graph=graph, customer=customer).last_row(
+        events, as_of, at_risk_share=policy.at_risk_share
+    )
 
 
 __all__ = [
