@@ -8,15 +8,17 @@ kept (in ``extra``) and written back unchanged.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timezone
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
+import orjson
 from cattrs.errors import CattrsError
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -31,6 +33,9 @@ from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, AuthorKind, Event, Ticket
 from helpdesk_core.rules import Condition, condition_kind
+
+if TYPE_CHECKING:
+    from helpdesk_core.sla.projection import SlaProjection
 
 T = TypeVar("T")
 EVENT_CLASSES = tuple(EVENT_KINDS.values())
@@ -70,6 +75,22 @@ def _structure_datetime(value: object, _: type) -> datetime:
 
 def _structure_optional_datetime(value: object, _: type) -> datetime | None:
     return None if value is None else _structure_datetime(value, datetime)
+
+
+def _structure_duration(value: object, _: type) -> timedelta:
+    """A duration: a JSON whole number of microseconds (exact, unlike a float
+    of seconds; working time measured between instants has microseconds)."""
+    if type(value) is int:
+        return timedelta(microseconds=value)
+    raise _wrong("a whole number of microseconds", value)
+
+
+def _structure_optional_duration(value: object, _: type) -> timedelta | None:
+    return None if value is None else _structure_duration(value, timedelta)
+
+
+def _unstructure_duration(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 
 class FieldTypeError(ValidationError):
@@ -602,6 +623,9 @@ def make_converter() -> cattrs.Converter:
     json_objects = (Mapping[str, Any], Mapping[str, str])
     conv.register_structure_hook_func(lambda cls: cls in json_objects, _structure_json_object)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_structure_hook(timedelta, _structure_duration)
+    conv.register_structure_hook(timedelta | None, _structure_optional_duration)
+    conv.register_unstructure_hook(timedelta, _unstructure_duration)
     conv.register_structure_hook(date, _structure_date)
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(time, lambda value, _: time.fromisoformat(value))
@@ -874,6 +898,9 @@ def ticket_to_json(ticket: Ticket) -> dict[str, Any]:
     return out
 
 
+_loads = orjson.loads
+_JSONDecodeError = orjson.JSONDecodeError
+
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 """``json.dumps`` with these options, without a new encoder per call."""
 
@@ -916,6 +943,75 @@ def domain_event_from_json(text: str) -> DomainEvent:
         raise ValidationError(f"domain event: {_reason(error)}") from None
 
 
+def sla_projection_to_json(projection: SlaProjection) -> str:
+    """A ticket's SLA projection as the compact JSON text a store keeps beside
+    its indexed columns (``docs/sla.md``, "Projection"): instants as ISO-8601
+    texts with their offset, durations as whole microseconds."""
+    out: dict[str, Any] = converter.unstructure(projection, _projection_class())
+    return _compact_json(out)
+
+
+def sla_projection_from_json(data: str | bytes | Mapping[str, Any]) -> SlaProjection:
+    """An SLA projection from the JSON :func:`sla_projection_to_json` wrote
+    (text or its parsed object), decoded strictly: every field present, of
+    its JSON type, no unknown key, no NaN. Raises :class:`ValidationError`
+    naming the ticket and the field. A report reads one per ticket, so the
+    fields' hooks are looked up once and the text is parsed by orjson (which,
+    like :func:`json_from_line`, refuses what is not JSON)."""
+    cls, fields, names = _projection_reader()
+    if isinstance(data, str | bytes):
+        text = data
+        try:
+            data = _loads(text)
+        except _JSONDecodeError as error:
+            try:  # says what is wrong in the words of every other JSON the library reads
+                json_from_line(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+            except ValidationError as found:
+                raise ValidationError(f"SLA projection: {found}") from None
+            raise ValidationError(f"SLA projection: malformed JSON: {error}") from None
+    if not isinstance(data, Mapping):
+        raise ValidationError(f"SLA projection: expected a JSON object, got {described(data)}")
+    ticket = data.get("ticket")
+    label = f"SLA projection of ticket {ticket}" if isinstance(ticket, str) else "SLA projection"
+    if data.keys() != names:
+        unknown = sorted(key for key in data if key not in names)
+        if unknown:
+            raise ValidationError(f"{label}: unknown field {unknown[0]!r}")
+        missing = sorted(name for name in names if name not in data)
+        raise ValidationError(f"{label}: missing required field {missing[0]!r}")
+    values: dict[str, Any] = {}
+    for name, hook, kind in fields:
+        try:
+            values[name] = hook(data[name], kind)
+        except (ValidationError, TypeError, ValueError, CattrsError) as error:
+            reason = error.reason if isinstance(error, FieldTypeError) else _reason(error)
+            raise ValidationError(f"{label}: {name}: {reason}") from None
+    try:
+        return cls(**values)
+    except (ValidationError, TypeError, ValueError) as error:
+        raise ValidationError(f"{label}: {_reason(error)}") from None
+
+
+@functools.cache
+def _projection_reader() -> tuple[
+    type[SlaProjection], tuple[tuple[str, Callable[[Any, Any], Any], Any], ...], frozenset[str]
+]:
+    """The projection class, its fields with the converter's hooks, and their
+    names; imported on first use: most commands never load the SLA engine."""
+    from helpdesk_core.sla.projection import SlaProjection
+
+    attrs.resolve_types(SlaProjection)
+    fields = tuple(
+        (field.name, converter.get_structure_hook(field.type), field.type)
+        for field in attrs.fields(SlaProjection)
+    )
+    return SlaProjection, fields, frozenset(name for name, _, _ in fields)
+
+
+def _projection_class() -> type[SlaProjection]:
+    return _projection_reader()[0]
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Structure ``data`` into ``cls`` with the one converter."""
     return converter.structure(data, cls)
@@ -931,6 +1027,8 @@ __all__ = [
     "domain_event_from_json",
     "domain_event_to_json",
     "make_converter",
+    "sla_projection_from_json",
+    "sla_projection_to_json",
     "structure",
     "ticket_from_json",
     "ticket_from_stored",

@@ -1,6 +1,7 @@
-"""``evaluate`` takes a lean path; ``explain`` replays the full trace. The two
-must agree on every row: the full replay (``row_of(replay(...))``) is the
-oracle the fast path is checked against, JSON column by column, over
+"""``evaluate`` folds without what only an explanation keeps; ``explain``
+replays the full trace (the same fold, explaining). The two must agree on
+every row: the full replay (``row_of(replay(...))``) is the oracle the lean
+fold is checked against, JSON column by column, over
 thousands of generated histories at several instants each (at registration,
 in the middle of the history, at the generator's own instant, long after).
 """

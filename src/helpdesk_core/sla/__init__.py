@@ -32,6 +32,7 @@ from helpdesk_core.sla.notices import (
     next_escalation_wakeup,
 )
 from helpdesk_core.sla.policy import SlaPolicy
+from helpdesk_core.sla.projection import SlaProjection, project
 from helpdesk_core.sla.row import REPORT_COLUMNS, Clock, SlaRow, SlaState
 from helpdesk_core.sla.selection import NO_CUSTOMER, CustomerFacts, Selection, Source
 from helpdesk_core.sla.terms import AppliedRule, OnChange, SlaRule, SlaTerms
@@ -58,6 +59,7 @@ __all__ = [
     "ShareOfTarget",
     "SkippedPeriod",
     "SlaPolicy",
+    "SlaProjection",
     "SlaRow",
     "SlaRule",
     "SlaState",
@@ -74,4 +76,5 @@ __all__ = [
     "next_escalation",
     "next_escalation_wakeup",
     "parse_duration",
+    "project",
 ]

@@ -1,11 +1,13 @@
 """The SLA clock: a pure fold over a ticket's history, up to an instant.
 
-``replay`` walks the events once and records what the clock needs: the
-stretches in which the resolution clock counted, paused or stood still
-(resolved/closed), the rule in force at every moment (a *regime*), when the
-targets were achieved and what was set by hand. ``evaluate`` turns that into an
-:class:`~helpdesk_core.sla.row.SlaRow`; ``explain`` into a timeline. The
-semantics are written out in ``docs/sla.md``.
+One fold, :class:`ClockFold`, walks the events once and records what the
+clock needs: the stretches in which the resolution clock counted, paused or
+stood still (resolved/closed), the rule in force at every moment (a
+*regime*), when the targets were achieved and what was set by hand.
+:func:`row_of` turns it into an :class:`~helpdesk_core.sla.row.SlaRow`
+(``evaluate``); ``explain`` (through ``replay``) into a timeline;
+:func:`~helpdesk_core.sla.projection.project` into the value a store keeps.
+The semantics are written out in ``docs/sla.md``.
 
 A due instant is the *latest* instant at which the counted working time since
 registration reaches the target (the ``add`` convention of ``docs/formats.md``), so
@@ -17,7 +19,7 @@ deadline can move it back.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import takewhile
 from typing import NamedTuple, Protocol
@@ -159,8 +161,10 @@ class Replay(NamedTuple):
     ticket: Ticket
     as_of: datetime
     segments: tuple[Segment, ...]
+    """Every stretch in one status (only when the fold was explaining)."""
     counted: tuple[tuple[datetime, datetime], ...]
-    """Closed stretches in which the resolution clock counted, oldest first."""
+    """Closed stretches in which the resolution clock counted, oldest first
+    (a counting clock's open stretch is closed at ``as_of``)."""
     kind: SegmentKind
     """What the resolution clock does at ``as_of``."""
     regime: Regime
@@ -176,6 +180,11 @@ class Replay(NamedTuple):
     facts: Callable[[], Mapping[str, object]]
     """The facts of the ticket at ``as_of``, as the rule table saw them
     (a function: only explanations need them)."""
+    paused: timedelta = _ZERO
+    """Wall-clock time spent in pausing statuses up to ``as_of``."""
+    since: datetime | None = None
+    """When the clock began doing what it does at ``as_of`` (counting,
+    pausing, or stopped: the resolution)."""
 
     def resolution_pieces(self) -> tuple[Piece, ...]:
         """The counted stretches, ended by the open stretch the clock would count
@@ -192,13 +201,53 @@ class Replay(NamedTuple):
         return ((self.ticket.created_at, None),)
 
 
-class ReplayFold:
-    """The fold of :func:`replay` between two events: what the history says so
-    far. ``apply`` takes the next event (in order, none after the instant the
-    fold is read at); ``result(as_of)`` reads it as a :class:`Replay` without
-    changing it, so a caller that needs the clock after every event (how the
-    deadlines moved, in ``explain``) folds the history once instead of once
-    per event."""
+class ClockFold:
+    """THE fold of a ticket's history: what the SLA clock knows after the
+    events applied so far. ``run`` takes the next events (in order, none after
+    the instant the fold is read at); ``result(as_of)`` reads it as a
+    :class:`Replay` without changing it, and :func:`row_of` turns that into the
+    report row. :func:`evaluate`, :func:`replay` (``explain``, escalations)
+    and :func:`~helpdesk_core.sla.projection.project` all fold through here.
+
+    ``explaining`` keeps what only an explanation shows: every status segment
+    and every change of rule (with the event that made it). Without it the
+    fold keeps only what the row needs — a batch report folds millions of
+    histories, so ``run`` works on local variables and writes them back once.
+    A caller that needs the clock after every event (how the deadlines moved,
+    in ``explain``) applies the events one at a time and reads the fold in
+    between: one fold of the history instead of one per event.
+    """
+
+    __slots__ = (
+        "_initial_status",
+        "_kinds",
+        "_reselect_on_status",
+        "_select",
+        "changes",
+        "counted",
+        "customer",
+        "explaining",
+        "graph",
+        "hand_reaction",
+        "hand_resolution",
+        "kind",
+        "manual",
+        "note",
+        "paused",
+        "policy",
+        "priority",
+        "reacted_at",
+        "reaction_regime",
+        "regime",
+        "resolution_regime",
+        "resolved_at",
+        "seg_start",
+        "segments",
+        "since",
+        "status",
+        "ticket",
+        "type_",
+    )
 
     def __init__(
         self,
@@ -207,37 +256,41 @@ class ReplayFold:
         policy: SlaPolicy,
         graph: KnowsStatuses,
         customer: CustomerFacts | None = None,
+        explaining: bool = False,
     ) -> None:
         self.ticket = ticket
         self.policy = policy
         self.graph = graph
         self.customer = NO_CUSTOMER if customer is None else customer
-        self.kinds = _kinds_of(graph)
+        self.explaining = explaining
+        self._kinds = kinds = _kinds_of(graph)
+        self._select = policy.selector.select_ticket
+        self._reselect_on_status = policy.tests_status
         created = ticket.created_at
-        self.status = ticket.initial_status
-        self.kind = self._kind_of(self.status)
+        self._initial_status = self.status = status = ticket.initial_status
+        self.kind = kind = kinds.get(status) or kinds.setdefault(status, status_kind(graph, status))
         self.priority, self.type_ = ticket.initial_priority, ticket.initial_type
         self.manual: str | None = None
         self.note = ""
-        self.reselect_on_status = policy.tests_status
-        self.regime = Regime(self.select(), created, ())
         self.changes: list[RegimeChange] = []
         self.segments: list[Segment] = []
+        self.regime = self._reselect(
+            Regime(_NOTHING_YET, created, ()), created, None,
+            self.type_, self.priority, status, None, "",
+        )
         self.counted: list[tuple[datetime, datetime]] = []
         """Closed stretches in which the resolution clock counted (the open one
-        runs from ``count_start`` while ``kind`` is counted)."""
-        self.seg_start = self.count_start = created
+        runs from ``since`` while ``kind`` is counted)."""
+        self.since = self.seg_start = created
+        self.paused = _ZERO
+        """Wall-clock time paused before ``since`` (a running pause adds the time from it)."""
         self.reacted_at: datetime | None = None
-        done = self.kind is SegmentKind.DONE
+        done = kind is SegmentKind.DONE
         self.resolved_at: datetime | None = created if done else None
         self.reaction_regime: Regime | None = None
         self.resolution_regime: Regime | None = self.regime if done else None
         self.hand_reaction: HandSetDue | None = None
         self.hand_resolution: HandSetDue | None = None
-
-    def _kind_of(self, status: str) -> SegmentKind:
-        kinds = self.kinds
-        return kinds.get(status) or kinds.setdefault(status, status_kind(self.graph, status))
 
     def facts(self) -> dict[str, object]:
         """The ticket's facts now, as the rule table sees them."""
@@ -252,106 +305,178 @@ class ReplayFold:
             customer=self.customer,
         )
 
-    def select(self) -> Selection:
-        return self.policy.select(
-            self.facts(), customer=self.customer, manual=self.manual, manual_note=self.note
+    def _reselect(
+        self,
+        regime: Regime,
+        at: datetime,
+        event: Event | None,
+        type_: str | None,
+        priority: str | None,
+        status: str,
+        manual: str | None,
+        note: str,
+    ) -> Regime:
+        """The regime after the facts may have changed at ``at`` (``event``
+        None: the registration, which is no change of rule)."""
+        ticket = self.ticket
+        selection = self._select(
+            type_, priority, status, ticket.channel, ticket.company, ticket.attributes,
+            ticket.created_at, self.customer, manual, note,
         )
-
-    def _reselect(self, at: datetime, event: Event) -> None:
-        regime = self.regime
-        selection = self.select()
-        if selection.applied is regime.selection.applied:
-            self.regime = regime._replace(selection=selection)
-            return
+        if selection is regime.selection:
+            return regime
+        before = regime.selection.applied
         applied = selection.applied
+        if applied is before:
+            return Regime(selection, regime.start, regime.carry)
         if (
             applied is not None
+            and before is not None
             and applied.terms.on_change is OnChange.KEEP_ELAPSED
-            and regime.selection.applied is not None
         ):
             carry = regime.carry
             if at > regime.start:
-                carry = (*carry, (regime.start, at, regime.selection.applied.calendar))
+                carry = (*carry, (regime.start, at, before.calendar))
             after = Regime(selection, at, carry)
         else:
-            after = Regime(selection, self.ticket.created_at, ())
-        self.changes.append(RegimeChange(at, regime, after, event))
-        self.regime = after
+            after = Regime(selection, ticket.created_at, ())
+        if self.explaining and event is not None:
+            self.changes.append(RegimeChange(at, regime, after, event))
+        return after
 
     def apply(self, event: Event) -> None:
         """Take the next event of the history into account."""
-        at = event.at
-        if isinstance(event, StatusChange):
-            if event.to == self.status:
-                return
-            if self.reacted_at is None and event.to != self.ticket.initial_status:
-                self.reacted_at, self.reaction_regime = at, self.regime
-            kind = self.kind
-            new_kind = self._kind_of(event.to)
-            if at > self.seg_start:
-                self.segments.append(Segment(self.seg_start, at, kind, self.status))
-            if new_kind is not kind:
-                if kind is SegmentKind.COUNTED and at > self.count_start:
-                    self.counted.append((self.count_start, at))
-                if new_kind is SegmentKind.COUNTED:
-                    self.count_start = at
-                elif new_kind is SegmentKind.DONE:
-                    self.resolved_at, self.resolution_regime = at, self.regime
-                if kind is SegmentKind.DONE:
-                    self.resolved_at = self.resolution_regime = None
-            self.seg_start, self.status, self.kind = at, event.to, new_kind
-            if self.reselect_on_status:
-                self._reselect(at, event)
-        elif isinstance(event, Comment):
-            if self.reacted_at is None and event.public and event.author == "employee":
-                self.reacted_at, self.reaction_regime = at, self.regime
-        elif isinstance(event, PriorityChange):
-            if event.to != self.priority:
-                self.priority = event.to
-                self._reselect(at, event)
-        elif isinstance(event, TypeChange):
-            if event.to != self.type_:
-                self.type_ = event.to
-                self._reselect(at, event)
-        elif isinstance(event, SlaOverride):
-            if event.resolution_due is not None:
-                self.hand_resolution = HandSetDue(event.resolution_due, at, event.by)
-            if event.reaction_due is not None:
-                self.hand_reaction = HandSetDue(event.reaction_due, at, event.by)
-            if event.rule is not None:
-                self.manual = event.rule
-                by = f" by {event.by}" if event.by else ""
-                self.note = f"{by} at {at.isoformat()}"
-                self._reselect(at, event)
+        self.run((event,))
+
+    def run(self, events: Iterable[Event]) -> None:
+        """Take the next events of the history into account, in order."""
+        self._advance(events, None, 0.0)
+
+    def last_row(self, events: Iterable[Event], as_of: datetime, *, at_risk_share: float) -> SlaRow:
+        """Take the last events of the history (none after ``as_of``) and give
+        the row at ``as_of``: :meth:`run` then :meth:`row`, without writing the
+        fold back (it is not read again): :func:`evaluate`'s one call."""
+        row = self._advance(events, as_of, at_risk_share)
+        assert row is not None
+        return row
+
+    def _advance(
+        self, events: Iterable[Event], as_of: datetime | None, at_risk_share: float
+    ) -> SlaRow | None:
+        """The one loop over events; with ``as_of``, the row there instead of
+        the fold written back."""
+        kinds, graph, initial_status = self._kinds, self.graph, self._initial_status
+        reselect, reselect_on_status = self._reselect, self._reselect_on_status
+        explaining, segments, counted = self.explaining, self.segments, self.counted
+        status, kind, priority, type_ = self.status, self.kind, self.priority, self.type_
+        manual, note, regime = self.manual, self.note, self.regime
+        reaction_regime, resolution_regime = self.reaction_regime, self.resolution_regime
+        since, seg_start, paused = self.since, self.seg_start, self.paused
+        reacted_at, resolved_at = self.reacted_at, self.resolved_at
+        hand_reaction, hand_resolution = self.hand_reaction, self.hand_resolution
+        for event in events:
+            at = event.at
+            if isinstance(event, StatusChange):
+                to = event.to
+                if to == status:
+                    continue
+                if reacted_at is None and to != initial_status:
+                    reacted_at, reaction_regime = at, regime
+                new_kind = kinds.get(to) or kinds.setdefault(to, status_kind(graph, to))
+                if explaining and at > seg_start:
+                    segments.append(Segment(seg_start, at, kind, status))
+                if new_kind is not kind:
+                    # a history is in order: a stretch is never negative, and an
+                    # empty one adds nothing (add_counting passes it)
+                    if kind is SegmentKind.COUNTED:
+                        counted.append((since, at))
+                    elif kind is SegmentKind.PAUSED:
+                        paused += elapsed(since, at)
+                    else:
+                        resolved_at = resolution_regime = None
+                    if new_kind is SegmentKind.DONE:
+                        resolved_at, resolution_regime = at, regime
+                    since = at
+                seg_start, status, kind = at, to, new_kind
+                if reselect_on_status:
+                    regime = reselect(regime, at, event, type_, priority, status, manual, note)
+            elif isinstance(event, Comment):
+                if reacted_at is None and event.public and event.author == "employee":
+                    reacted_at, reaction_regime = at, regime
+            elif isinstance(event, PriorityChange):
+                if event.to != priority:
+                    priority = event.to
+                    regime = reselect(regime, at, event, type_, priority, status, manual, note)
+            elif isinstance(event, TypeChange):
+                if event.to != type_:
+                    type_ = event.to
+                    regime = reselect(regime, at, event, type_, priority, status, manual, note)
+            elif isinstance(event, SlaOverride):
+                if event.resolution_due is not None:
+                    hand_resolution = HandSetDue(event.resolution_due, at, event.by)
+                if event.reaction_due is not None:
+                    hand_reaction = HandSetDue(event.reaction_due, at, event.by)
+                if event.rule is not None:
+                    manual = event.rule
+                    by = f" by {event.by}" if event.by else ""
+                    note = f"{by} at {at.isoformat()}"
+                    regime = reselect(regime, at, event, type_, priority, status, manual, note)
+        if as_of is not None:
+            if kind is SegmentKind.PAUSED:
+                paused += elapsed(since, as_of)
+            return judged(
+                self.ticket, as_of, kind, regime,
+                regime if reaction_regime is None else reaction_regime,
+                regime if resolution_regime is None else resolution_regime,
+                counted, since, reacted_at, resolved_at,
+                hand_reaction, hand_resolution, paused, at_risk_share,
+            )
+        self.status, self.kind, self.priority, self.type_ = status, kind, priority, type_
+        self.manual, self.note, self.regime = manual, note, regime
+        self.reaction_regime, self.resolution_regime = reaction_regime, resolution_regime
+        self.since, self.seg_start, self.paused = since, seg_start, paused
+        self.reacted_at, self.resolved_at = reacted_at, resolved_at
+        self.hand_reaction, self.hand_resolution = hand_reaction, hand_resolution
+        return None
+
+    def row(self, as_of: datetime, *, at_risk_share: float) -> SlaRow:
+        """The report row of the fold read at ``as_of`` (what :func:`row_of`
+        gives for :meth:`result`, without building the :class:`Replay`)."""
+        kind, since, regime = self.kind, self.since, self.regime
+        paused = self.paused
+        if kind is SegmentKind.PAUSED:
+            paused += elapsed(since, as_of)
+        reaction_regime, resolution_regime = self.reaction_regime, self.resolution_regime
+        return judged(
+            self.ticket, as_of, kind, regime,
+            regime if reaction_regime is None else reaction_regime,
+            regime if resolution_regime is None else resolution_regime,
+            self.counted, since, self.reacted_at, self.resolved_at,
+            self.hand_reaction, self.hand_resolution, paused, at_risk_share,
+        )
 
     def result(self, as_of: datetime) -> Replay:
         """The fold read at ``as_of`` (no event after it was applied)."""
-        segments = self.segments
-        kind, status, seg_start = self.kind, self.status, self.seg_start
-        if as_of > seg_start or not segments:
-            segments = [*segments, Segment(seg_start, as_of, kind, status)]
-        counted = self.counted
+        kind, since = self.kind, self.since
+        counted: Sequence[tuple[datetime, datetime]] = self.counted
+        paused = self.paused
         if kind is SegmentKind.COUNTED:
-            counted = [*counted, (self.count_start, as_of)]
+            counted = (*counted, (since, as_of))
+        elif kind is SegmentKind.PAUSED:
+            paused += elapsed(since, as_of)
         regime = self.regime
-        ticket, customer, type_, priority = self.ticket, self.customer, self.type_, self.priority
-
-        def facts() -> dict[str, object]:  # only explanations ask
-            return ticket_facts(
-                type=type_,
-                priority=priority,
-                status=status,
-                channel=ticket.channel,
-                company=ticket.company,
-                attributes=ticket.attributes,
-                registered_at=ticket.created_at,
-                customer=customer,
-            )
-
+        segments: tuple[Segment, ...] = ()
+        facts: Callable[[], Mapping[str, object]] = _NO_FACTS
+        if self.explaining:
+            seg_start, status = self.seg_start, self.status
+            segments = tuple(self.segments)
+            if as_of > seg_start or not segments:
+                segments = (*segments, Segment(seg_start, as_of, kind, status))
+            facts = _kept(self.facts())
         return Replay(
             ticket=self.ticket,
             as_of=as_of,
-            segments=tuple(segments),
+            segments=segments,
             counted=tuple(counted),
             kind=kind,
             regime=regime,
@@ -363,7 +488,38 @@ class ReplayFold:
             hand_resolution=self.hand_resolution,
             changes=tuple(self.changes),
             facts=facts,
+            paused=paused,
+            since=since,
         )
+
+
+def _kept(facts: Mapping[str, object]) -> Callable[[], Mapping[str, object]]:
+    return lambda: facts
+
+
+def _no_facts() -> Mapping[str, object]:
+    raise AssertionError("the facts are kept only by an explaining fold")  # pragma: no cover
+
+
+_NO_FACTS = _no_facts
+
+
+def until(events: tuple[Event, ...], as_of: datetime) -> Sequence[Event]:
+    """The events up to ``as_of``: those before the first one after it.
+
+    Comparing instants of two zones costs two ``utcoffset`` calls each, so
+    when ``as_of`` has a fixed offset (every comparison with it is then one of
+    instants) and the last event is not after it, no event is (a history is
+    in order of instants) and none is compared. Any other ``as_of`` is
+    compared as a UTC instant: two datetimes of the very same zone with DST
+    would compare by their wall clocks, which in the repeated hour of the
+    autumn change is not the order of the instants.
+    """
+    if type(as_of.tzinfo) is not timezone:
+        as_of = as_of.astimezone(UTC)
+    if not events or not events[-1].at > as_of:
+        return events
+    return tuple(takewhile(lambda event: not event.at > as_of, events))
 
 
 def replay(
@@ -374,20 +530,23 @@ def replay(
     as_of: datetime,
     customer: CustomerFacts | None = None,
 ) -> Replay:
-    """Fold the history of ``ticket`` up to ``as_of`` (events after it are ignored)."""
-    require_aware(as_of, "as_of")
+    """Fold the history of ``ticket`` up to ``as_of`` (events after it are
+    ignored), keeping everything an explanation shows."""
+    _check_as_of(ticket, as_of)
+    fold = ClockFold(ticket, policy=policy, graph=graph, customer=customer, explaining=True)
+    fold.run(until(ticket.events, as_of))
+    return fold.result(as_of)
+
+
+def _check_as_of(ticket: Ticket, as_of: datetime) -> None:
+    if type(as_of.tzinfo) is not timezone:  # a fixed offset is aware; ask the others
+        require_aware(as_of, "as_of")
     created = ticket.created_at
     if as_of < created:
         raise ValidationError(
             f"ticket {ticket.id}: as_of {as_of.isoformat()} is before its registration "
             f"at {created.isoformat()}"
         )
-    fold = ReplayFold(ticket, policy=policy, graph=graph, customer=customer)
-    for event in ticket.events:
-        if event.at > as_of:
-            break
-        fold.apply(event)
-    return fold.result(as_of)
 
 
 def due_instant(spans: Sequence[Span], pieces: Sequence[Piece], target: timedelta) -> datetime:
@@ -430,7 +589,7 @@ def measured(
     return parts
 
 
-def _elapsed(start: datetime, end: datetime) -> timedelta:
+def elapsed(start: datetime, end: datetime) -> timedelta:
     """The real time from ``start`` to ``end``. Python subtracts two datetimes
     of the very same zone object by their wall clocks, which across a DST
     change is not the time that passed; a fixed offset has no DST."""
@@ -439,47 +598,95 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
     return end - start
 
 
-def paused_minutes(segments: Sequence[Segment]) -> int:
-    """Wall-clock minutes (real elapsed time, floored) spent in pausing statuses."""
-    paused = sum((_elapsed(s.start, s.end) for s in segments if s.kind is SegmentKind.PAUSED), _ZERO)
-    return paused // _MINUTE
-
-
-def _breached(achieved: datetime | None, due: datetime | None, as_of: datetime) -> bool:
-    if due is None:
-        return False
-    return (achieved if achieved is not None else as_of) > due
+def later(a: datetime, b: datetime) -> bool:
+    """Whether the instant ``a`` is after the instant ``b``. Python compares two
+    datetimes of the very same zone by their wall clocks, which in the
+    repeated hour of an autumn DST change is not the order of the instants;
+    those are compared in UTC."""
+    zone = a.tzinfo
+    if zone is b.tzinfo and type(zone) is not timezone:
+        return a.astimezone(UTC) > b.astimezone(UTC)
+    return a > b
 
 
 def row_of(trace: Replay, *, at_risk_share: float) -> SlaRow:
-    """The SLA report row of a replayed history."""
-    as_of = trace.as_of
-    rule = trace.regime.selection.applied
+    """The SLA report row of a replayed history (``explain``'s row)."""
+    counted = list(trace.counted)
+    kind = trace.kind
+    since = trace.since
+    if kind is SegmentKind.COUNTED:
+        since = counted.pop()[0]
+    assert since is not None
+    return judged(
+        trace.ticket, trace.as_of, kind, trace.regime, trace.reaction_regime,
+        trace.resolution_regime, counted, since, trace.reacted_at, trace.resolved_at,
+        trace.hand_reaction, trace.hand_resolution, trace.paused, at_risk_share,
+    )
 
-    reaction_judge = trace.reaction_regime.selection.applied
+
+def judged(
+    ticket: Ticket,
+    as_of: datetime,
+    kind: SegmentKind,
+    regime: Regime,
+    reaction_regime: Regime,
+    resolution_regime: Regime,
+    counted: list[tuple[datetime, datetime]],
+    since: datetime,
+    reacted_at: datetime | None,
+    resolved_at: datetime | None,
+    hand_reaction: HandSetDue | None,
+    hand_resolution: HandSetDue | None,
+    paused: timedelta,
+    at_risk_share: float,
+) -> SlaRow:
+    """The row the fold's state gives at ``as_of``: the one place a row is
+    judged (:func:`evaluate`, :func:`row_of` and the projection come here).
+    ``counted`` are the closed counted stretches, ``since`` when the clock
+    began what it does at ``as_of``, ``paused`` the paused time up to ``as_of``;
+    positional, as the batch report calls it once per ticket."""
+    selection = regime.selection
+    rule = selection.applied
+
+    reaction_judge = reaction_regime.selection.applied
     reaction_due: datetime | None = None
-    if trace.hand_reaction is not None:
-        reaction_due = trace.hand_reaction.due
+    if hand_reaction is not None:
+        reaction_due = hand_reaction.due
     elif reaction_judge is not None:
-        reaction_due = due_instant(
-            trace.reaction_regime.spans(), trace.reaction_pieces(), reaction_judge.terms.reaction
-        )
+        reaction_due = reaction_regime.due(((ticket.created_at, None),), reaction_judge.terms.reaction)
 
-    done = trace.kind is SegmentKind.DONE
-    resolution_judge = trace.resolution_regime.selection.applied
+    done = kind is SegmentKind.DONE
+    resolution_judge = resolution_regime.selection.applied
     resolution_due: datetime | None = None
-    if trace.hand_resolution is not None:
-        resolution_due = trace.hand_resolution.due
+    if hand_resolution is not None:
+        resolution_due = hand_resolution.due
     elif resolution_judge is not None:
-        resolution_due = due_instant(
-            trace.resolution_regime.spans(),
-            trace.resolution_pieces(),
-            resolution_judge.terms.resolution,
+        # the counted stretches, ended by the one the clock counts from now on:
+        # since the last resume if counting, from as_of if paused, from the resolution if done
+        open_start = as_of if kind is SegmentKind.PAUSED else since
+        resolution_due = resolution_regime.due(
+            [*counted, (open_start, None)], resolution_judge.terms.resolution
         )
 
-    reaction_breached = _breached(trace.reacted_at, reaction_due, as_of)
-    resolved_at = trace.resolved_at if done else None
-    resolution_breached = _breached(resolved_at, resolution_due, as_of)
+    # later(), inline: a batch judges millions of rows
+    reaction_breached = False
+    if reaction_due is not None:
+        end = as_of if reacted_at is None else reacted_at
+        zone = end.tzinfo
+        if zone is reaction_due.tzinfo and type(zone) is not timezone:
+            reaction_breached = end.astimezone(UTC) > reaction_due.astimezone(UTC)
+        else:
+            reaction_breached = end > reaction_due
+    if not done:
+        resolved_at = None
+    resolution_breached = False
+    if resolution_due is not None:
+        end = as_of if resolved_at is None else resolved_at
+        zone = end.tzinfo
+        if zone is resolution_due.tzinfo and type(zone) is not timezone:
+            resolution_breached = end.astimezone(UTC) > resolution_due.astimezone(UTC)
+        else:
+            resolution_breached = end > resolution_due
 
     if rule is None and reaction_due is None and resolution_due is None:
         state = SlaState.NO_SLA
@@ -487,49 +694,41 @@ def row_of(trace: Replay, *, at_risk_share: float) -> SlaRow:
         state = SlaState.BREACHED
     elif done:
         state = SlaState.MET
-    elif rule is not None and _at_risk(trace, reaction_due, resolution_due, at_risk_share):
+    elif rule is not None and _at_risk_of(
+        rule, as_of, reacted_at, reaction_due, resolution_due, at_risk_share
+    ):
         state = SlaState.AT_RISK
     else:
         state = SlaState.RUNNING
 
-    return SlaRow(
-        ticket=trace.ticket.id,
-        rule=None if rule is None else rule.name,
-        calendar=None if rule is None else rule.terms.calendar,
+    return SlaRow.computed(
+        ticket=ticket.id,
+        rule=None if rule is None else rule.rule.name,
+        calendar=None if rule is None else rule.rule.result.calendar,
         reaction_due=reaction_due,
-        reacted_at=trace.reacted_at,
+        reacted_at=reacted_at,
         reaction_breached=reaction_breached,
         resolution_due=resolution_due,
         resolved_at=resolved_at,
         resolution_breached=resolution_breached,
-        paused_minutes=paused_minutes(trace.segments),
+        paused_minutes=paused // _MINUTE,
         state=state,
         as_of=as_of,
-        reaction_due_set_by_hand=trace.hand_reaction is not None,
-        resolution_due_set_by_hand=trace.hand_resolution is not None,
-        reaction_rule=None if reaction_judge is None else reaction_judge.name,
-        resolution_rule=None if resolution_judge is None else resolution_judge.name,
-        rule_reason=trace.regime.selection.reason,
-        clock=_CLOCKS[trace.kind],
+        reaction_due_set_by_hand=hand_reaction is not None,
+        resolution_due_set_by_hand=hand_resolution is not None,
+        reaction_rule=None if reaction_judge is None else reaction_judge.rule.name,
+        resolution_rule=None if resolution_judge is None else resolution_judge.rule.name,
+        rule_reason=selection.reason,
+        clock=CLOCKS[kind],
     )
 
 
-_CLOCKS = {
+CLOCKS = {
     SegmentKind.COUNTED: Clock.COUNTING,
     SegmentKind.PAUSED: Clock.PAUSED,
     SegmentKind.DONE: Clock.STOPPED,
 }
-
-
-def _at_risk(
-    trace: Replay,
-    reaction_due: datetime | None,
-    resolution_due: datetime | None,
-    share: float,
-) -> bool:
-    rule = trace.regime.selection.applied
-    assert rule is not None
-    return _at_risk_of(rule, trace.as_of, trace.reacted_at, reaction_due, resolution_due, share)
+"""The row's word for what the resolution clock does."""
 
 
 def _at_risk_of(
@@ -556,21 +755,6 @@ def _at_risk_of(
     )
 
 
-def _until(events: tuple[Event, ...], as_of: datetime) -> Sequence[Event]:
-    """The events up to ``as_of``: those before the first one after it.
-
-    Comparing instants of two zones costs two ``utcoffset`` calls each, so
-    when ``as_of`` has a fixed offset (every comparison with it is then one of
-    instants) and the last event is not after it, no event is (a history is
-    in order of instants) and none is compared. With a zone that has DST, two
-    datetimes of the very same zone compare by wall clock: then each is asked,
-    as :func:`replay` does.
-    """
-    if not events or (type(as_of.tzinfo) is timezone and not events[-1].at > as_of):
-        return events
-    return tuple(takewhile(lambda event: not event.at > as_of, events))
-
-
 def evaluate(
     ticket: Ticket,
     *,
@@ -585,192 +769,36 @@ def evaluate(
     closed; ``customer`` carries the client category and customer groups the
     caller looked up (None: none known).
 
-    The same fold as :func:`replay` followed by :func:`row_of` (which
-    ``explain`` uses, and which the tests hold this function to), without
-    what only an explanation needs: no segments, no record of rule changes,
-    no facts kept for later. A batch report calls this once per ticket.
+    The fold (:class:`ClockFold`, without what only an explanation keeps)
+    read at ``as_of`` by :func:`row_of`. A batch report calls this once per
+    ticket.
     """
     if type(as_of.tzinfo) is not timezone:  # a fixed offset is aware; ask the others
         require_aware(as_of, "as_of")
     created = ticket.created_at
     if as_of < created:
-        raise ValidationError(
-            f"ticket {ticket.id}: as_of {as_of.isoformat()} is before its registration "
-            f"at {created.isoformat()}"
-        )
-    customer = NO_CUSTOMER if customer is None else customer
-    kinds = _kinds_of(graph)
-    initial_status = status = ticket.initial_status
-    kind = kinds.get(status) or kinds.setdefault(status, status_kind(graph, status))
-    priority, type_ = ticket.initial_priority, ticket.initial_type
-    manual: str | None = None
-    note = ""
-    reselect_on_status = policy.tests_status
-    select = policy.selector.select_ticket
-    channel, company, attributes = ticket.channel, ticket.company, ticket.attributes
-
-    def reselect(regime: Regime, at: datetime) -> Regime:
-        selection = select(
-            type_, priority, status, channel, company, attributes, created, customer, manual, note
-        )
-        if selection is regime.selection:
-            return regime
-        before = regime.selection.applied
-        applied = selection.applied
-        if applied is before:
-            return Regime(selection, regime.start, regime.carry)
-        if (
-            applied is not None
-            and before is not None
-            and applied.terms.on_change is OnChange.KEEP_ELAPSED
-        ):
-            carry = regime.carry
-            if at > regime.start:
-                carry = (*carry, (regime.start, at, before.calendar))
-            return Regime(selection, at, carry)
-        return Regime(selection, created, ())
-
-    regime = reselect(Regime(_NOTHING_YET, created, ()), created)
-    counted: list[Piece] = []
-    paused = _ZERO
-    seg_start = count_start = created
-    reacted_at: datetime | None = None
-    done = kind is SegmentKind.DONE
-    resolved_at = created if done else None
-    reaction_regime: Regime | None = None
-    resolution_regime = regime if done else None
-    hand_reaction: datetime | None = None
-    hand_resolution: datetime | None = None
-
-    for event in _until(ticket.events, as_of):
-        at = event.at
-        if isinstance(event, StatusChange):
-            to = event.to
-            if to == status:
-                continue
-            if reacted_at is None and to != initial_status:
-                reacted_at, reaction_regime = at, regime
-            new_kind = kinds.get(to) or kinds.setdefault(to, status_kind(graph, to))
-            # a history is in order: a stretch is never negative, and an empty
-            # one adds nothing (add_counting passes it)
-            if kind is SegmentKind.PAUSED:
-                paused += _elapsed(seg_start, at)
-            if new_kind is not kind:
-                if kind is SegmentKind.COUNTED:
-                    counted.append((count_start, at))
-                if new_kind is SegmentKind.COUNTED:
-                    count_start = at
-                elif new_kind is SegmentKind.DONE:
-                    resolved_at, resolution_regime = at, regime
-                if kind is SegmentKind.DONE:
-                    resolved_at = resolution_regime = None
-            seg_start, status, kind = at, to, new_kind
-            if reselect_on_status:
-                regime = reselect(regime, at)
-        elif isinstance(event, Comment):
-            if reacted_at is None and event.public and event.author == "employee":
-                reacted_at, reaction_regime = at, regime
-        elif isinstance(event, PriorityChange):
-            if event.to != priority:
-                priority = event.to
-                regime = reselect(regime, at)
-        elif isinstance(event, TypeChange):
-            if event.to != type_:
-                type_ = event.to
-                regime = reselect(regime, at)
-        elif isinstance(event, SlaOverride):
-            if event.resolution_due is not None:
-                hand_resolution = event.resolution_due
-            if event.reaction_due is not None:
-                hand_reaction = event.reaction_due
-            if event.rule is not None:
-                manual = event.rule
-                by = f" by {event.by}" if event.by else ""
-                note = f"{by} at {at.isoformat()}"
-                regime = reselect(regime, at)
-
-    if kind is SegmentKind.PAUSED:
-        paused += _elapsed(seg_start, as_of)
-    if reaction_regime is None:
-        reaction_regime = regime
-    if resolution_regime is None:
-        resolution_regime = regime
-
-    selection = regime.selection
-    rule = selection.applied
-    reaction_judge = reaction_regime.selection.applied
-    reaction_due: datetime | None = hand_reaction
-    if reaction_due is None and reaction_judge is not None:
-        reaction_due = reaction_regime.due(((created, None),), reaction_judge.terms.reaction)
-
-    done = kind is SegmentKind.DONE
-    resolution_judge = resolution_regime.selection.applied
-    resolution_due: datetime | None = hand_resolution
-    if resolution_due is None and resolution_judge is not None:
-        # the counted stretches, ended by the one the clock counts from now on:
-        # since the last resume if counting, from as_of if paused, from the resolution if done
-        if kind is SegmentKind.COUNTED:
-            counted.append((count_start, None))
-        elif kind is SegmentKind.PAUSED:
-            counted.append((as_of, None))
-        else:
-            assert resolved_at is not None
-            counted.append((resolved_at, None))
-        resolution_due = resolution_regime.due(counted, resolution_judge.terms.resolution)
-
-    reaction_breached = reaction_due is not None and (
-        (reacted_at if reacted_at is not None else as_of) > reaction_due
-    )
-    if not done:
-        resolved_at = None
-    resolution_breached = resolution_due is not None and (
-        (resolved_at if resolved_at is not None else as_of) > resolution_due
-    )
-
-    if rule is None and reaction_due is None and resolution_due is None:
-        state = SlaState.NO_SLA
-    elif reaction_breached or resolution_breached:
-        state = SlaState.BREACHED
-    elif done:
-        state = SlaState.MET
-    elif rule is not None and _at_risk_of(
-        rule, as_of, reacted_at, reaction_due, resolution_due, policy.at_risk_share
-    ):
-        state = SlaState.AT_RISK
-    else:
-        state = SlaState.RUNNING
-
-    return SlaRow.computed(
-        ticket=ticket.id,
-        rule=None if rule is None else rule.rule.name,
-        calendar=None if rule is None else rule.rule.result.calendar,
-        reaction_due=reaction_due,
-        reacted_at=reacted_at,
-        reaction_breached=reaction_breached,
-        resolution_due=resolution_due,
-        resolved_at=resolved_at,
-        resolution_breached=resolution_breached,
-        paused_minutes=paused // _MINUTE,
-        state=state,
-        as_of=as_of,
-        reaction_due_set_by_hand=hand_reaction is not None,
-        resolution_due_set_by_hand=hand_resolution is not None,
-        reaction_rule=None if reaction_judge is None else reaction_judge.rule.name,
-        resolution_rule=None if resolution_judge is None else resolution_judge.rule.name,
-        rule_reason=selection.reason,
-        clock=_CLOCKS[kind],
+        _check_as_of(ticket, as_of)
+    events = ticket.events
+    if type(as_of.tzinfo) is not timezone or (events and events[-1].at > as_of):
+        events = until(events, as_of)  # type: ignore[assignment]
+    return ClockFold(ticket, policy=policy, graph=graph, customer=customer).last_row(
+        events, as_of, at_risk_share=policy.at_risk_share
     )
 
 
 __all__ = [
+    "ClockFold",
     "KnowsStatuses",
     "Regime",
     "RegimeChange",
     "Replay",
-    "ReplayFold",
     "Segment",
     "SegmentKind",
+    "elapsed",
     "evaluate",
+    "later",
     "replay",
+    "row_of",
     "status_kind",
+    "until",
 ]

@@ -20,18 +20,19 @@ from helpdesk_core.model.ticket import (
     TypeChange,
 )
 from helpdesk_core.sla.clock import (
+    ClockFold,
     HandSetDue,
     KnowsStatuses,
     Piece,
     Regime,
     Replay,
-    ReplayFold,
     SegmentKind,
     Span,
     due_instant,
     measured,
     replay,
     row_of,
+    until,
 )
 from helpdesk_core.sla.durations import format_duration
 from helpdesk_core.sla.policy import SlaPolicy
@@ -354,7 +355,7 @@ def _moves(
     something happened, in one fold of the history (reading it again from
     the start for each instant took 7 minutes for 100,000 events)."""
     moves: list[DueMove] = []
-    fold = ReplayFold(ticket, policy=policy, graph=graph, customer=customer)
+    fold = ClockFold(ticket, policy=policy, graph=graph, customer=customer)
     reaction_due = _ReactionDue(ticket)
     resolution_due = _ResolutionDue()
     reaction: datetime | None = None
@@ -372,9 +373,7 @@ def _moves(
             resolution = now_resolution
 
     instant, reason = ticket.created_at, "registered"
-    for event in ticket.events:
-        if event.at > as_of:
-            break
+    for event in until(ticket.events, as_of):
         if event.at == instant:
             reason = f"{reason}; {_event_words(event)}"
         else:
@@ -410,7 +409,7 @@ class _ReactionDue:
         self._regime: Regime | None = None
         self._due: datetime | None = None
 
-    def at(self, fold: ReplayFold) -> datetime | None:
+    def at(self, fold: ClockFold) -> datetime | None:
         if fold.hand_reaction is not None:
             return fold.hand_reaction.due
         regime = fold.regime if fold.reaction_regime is None else fold.reaction_regime
@@ -439,7 +438,7 @@ class _ResolutionDue:
         self._total = timedelta(0)
         self._reached: datetime | None = None
 
-    def at(self, fold: ReplayFold, instant: datetime) -> datetime | None:
+    def at(self, fold: ClockFold, instant: datetime) -> datetime | None:
         if fold.hand_resolution is not None:
             return fold.hand_resolution.due
         regime = fold.regime if fold.resolution_regime is None else fold.resolution_regime
@@ -458,7 +457,7 @@ class _ResolutionDue:
             self._total += sum((part[3] for part in measured(spans, start, end)), timedelta(0))
             self._summed += 1
         if fold.kind is SegmentKind.COUNTED:
-            open_start = fold.count_start
+            open_start = fold.since
         elif fold.kind is SegmentKind.PAUSED:
             open_start = instant
         else:
