@@ -467,6 +467,10 @@ EXPECTED_KEYS = (
             "sla.rules[2].when.registered_between.tz: 'Europe/Praha' is not an IANA time zone",
         ),
         (
+            {"registered_between": {"from": "08:00", "to": "18:00", "tz": "Europe/" + "x" * 300}},
+            "sla.rules[2].when.registered_between.tz: 'Europe/" + "x" * 73 + "…' is not an IANA time zone",
+        ),
+        (
             {"attributes": ["region"]},
             "sla.rules[2].when.attributes: expected a table NAME = [values], got ['region'] (list)",
         ),

@@ -402,6 +402,8 @@ def test_working_time_that_ends_for_good_is_found_up_to_its_end() -> None:
             "week: 'monday' is not a weekday (expected one of mon, tue, wed, thu, fri, sat, sun)",
         ),
         ({"tz": "Mars/Olympus", "week": {}}, "tz: 'Mars/Olympus' is not an IANA time zone"),
+        # a name too long for a file of the zone database: ZoneInfo raises OSError
+        ({"tz": "x" * 300, "week": {}}, "tz: '" + "x" * 80 + "…' is not an IANA time zone"),
         ({"week": {}}, "tz: missing; expected an IANA zone such as 'Europe/Prague'"),
         (
             {"tz": "UTC", "holidays": ["2026-12-24", "2026-13-01"]},

@@ -257,8 +257,9 @@ def _wall_clock(_instance: object, attribute: attrs.Attribute[time], value: time
 def _zone(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationError(f"tz: {tz!r} is not an IANA time zone") from error
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # OSError: a name too long for a file
+        shown = tz if len(tz) <= 80 else tz[:80] + "…"
+        raise ValidationError(f"tz: {shown!r} is not an IANA time zone") from error
 
 
 def _known_zone(_instance: object, _attribute: attrs.Attribute[str], value: str) -> None:

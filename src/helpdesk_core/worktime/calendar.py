@@ -73,8 +73,9 @@ def _zone(key: Any, place: str, error: type[ValidationError]) -> ZoneInfo:
         raise error(f"{place}: expected an IANA time zone such as 'Europe/Prague', got {key!r}")
     try:
         return ZoneInfo(key)
-    except (ValueError, KeyError) as problem:
-        raise error(f"{place}: {key!r} is not an IANA time zone") from problem
+    except (ValueError, KeyError, OSError) as problem:  # OSError: a name too long for a file
+        shown = key if len(key) <= 80 else key[:80] + "…"
+        raise error(f"{place}: {shown!r} is not an IANA time zone") from problem
 
 
 class _Workings:
