@@ -174,8 +174,12 @@ def check(
     assert row == folded, where
     assert row.to_json_text() == folded.to_json_text(), where
     assert projection.state(as_of) is folded.state, where
-    stored = sla_projection_from_json(sla_projection_to_json(projection))
-    assert stored == projection, where
+    document = sla_projection_to_json(projection)
+    stored = sla_projection_from_json(document)
+    # Compared as documents: the JSON keeps each instant with its UTC offset, not
+    # its zone, and in the hour repeated when DST ends Python never calls a zoned
+    # and a fixed-offset datetime equal (PEP 495), though they are the same instant.
+    assert sla_projection_to_json(stored) == document, where
     assert stored.row(as_of, policy=policy).to_json() == folded.to_json(), where
     change = projection.next_change
     if change is not None and change > as_of:
@@ -195,7 +199,9 @@ def test_the_projection_of_every_prefix_gives_the_rows_of_evaluate(
 ) -> None:
     for prefix in prefixes(ticket):
         projection = project(prefix, policy=sla, graph=DEFAULT_GRAPH, customer=customer)
-        last = projection.last_event
+        # instants are added to in UTC: adding to a zoned datetime in the hour DST
+        # repeats works on the wall clock and drops the fold (an hour earlier)
+        last = projection.last_event.astimezone(UTC)
         for delay in (timedelta(0), *later):
             check(prefix, projection, (last + delay).astimezone(zone),
                   policy=sla, graph=DEFAULT_GRAPH, customer=customer)
@@ -240,7 +246,7 @@ def test_a_row_calls_the_calendar_at_most_once_and_only_for_a_paused_clock(
     calls: Counter[str] = Counter()
     watched = counting(sla, calls)
     projection = project(ticket, policy=sla, graph=DEFAULT_GRAPH, customer=customer)
-    as_of = projection.last_event + delay
+    as_of = projection.last_event.astimezone(UTC) + delay
     row = projection.row(as_of, policy=watched)
     assert row == evaluate(ticket, policy=sla, graph=DEFAULT_GRAPH, as_of=as_of, customer=customer)
     if projection.resolution_owed is None:
@@ -281,7 +287,7 @@ def test_every_prefix_of_generated_desks_gives_the_rows_of_evaluate() -> None:
             for prefix in prefixes(ticket):
                 projection = project(prefix, policy=sla, graph=graph, customer=customer)
                 for delay in (timedelta(0), timedelta(minutes=7), timedelta(hours=5), timedelta(days=9)):
-                    row = check(prefix, projection, projection.last_event + delay,
+                    row = check(prefix, projection, projection.last_event.astimezone(UTC) + delay,
                                 policy=sla, graph=graph, customer=customer)
                     seen[row.state.value] += 1
                     seen[f"clock:{row.clock.value}"] += 1

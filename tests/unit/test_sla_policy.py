@@ -118,6 +118,8 @@ def test_a_policy_from_configuration() -> None:
         ({"rules": [{"name": "X", "calendar": "office", "reaction": "1h"}]},
          r"^sla\.rules\[0\]: missing 'resolution'"),
         ({"at_risk_share": 1.5}, r"^sla\.at_risk_share: expected a number from 0 to 1"),
+        ({"at_risk_share": 10**400},  # overflowed a float on the way to the check (CLI fuzz)
+         r"^sla\.at_risk_share: expected a number from 0 to 1 \(e\.g\. 0\.2\), got a whole number larger than 1$"),
         ({"rules": [rule(enabled="yes")]}, r"^sla\.rules\[0\]\.enabled: expected true or false"),
     ],
 )

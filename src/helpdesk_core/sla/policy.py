@@ -130,11 +130,12 @@ class SlaPolicy:
         if (
             not isinstance(share, int | float)
             or isinstance(share, bool)
+            or not 0 <= share <= 1  # before isfinite: a huge whole number overflows a float
             or not math.isfinite(share)
-            or not 0 <= share <= 1
         ):
+            got = "a whole number larger than 1" if isinstance(share, int) and share > 1 else repr(share)
             raise ConfigError(
-                f"{path}.at_risk_share: expected a number from 0 to 1 (e.g. 0.2), got {share!r}"
+                f"{path}.at_risk_share: expected a number from 0 to 1 (e.g. 0.2), got {got}"
             )
         raw_rules = section.get("rules", [])
         if not isinstance(raw_rules, Sequence) or isinstance(raw_rules, str):
