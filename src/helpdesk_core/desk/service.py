@@ -731,14 +731,7 @@ class Desk:
         expected_version: int | None = None,
     ) -> Outcome:
         """Change the priority (one of the catalog's); the SLA rule is selected again."""
-
-        def change(work: _Work) -> None:
-            employee_acting(work.uow, by, where=work.where, what="change its priority")
-            before = work.ticket.priority
-            work.record(PriorityChange(at=work.at, to=priority, by=by))
-            self._check_catalog(work)
-            work.tell("priority_changed", {"from": before, "to": priority})
-
+        change = self._reclassified(PriorityChange, "priority", priority, by)
         return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
 
     def change_type(
@@ -751,15 +744,27 @@ class Desk:
         expected_version: int | None = None,
     ) -> Outcome:
         """Change the ticket type (one of the catalog's); the SLA rule is selected again."""
+        change = self._reclassified(TypeChange, "type", type, by)
+        return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
+
+    def _reclassified(
+        self,
+        event: type[PriorityChange] | type[TypeChange],
+        field: Literal["priority", "type"],
+        value: str,
+        by: str,
+    ) -> Callable[[_Work], None]:
+        """The change of the ticket's ``field`` to ``value``: checked against
+        the catalog, told as ``<field>_changed``."""
 
         def change(work: _Work) -> None:
-            employee_acting(work.uow, by, where=work.where, what="change its type")
-            before = work.ticket.type
-            work.record(TypeChange(at=work.at, to=type, by=by))
+            employee_acting(work.uow, by, where=work.where, what=f"change its {field}")
+            before = getattr(work.ticket, field)
+            work.record(event(at=work.at, to=value, by=by))
             self._check_catalog(work)
-            work.tell("type_changed", {"from": before, "to": type})
+            work.tell(f"{field}_changed", {"from": before, "to": value})
 
-        return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
+        return change
 
     def _check_catalog(self, work: _Work) -> None:
         """The catalog must accept the value just recorded (only the last event
