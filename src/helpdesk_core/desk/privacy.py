@@ -295,7 +295,10 @@ def find_namesakes(
     work) whose full name holds a form of the person's name — the same full
     name, the same surname, a declined form — as ``(kind, id)`` pairs, and their
     full names. Their own tickets and comments are not linked to the person,
-    and their names are never taken for the person's."""
+    and their names are never taken for the person's. Without a ``source``
+    (None) there are none."""
+    if source is None:
+        return frozenset(), ()
     matcher = IdentifierMatcher(identifiers)
     found: set[Namesake] = set()
     names: dict[str, None] = {}
@@ -318,11 +321,7 @@ def _forgetting_of_contact(
     """How to forget ``contact``; with ``source`` (a store or a unit of work)
     their namesakes are found there."""
     identifiers = contact_identifiers(contact, region=region)
-    namesakes, names = (
-        find_namesakes(source, identifiers, person=("contact", contact.id))
-        if source is not None
-        else (frozenset(), ())
-    )
+    namesakes, names = find_namesakes(source, identifiers, person=("contact", contact.id))
     return Forgetting(
         person_id=contact.id,
         person_kind="contact",
@@ -336,11 +335,7 @@ def _forgetting_of_contact(
 
 def _forgetting_of_employee(employee: Employee, salt: str, *, source: Any = None) -> Forgetting:
     identifiers = employee_identifiers(employee)
-    namesakes, names = (
-        find_namesakes(source, identifiers, person=("employee", employee.id))
-        if source is not None
-        else (frozenset(), ())
-    )
+    namesakes, names = find_namesakes(source, identifiers, person=("employee", employee.id))
     return Forgetting(
         person_id=employee.id,
         person_kind="employee",
