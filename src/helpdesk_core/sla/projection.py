@@ -37,7 +37,7 @@ from helpdesk_core.sla.clock import (
     row_of,
 )
 from helpdesk_core.sla.policy import SlaPolicy
-from helpdesk_core.sla.row import Clock, SlaRow, SlaState
+from helpdesk_core.sla.row import Clock, SlaRow, SlaState, clock_of
 from helpdesk_core.sla.selection import CustomerFacts
 from helpdesk_core.worktime import WorkingCalendar
 
@@ -52,10 +52,6 @@ def _duration_or_none(instance: object, attribute: attrs.Attribute[Any], value: 
         raise ValidationError(
             f"SlaProjection.{attribute.name}: expected a duration >= 0, got {value!r}"
         )
-
-
-def _clock(value: object) -> Clock:
-    return value if isinstance(value, Clock) else Clock(str(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -95,7 +91,7 @@ class SlaProjection:
     resolved_at: datetime | None = attrs.field(validator=aware)
     """The resolution while the clock is stopped, else None."""
     resolution_due_set_by_hand: bool
-    clock: Clock = attrs.field(converter=_clock)
+    clock: Clock = attrs.field(converter=clock_of)
     clock_since: datetime = attrs.field(validator=aware)
     paused: timedelta = attrs.field(validator=_duration_or_none)
     """Wall-clock time spent paused before ``clock_since``."""

@@ -63,7 +63,8 @@ def _state(value: str) -> SlaState:
     return value if isinstance(value, SlaState) else SlaState(value)
 
 
-def _clock(value: str) -> Clock:
+def clock_of(value: str | Clock) -> Clock:
+    """The clock state named ``value`` (``"counting"``, ``"paused"``, ``"stopped"``)."""
     return value if isinstance(value, Clock) else Clock(value)
 
 
@@ -160,7 +161,7 @@ class SlaRow:
     reaction_rule: str | None = None
     resolution_rule: str | None = None
     rule_reason: str = ""
-    clock: Clock = attrs.field(default=Clock.COUNTING, converter=_clock)
+    clock: Clock = attrs.field(default=Clock.COUNTING, converter=clock_of)
 
     @classmethod
     def computed(cls, **fields: Any) -> SlaRow:
