@@ -36,6 +36,7 @@ from helpdesk_core.rules import Condition, condition_kind
 
 if TYPE_CHECKING:
     from helpdesk_core.sla.projection import SlaProjection
+    from helpdesk_core.sla_states.state import CustomerKey, TicketSlaState
 
 T = TypeVar("T")
 EVENT_CLASSES = tuple(EVENT_KINDS.values())
@@ -1012,6 +1013,85 @@ def _projection_class() -> type[SlaProjection]:
     return _projection_reader()[0]
 
 
+_STATE_KEYS = frozenset(("projection", "status", "priority", "type", "assignee", "customer"))
+
+
+def ticket_sla_state_to_json(state: TicketSlaState) -> str:
+    """A ticket's stored SLA state as the JSON document a store keeps
+    (``docs/sla.md``, "Stored SLA states"): the projection
+    (:func:`sla_projection_to_json`'s object), the facts after the last event
+    and the customer key, ``[category, [groups…], [[group, rule]…]]`` or null."""
+    facts = state.facts
+    customer = state.customer
+    out: dict[str, Any] = {
+        "projection": converter.unstructure(state.projection, _projection_class()),
+        "status": facts.status,
+        "priority": facts.priority,
+        "type": facts.type,
+        "assignee": facts.assignee,
+        "customer": None
+        if customer is None
+        else [customer[0], list(customer[1]), [list(pair) for pair in customer[2]]],
+    }
+    return _compact_json(out)
+
+
+def ticket_sla_state_from_json(data: str | bytes) -> TicketSlaState:
+    """A stored SLA state from the JSON :func:`ticket_sla_state_to_json` wrote,
+    decoded strictly; :class:`ValidationError` naming the ticket and the field."""
+    from helpdesk_core.reports.as_of import TicketAsOf
+    from helpdesk_core.sla_states.state import TicketSlaState
+
+    try:
+        found = _loads(data)
+    except _JSONDecodeError as error:
+        raise ValidationError(f"stored SLA state: malformed JSON: {error}") from None
+    if not isinstance(found, dict):
+        raise ValidationError(f"stored SLA state: expected a JSON object, got {described(found)}")
+    inner = found.get("projection")
+    ticket = inner.get("ticket") if isinstance(inner, dict) else None
+    label = f"stored SLA state of ticket {ticket}" if isinstance(ticket, str) else "stored SLA state"
+    if found.keys() != _STATE_KEYS:
+        unknown = sorted(key for key in found if key not in _STATE_KEYS)
+        if unknown:
+            raise ValidationError(f"{label}: unknown field {unknown[0]!r}")
+        missing = sorted(name for name in _STATE_KEYS if name not in found)
+        raise ValidationError(f"{label}: missing required field {missing[0]!r}")
+    if not isinstance(inner, dict):
+        raise ValidationError(f"{label}: projection: expected a JSON object, got {described(inner)}")
+    projection = sla_projection_from_json(inner)
+    for name in ("priority", "type", "assignee"):
+        if found[name] is not None and not isinstance(found[name], str):
+            raise ValidationError(f"{label}: {name}: expected a text or null, got {described(found[name])}")
+    if not isinstance(found["status"], str):
+        raise ValidationError(f"{label}: status: expected a text, got {described(found['status'])}")
+    return TicketSlaState(
+        projection=projection,
+        facts=TicketAsOf(found["status"], found["priority"], found["type"], found["assignee"]),
+        customer=_customer_key(found["customer"], label),
+    )
+
+
+def _customer_key(value: object, label: str) -> CustomerKey | None:
+    if value is None:
+        return None
+    wrong = ValidationError(
+        f"{label}: customer: expected null or [category, [groups], [[group, rule]]], got {described(value)}"
+    )
+    if not isinstance(value, list) or len(value) != 3:
+        raise wrong
+    category, groups, rules = value
+    if category is not None and not isinstance(category, str):
+        raise wrong
+    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+        raise wrong
+    if not isinstance(rules, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in rules
+    ):
+        raise wrong
+    return category, tuple(groups), tuple((group, rule) for group, rule in rules)
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Structure ``data`` into ``cls`` with the one converter."""
     return converter.structure(data, cls)
@@ -1032,6 +1112,8 @@ __all__ = [
     "structure",
     "ticket_from_json",
     "ticket_from_stored",
+    "ticket_sla_state_from_json",
+    "ticket_sla_state_to_json",
     "ticket_to_json",
     "ticket_to_json_line",
     "unstructure",

@@ -22,13 +22,10 @@ twice. Running twice with the same ``now`` does nothing the second time.
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -37,6 +34,7 @@ from helpdesk_core.config import Configuration
 from helpdesk_core.desk.clock import Clock
 from helpdesk_core.desk.follow_ups import register_follow_up
 from helpdesk_core.errors import ConflictError, HelpdeskError, StorageUnavailable, ValidationError
+from helpdesk_core.fingerprints import digest
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import DomainEvent, ScheduleEntry
 from helpdesk_core.model.ticket import SYSTEM, StatusChange, Ticket
@@ -291,46 +289,13 @@ def _notice_steps(notices: tuple[Notice, ...]) -> Iterator[tuple[DueAction, Doma
         )
 
 
-class _NoCanonicalForm(Exception):
-    """A value of the configuration that has no stable text form."""
-
-
-def _canonical(value: object) -> Any:
-    """``value`` as plain JSON, the same in every process (sets and mappings
-    sorted; attrs values by their compared fields, caches left out)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, enum.Enum):
-        return [type(value).__qualname__, _canonical(value.value)]
-    if isinstance(value, datetime | date | time | timedelta):
-        return [type(value).__name__, str(value)]
-    cls = type(value)
-    if attrs.has(cls):
-        compared = [f.name for f in attrs.fields(cls) if f.eq]
-        return [cls.__qualname__, {name: _canonical(getattr(value, name)) for name in compared}]
-    if isinstance(value, Mapping):
-        items = [[_canonical(k), _canonical(v)] for k, v in value.items()]
-        return ["map", sorted(items, key=json.dumps)]
-    if isinstance(value, frozenset | set):
-        return ["set", sorted((_canonical(v) for v in value), key=json.dumps)]
-    if isinstance(value, tuple | list):
-        return [_canonical(v) for v in value]
-    raise _NoCanonicalForm(type(value).__qualname__)
-
-
 def policy_fingerprint(config: Configuration) -> str | None:
     """A digest of what decides wake-ups: the status graph, the automation and
     the SLA policy (rules, calendars, escalation plans). Equal configurations
     give equal digests in every process; None when the configuration holds a
     value without a stable form (then a change goes unnoticed: see
     :func:`reschedule_all`)."""
-    try:
-        text = json.dumps(_canonical([config.graph, config.automation, config.sla]), separators=(",", ":"))
-    except _NoCanonicalForm:
-        return None
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return digest(config.graph, config.automation, config.sla)
 
 
 POLICY_SETTING = "scheduler.policy"
