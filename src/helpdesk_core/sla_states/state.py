@@ -127,6 +127,8 @@ def sla_state_record(
         assignee=state.facts.assignee,
         company=company,
         status_category=status_category,
+        breached_from=projection.breached_from,
+        status=state.facts.status,
     )
 
 

@@ -374,6 +374,11 @@ class SlaStateRecord:
     assignee: str | None = None
     company: str | None = None
     status_category: str | None = None
+    breached_from: datetime | None = None
+    """The first instant the row is breached (at or after it the report's
+    state is ``breached``); None while nothing is (the dashboard's overdue)."""
+    status: str | None = None
+    """The ticket's status after its last event."""
     stale: bool = False
 
 

@@ -17,7 +17,7 @@ CLOCK_STATES = ("counting", "paused", "stopped")
 """The values of :attr:`SlaStateRecord.clock`."""
 QUEUE_ORDERS = ("due",)
 """The orders of a queue: by due instant, then ticket id."""
-_INSTANTS = ("due", "at_risk_from", "next_change", "reaction_due", "resolution_due")
+_INSTANTS = ("due", "at_risk_from", "next_change", "reaction_due", "resolution_due", "breached_from")
 
 
 def stored_record(record: SlaStateRecord) -> SlaStateRecord:
@@ -30,7 +30,7 @@ def stored_record(record: SlaStateRecord) -> SlaStateRecord:
     for name in ("document", "fingerprint"):
         if not isinstance(getattr(record, name), str):
             raise ValidationError(f"{where}: {name} must be a text, got {getattr(record, name)!r}")
-    for name in ("assignee", "company", "status_category"):
+    for name in ("assignee", "company", "status_category", "status"):
         value = getattr(record, name)
         if value is not None and not isinstance(value, str):
             raise ValidationError(f"{where}: {name} must be a text or None, got {value!r}")

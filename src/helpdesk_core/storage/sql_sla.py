@@ -1,5 +1,5 @@
 """The store's settings and each ticket's stored SLA state, on any SQL store
-(tables of schema 5 on SQLite, 4 on PostgreSQL).
+(tables of schema 5 and 6 on SQLite, 4 and 5 on PostgreSQL).
 
 **Settings.** ``store_settings(key, value)``: :meth:`SqlSettings.put` is one
 compare-and-set statement (``UPDATE … WHERE key = ? AND value = ?``, or
@@ -37,12 +37,12 @@ _FIRST = -(2**62)
 _MANY_PER_QUERY = 500
 _WRITTEN = (
     "ticket_id, document, fingerprint, clock, due_us, at_risk_us, next_change_us, reaction_due_us, "
-    "resolution_due_us, reacted, resolved, assignee, company, status_category"
+    "resolution_due_us, reacted, resolved, assignee, company, status_category, breached_us, status"
 )
 _READ = (
     "s.ticket_id, s.document, s.fingerprint, s.clock, s.due_us, s.at_risk_us, s.next_change_us, "
     "s.reaction_due_us, s.resolution_due_us, s.reacted, s.resolved, s.assignee, s.company, "
-    "s.status_category, s.ticket_version <> t.version"
+    "s.status_category, s.breached_us, s.status, s.ticket_version <> t.version"
 )
 _JOINED = "ticket_sla s JOIN tickets t ON t.id = s.ticket_id"
 """Each row with its ticket (a primary-key probe): stale when the ticket's
@@ -98,7 +98,7 @@ def _instant(us: int | None) -> datetime | None:
 
 def _record(row: Row) -> SlaStateRecord:
     (ticket, document, fingerprint, clock, due, at_risk, change, reaction, resolution,
-     reacted, resolved, assignee, company, category, stale) = row  # fmt: skip
+     reacted, resolved, assignee, company, category, breached, status, stale) = row  # fmt: skip
     return SlaStateRecord(
         ticket=ticket,
         document=document,
@@ -114,6 +114,8 @@ def _record(row: Row) -> SlaStateRecord:
         assignee=assignee,
         company=company,
         status_category=category,
+        breached_from=_instant(breached),
+        status=status,
         stale=bool(stale),
     )
 
@@ -221,19 +223,20 @@ class SqlSlaStates(SqlSlaStateReader):
         values = (
             r.ticket, r.document, r.fingerprint, r.clock, _us(r.due), _us(r.at_risk_from), _us(r.next_change),
             _us(r.reaction_due), _us(r.resolution_due), int(r.reacted), int(r.resolved), r.assignee,
-            r.company, r.status_category,
+            r.company, r.status_category, _us(r.breached_from), r.status,
         )  # fmt: skip
         with self._borrow() as session:
             # one statement: written only when the ticket exists, with its version
             changed = session.run(
                 f"INSERT INTO ticket_sla ({_WRITTEN}, ticket_version) "
-                "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version FROM tickets WHERE id = ? "
+                "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version FROM tickets WHERE id = ? "
                 "ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document, "
                 "fingerprint = excluded.fingerprint, clock = excluded.clock, due_us = excluded.due_us, "
                 "at_risk_us = excluded.at_risk_us, next_change_us = excluded.next_change_us, "
                 "reaction_due_us = excluded.reaction_due_us, resolution_due_us = excluded.resolution_due_us, "
                 "reacted = excluded.reacted, resolved = excluded.resolved, assignee = excluded.assignee, "
                 "company = excluded.company, status_category = excluded.status_category, "
+                "breached_us = excluded.breached_us, status = excluded.status, "
                 "ticket_version = excluded.ticket_version",
                 (*values, r.ticket),
             )
