@@ -19,6 +19,7 @@ with :class:`StorageUnavailable` instead.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -52,6 +53,7 @@ from helpdesk_core.storage.protocols import (
     DEFAULT_CONSUMER,
     STALE_WAKEUP,
     SlaStateRecord,
+    StandingState,
     Stored,
     TextCell,
     TicketPosition,
@@ -616,6 +618,22 @@ class MemorySlaStateReader:
     def count(self) -> int:
         return len(self._states())
 
+    def standing(
+        self, fingerprint: str, *, after: str | None = None, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[StandingState]:
+        tickets = self._sla_view().tables[TICKETS]
+        states = self._states()
+        ids = heapq.nsmallest(limit, (t for t in tickets if after is None or t > after))
+        found = []
+        for ticket in ids:
+            kept = states.get(ticket)
+            record = None if kept is None else self._record(kept.value)
+            if record is None or record.stale or record.fingerprint != fingerprint:
+                found.append(StandingState(ticket))
+            else:
+                found.append(StandingState(ticket, record.company, record.document))
+        return found
+
     def queue(
         self,
         *,
@@ -657,6 +675,19 @@ class MemorySlaStates(MemorySlaStateReader):
         old = self._writes.snapshot.tables[SLA_STATES].get(kept.ticket)
         row = Stored(_KeptSlaState(kept, ticket.version), _next_version(old))
         self._writes.put(SLA_STATES, "SLA state", kept.ticket, row)
+
+    def put_many(
+        self, records: Iterable[SlaStateRecord], *, ticket_versions: Mapping[str, int] | None = None
+    ) -> int:
+        written = 0
+        for record in records:
+            if ticket_versions is not None:
+                ticket = self._writes.snapshot.tables[TICKETS].get(record.ticket)
+                if ticket is None or ticket.version != ticket_versions.get(record.ticket):
+                    continue
+            self.put(record)
+            written += 1
+        return written
 
     def delete(self, ticket: str) -> bool:
         if ticket not in self._writes.snapshot.tables[SLA_STATES]:

@@ -32,7 +32,7 @@ bundle may be saved in any order within one unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Generic, Protocol, TypeVar
@@ -382,6 +382,18 @@ class SlaStateRecord:
     stale: bool = False
 
 
+@attrs.frozen
+class StandingState:
+    """A ticket as a rebuild of the SLA states sees it (:meth:`SlaStateReader.standing`):
+    its id and, when its record was kept under the fingerprint asked about and
+    is not stale, that record's ``company`` and ``document`` (else both None:
+    the ticket needs its state computed again)."""
+
+    ticket: str
+    company: str | None = None
+    document: str | None = None
+
+
 class SlaStateReader(Protocol):
     """Each ticket's stored SLA state, and the work queues as range scans of
     its indexes (``(due)``, ``(assignee, due)``, ``(company, due)``)."""
@@ -397,6 +409,17 @@ class SlaStateReader(Protocol):
 
     def count(self) -> int:
         """How many records the store holds."""
+        ...
+
+    def standing(
+        self, fingerprint: str, *, after: str | None = None, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[StandingState]:
+        """At most ``limit`` tickets in id order (code points), strictly after
+        the id ``after``: each with its record's company and document when the
+        record was put under ``fingerprint`` and is not stale, else without
+        (no record, a stale one, another fingerprint). One range scan of the
+        tickets' primary key probing the records' one: what a rebuild pages
+        through to find the tickets whose state to compute again."""
         ...
 
     def queue(
@@ -438,6 +461,17 @@ class SlaStates(SlaStateReader, Protocol):
     def put(self, record: SlaStateRecord) -> None:
         """Store ``record`` (not stale), replacing the ticket's record. The
         ticket must exist: :class:`NotFound` otherwise."""
+        ...
+
+    def put_many(
+        self, records: Iterable[SlaStateRecord], *, ticket_versions: Mapping[str, int] | None = None
+    ) -> int:
+        """Store each of ``records`` like :meth:`put`, in few round trips;
+        returns how many were written. With ``ticket_versions`` (ticket id →
+        the version its record was computed from) a record is written only
+        while its ticket still has that version — one written meanwhile, or
+        deleted, is skipped, never stamped fresh with an older history; without
+        it a ticket the store does not hold is :class:`NotFound`."""
         ...
 
     def delete(self, ticket: str) -> bool:
@@ -707,6 +741,7 @@ __all__ = [
     "SlaStateReader",
     "SlaStateRecord",
     "SlaStates",
+    "StandingState",
     "Store",
     "StoreSettings",
     "StoreSettingsReader",

@@ -20,13 +20,13 @@ responsible), ``ticket_sla_by_company (company, due_us, ticket_id)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from helpdesk_core.errors import ConflictError, NotFound
 from helpdesk_core.storage.documents import from_utc_microseconds, utc_microseconds
-from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, SlaStateRecord
+from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, SlaStateRecord, StandingState
 from helpdesk_core.storage.sla_queue import QueueRequest, queue_request, stored_record
 
 if TYPE_CHECKING:  # sql.py builds these objects: no import at run time
@@ -44,6 +44,29 @@ _READ = (
     "s.reaction_due_us, s.resolution_due_us, s.reacted, s.resolved, s.assignee, s.company, "
     "s.status_category, s.breached_us, s.status, s.ticket_version <> t.version"
 )
+_PUT = (
+    f"INSERT INTO ticket_sla ({_WRITTEN}, ticket_version) "
+    "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version FROM tickets WHERE id = ? {also} "
+    "ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document, "
+    "fingerprint = excluded.fingerprint, clock = excluded.clock, due_us = excluded.due_us, "
+    "at_risk_us = excluded.at_risk_us, next_change_us = excluded.next_change_us, "
+    "reaction_due_us = excluded.reaction_due_us, resolution_due_us = excluded.resolution_due_us, "
+    "reacted = excluded.reacted, resolved = excluded.resolved, assignee = excluded.assignee, "
+    "company = excluded.company, status_category = excluded.status_category, "
+    "breached_us = excluded.breached_us, status = excluded.status, "
+    "ticket_version = excluded.ticket_version"
+)
+"""One statement puts a record: written only when the ticket exists (and,
+for :meth:`SqlSlaStates.put_many` with versions, still has the version the
+record was computed from), stamped with the ticket's version."""
+_STANDING = (
+    "SELECT t.id, s.company, s.document FROM tickets t LEFT JOIN ticket_sla s "
+    "ON s.ticket_id = t.id AND s.fingerprint = ? AND s.ticket_version = t.version "
+    "{where} ORDER BY t.id LIMIT ?"
+)
+"""The tickets in id order, each with its record when that one is usable
+under the fingerprint: a walk of the tickets' primary key probing the
+records' one."""
 _JOINED = "ticket_sla s JOIN tickets t ON t.id = s.ticket_id"
 """Each row with its ticket (a primary-key probe): stale when the ticket's
 version moved on since the row was put."""
@@ -94,6 +117,16 @@ def _us(instant: datetime | None) -> int | None:
 
 def _instant(us: int | None) -> datetime | None:
     return None if us is None else from_utc_microseconds(us)
+
+
+def _put_values(record: SlaStateRecord) -> tuple[object, ...]:
+    """The parameters of :data:`_PUT` (checked, in UTC) for ``record``."""
+    r = stored_record(record)
+    return (
+        r.ticket, r.document, r.fingerprint, r.clock, _us(r.due), _us(r.at_risk_from), _us(r.next_change),
+        _us(r.reaction_due), _us(r.resolution_due), int(r.reacted), int(r.resolved), r.assignee,
+        r.company, r.status_category, _us(r.breached_from), r.status, r.ticket,
+    )  # fmt: skip
 
 
 def _record(row: Row) -> SlaStateRecord:
@@ -191,6 +224,15 @@ class SqlSlaStateReader:
             row = session.one("SELECT count(*) FROM ticket_sla")
         return 0 if row is None else int(row[0])
 
+    def standing(
+        self, fingerprint: str, *, after: str | None = None, limit: int = DEFAULT_BATCH_SIZE
+    ) -> list[StandingState]:
+        sql = _STANDING.format(where="" if after is None else "WHERE t.id > ?")
+        params = (fingerprint, limit) if after is None else (fingerprint, after, limit)
+        with self._borrow() as session:
+            rows = session.rows(sql, params)
+        return [StandingState(ticket, company, document) for ticket, company, document in rows]
+
     def queue(
         self,
         *,
@@ -219,29 +261,27 @@ class SqlSlaStates(SqlSlaStateReader):
     """The SLA states inside a unit of work."""
 
     def put(self, record: SlaStateRecord) -> None:
-        r = stored_record(record)
-        values = (
-            r.ticket, r.document, r.fingerprint, r.clock, _us(r.due), _us(r.at_risk_from), _us(r.next_change),
-            _us(r.reaction_due), _us(r.resolution_due), int(r.reacted), int(r.resolved), r.assignee,
-            r.company, r.status_category, _us(r.breached_from), r.status,
-        )  # fmt: skip
         with self._borrow() as session:
-            # one statement: written only when the ticket exists, with its version
-            changed = session.run(
-                f"INSERT INTO ticket_sla ({_WRITTEN}, ticket_version) "
-                "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, version FROM tickets WHERE id = ? "
-                "ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document, "
-                "fingerprint = excluded.fingerprint, clock = excluded.clock, due_us = excluded.due_us, "
-                "at_risk_us = excluded.at_risk_us, next_change_us = excluded.next_change_us, "
-                "reaction_due_us = excluded.reaction_due_us, resolution_due_us = excluded.resolution_due_us, "
-                "reacted = excluded.reacted, resolved = excluded.resolved, assignee = excluded.assignee, "
-                "company = excluded.company, status_category = excluded.status_category, "
-                "breached_us = excluded.breached_us, status = excluded.status, "
-                "ticket_version = excluded.ticket_version",
-                (*values, r.ticket),
-            )
+            changed = session.run(_PUT.format(also=""), _put_values(record))
         if changed != 1:
-            raise NotFound(f"SLA state of ticket {r.ticket!r}: the store holds no such ticket")
+            raise NotFound(f"SLA state of ticket {record.ticket!r}: the store holds no such ticket")
+
+    def put_many(
+        self, records: Iterable[SlaStateRecord], *, ticket_versions: Mapping[str, int] | None = None
+    ) -> int:
+        written = 0
+        checked = _PUT.format(also="AND version = ?")
+        with self._borrow() as session:
+            for record in records:
+                if ticket_versions is None:
+                    if session.run(_PUT.format(also=""), _put_values(record)) != 1:
+                        raise NotFound(f"SLA state of ticket {record.ticket!r}: the store holds no such ticket")
+                    written += 1
+                    continue
+                version = ticket_versions.get(record.ticket)
+                if version is not None:
+                    written += session.run(checked, (*_put_values(record), version))
+        return written
 
     def delete(self, ticket: str) -> bool:
         with self._borrow() as session:

@@ -50,7 +50,7 @@ from helpdesk_core.privacy.consent import ConsentChange
 from helpdesk_core.privacy.holds import HeldByLaw
 from helpdesk_core.privacy.identifiers import PhoneNumber, contact_identifiers
 from helpdesk_core.storage import Repository, Store, Stored, UnitOfWork, open_store
-from helpdesk_core.storage.protocols import DEFAULT_CONSUMER, STALE_WAKEUP, SlaStateRecord
+from helpdesk_core.storage.protocols import DEFAULT_CONSUMER, STALE_WAKEUP, SlaStateRecord, StandingState
 from helpdesk_core.storage.sla_queue import QueueRequest, queue_request
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -1293,6 +1293,69 @@ class StoreContract:
             uow.sla_states.put(sla_record("T-1", due=START))
             uow.commit()
         assert store.sla_states.count() == 1
+
+    def test_put_many_writes_a_batch_and_with_versions_skips_tickets_written_since(
+        self, store: Store
+    ) -> None:
+        add_tickets(store, [sample_ticket(f"T-{n}") for n in range(1, 5)])
+        versions = {t: store.tickets.get(t).version for t in ("T-1", "T-2", "T-3", "T-4")}
+        with store.unit_of_work() as uow:  # T-2 written after its state was computed
+            stored = uow.tickets.get("T-2")
+            uow.tickets.append("T-2", [_note(START + timedelta(days=1))], expected_version=stored.version)
+            uow.commit()
+        records = [sla_record(t, due=START + timedelta(hours=n)) for n, t in enumerate(versions, 1)]
+        with store.unit_of_work() as uow:
+            written = uow.sla_states.put_many(
+                [*records, sla_record("T-9", due=START)], ticket_versions={**versions, "T-9": 1}
+            )
+            uow.commit()
+        assert written == 3, "T-2 moved on, T-9 is no ticket: both skipped"
+        assert store.sla_states.get("T-2") is None
+        assert [store.sla_states.get(t) for t in ("T-1", "T-3", "T-4")] == [
+            records[0], records[2], records[3]
+        ], "written fresh, not stale"
+        with store.unit_of_work() as uow:
+            assert uow.sla_states.put_many(records) == 4, "without versions: at each ticket's version now"
+            uow.commit()
+        assert store.sla_states.get("T-2") == records[1]
+        missing = "SLA state of ticket 'T-9': the store holds no such ticket"
+        with store.unit_of_work() as uow, pytest.raises(NotFound, match=missing):
+            uow.sla_states.put_many([records[0], sla_record("T-9", due=START)])
+        with store.unit_of_work() as uow:
+            uow.sla_states.put_many([attrs.evolve(records[0], fingerprint="F9")])
+            # left without a commit: nothing of the batch is kept
+        assert store.sla_states.get("T-1") == records[0]
+
+    def test_standing_pages_every_ticket_by_id_with_the_records_usable_under_a_fingerprint(
+        self, store: Store
+    ) -> None:
+        add_tickets(store, [sample_ticket(t) for t in ("T-3", "T-1", "T-5", "T-2", "T-4")])
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(sla_record("T-1", due=START))  # usable
+            uow.sla_states.put(sla_record("T-2", due=START, fingerprint="F0"))  # another fingerprint
+            uow.sla_states.put(sla_record("T-3", due=START))  # made stale below
+            uow.sla_states.put(attrs.evolve(sla_record("T-5", due=None), company=None))  # usable
+            uow.commit()
+        with store.unit_of_work() as uow:
+            stored = uow.tickets.get("T-3")
+            uow.tickets.append("T-3", [_note(START + timedelta(days=1))], expected_version=stored.version)
+            uow.commit()
+        document = sla_record("T-1", due=START).document
+        expected = [
+            StandingState("T-1", "C-1", document),
+            StandingState("T-2"),
+            StandingState("T-3"),
+            StandingState("T-4"),
+            StandingState("T-5", None, sla_record("T-5", due=None).document),
+        ]
+        assert store.sla_states.standing("F1") == expected
+        assert store.sla_states.standing("F1", limit=2) == expected[:2]
+        assert store.sla_states.standing("F1", after="T-2", limit=2) == expected[2:4]
+        assert store.sla_states.standing("F1", after="T-5") == []
+        assert [s.document for s in store.sla_states.standing("F0")] == [
+            None, sla_record("T-2", due=START, fingerprint="F0").document, None, None, None
+        ]
+        assert store.sla_states.standing("F1") == expected, "reading changes nothing"
 
     def test_every_ticket_write_marks_its_sla_state_stale_and_deleting_the_ticket_deletes_it(
         self, store: Store
