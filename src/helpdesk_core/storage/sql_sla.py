@@ -129,6 +129,10 @@ def _put_values(record: SlaStateRecord) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+def _no_ticket(record: SlaStateRecord) -> NotFound:
+    return NotFound(f"SLA state of ticket {record.ticket!r}: the store holds no such ticket")
+
+
 def _record(row: Row) -> SlaStateRecord:
     (ticket, document, fingerprint, clock, due, at_risk, change, reaction, resolution,
      reacted, resolved, assignee, company, category, breached, status, stale) = row  # fmt: skip
@@ -264,7 +268,7 @@ class SqlSlaStates(SqlSlaStateReader):
         with self._borrow() as session:
             changed = session.run(_PUT.format(also=""), _put_values(record))
         if changed != 1:
-            raise NotFound(f"SLA state of ticket {record.ticket!r}: the store holds no such ticket")
+            raise _no_ticket(record)
 
     def put_many(
         self, records: Iterable[SlaStateRecord], *, ticket_versions: Mapping[str, int] | None = None
@@ -275,7 +279,7 @@ class SqlSlaStates(SqlSlaStateReader):
             for record in records:
                 if ticket_versions is None:
                     if session.run(_PUT.format(also=""), _put_values(record)) != 1:
-                        raise NotFound(f"SLA state of ticket {record.ticket!r}: the store holds no such ticket")
+                        raise _no_ticket(record)
                     written += 1
                     continue
                 version = ticket_versions.get(record.ticket)
