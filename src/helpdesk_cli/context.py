@@ -28,6 +28,10 @@ class AppContext:
     config_path: Path | None = None
     clock: Clock | None = None
     """The desk's clock: None is the system clock (tests pass a fixed one)."""
+    fill_sla_states: bool = True
+    """Whether opening a store that holds tickets but whose SLA states were
+    never built fills them first (``helpdesk_cli.sla_rebuild.fill_sla_states``);
+    ``sla rebuild`` and dry runs turn it off."""
     _store: Store | None = None
     _config: Configuration | None = None
     _desk: Desk | None = None
@@ -37,7 +41,16 @@ class AppContext:
         if self._store is None:
             from helpdesk_core.storage import open_store  # not for --help (≈ 0.05 s of imports)
 
-            self._store = open_store(self.db_url)
+            store = open_store(self.db_url)
+            if self.fill_sla_states:
+                from helpdesk_cli.sla_rebuild import fill_sla_states
+
+                try:
+                    fill_sla_states(store, lambda: self.config)
+                except BaseException:
+                    store.close()
+                    raise
+            self._store = store
         return self._store
 
     @property
@@ -70,6 +83,8 @@ class AppContext:
         creates no SQLite file — over a missing one it plans against an empty
         store in memory, and says so on stderr, so a mistyped ``--db`` shows
         as everything to be created and leaves nothing behind."""
+        if dry_run:
+            self.fill_sla_states = False  # a dry run writes nothing, not even the SLA states
         if dry_run and self._store is None:
             path = sqlite_file(self.db_url)
             if path is not None and not path.exists():

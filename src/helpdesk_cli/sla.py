@@ -491,3 +491,8 @@ def lint_rules(app: AppContext) -> None:
     if findings:
         sys.exit(1)
     click.echo("no findings")
+
+
+from helpdesk_cli.sla_rebuild import rebuild_command  # noqa: E402 (a command of this group, in its own module)
+
+sla_group.add_command(rebuild_command)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "helpdesk_core"
-SHELL = {"desk", "storage", "imports", "testing"}
-"""The imperative shell: application services, adapters, file imports and the shipped
-contract suite. Everything else is the functional core."""
+SHELL = {"desk", "storage", "imports", "testing", "sla_states"}
+"""The imperative shell: application services, adapters, file imports, the shipped
+contract suite and the stored SLA states (written, rebuilt and read through the store).
+Everything else is the functional core."""
 FORBIDDEN_IMPORTS = ("sqlite3", "psycopg", "psycopg_pool", "click", "rich", "helpdesk_cli",
                      "helpdesk_core.desk", "helpdesk_core.storage")
 CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
