@@ -206,13 +206,15 @@ def _jobs(store: Store, jobs: int | None) -> int:
     """Worker processes: none for a store only this process can open or a
     platform without ``fork``; else what was asked (default: the CPUs from
     :data:`PARALLEL_FROM` tickets), at most the CPUs."""
-    import multiprocessing
-
-    if not shareable(store.url) or "fork" not in multiprocessing.get_all_start_methods():
+    if not shareable(store.url):
         return 1
     if jobs is None:
-        return _cpus() if store.tickets.count() >= PARALLEL_FROM else 1
-    return max(1, min(jobs, _cpus()))
+        jobs = _cpus() if store.tickets.count() >= PARALLEL_FROM else 1
+    if min(jobs, _cpus()) <= 1:
+        return 1  # one process: multiprocessing is not even imported
+    import multiprocessing
+
+    return min(jobs, _cpus()) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def _needing(
