@@ -36,7 +36,7 @@ from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.reports.stored_report import ReportReading, report_source, sla_report_lines
 from helpdesk_core.sample import DEMO_CONFIGURATION, DEMO_END
 from helpdesk_core.serialization import ticket_sla_state_to_json
-from helpdesk_core.sla_states.fingerprint import sla_fingerprint
+from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
 from helpdesk_core.sla_states.state import sla_state_record, ticket_sla_state
 from helpdesk_core.storage import Store, open_store
 
@@ -74,12 +74,15 @@ def keep_states(store: Store, config: Configuration, ids: list[str] | None = Non
     with store.unit_of_work() as uow:
         for ticket in tickets:
             state = ticket_sla_state(ticket, policy=config.sla, graph=config.graph, customer=customers(ticket))
-            uow.sla_states.put(
-                sla_state_record(
-                    state, document=ticket_sla_state_to_json(state), fingerprint=fingerprint,
-                    company=ticket.company, status_category=config.graph.category(ticket.status).value,
-                )  # fmt: skip
+            category = config.graph.category(ticket.status).value
+            document = ticket_sla_state_to_json(state)
+            record = sla_state_record(
+                state, document=document, fingerprint=fingerprint, company=ticket.company, status_category=category
             )
+            uow.sla_states.put(record)
+        setting = uow.settings.get(FINGERPRINT_SETTING)
+        if ids is None and setting != fingerprint:  # a complete build: the desk trusts the states
+            uow.settings.put(FINGERPRINT_SETTING, fingerprint, expected=setting)
         uow.commit()
     return len(tickets)
 
