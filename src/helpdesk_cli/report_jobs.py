@@ -21,7 +21,7 @@ import shutil
 import signal
 import tempfile
 from collections import deque
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,9 +30,9 @@ import attrs
 from helpdesk_cli.collection import collect_for_batches
 from helpdesk_cli.output import ENCODED_FORMATS, OutputUnwritable, row_encoder, spooled_text
 from helpdesk_core.config import Configuration
-from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.reports import GroupBy, GroupedTally, ReportFilter, report_lines
+from helpdesk_core.reports import GroupBy, GroupedTally, ReportFilter
 from helpdesk_core.reports.customers import customer_directory
+from helpdesk_core.reports.stored_report import ReportReading, ReportSource, sla_report_lines
 from helpdesk_core.sla import SlaPolicy, SlaRow
 from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import TicketPosition
@@ -165,6 +165,10 @@ class ReportJob:
     columns: tuple[str, ...]
     window: RegistrationWindow = EVERY_REGISTRATION
     spool: str | None = None
+    fingerprint: str | None = None
+    """The SLA configuration's fingerprint when the stored SLA states are
+    read (:class:`~helpdesk_core.reports.stored_report.ReportSource`); None:
+    every ticket is folded."""
     """The folder where workers write each range's encoded rows
     (:func:`~helpdesk_cli.output.spooled_text`); None: rows are sent back."""
 
@@ -172,13 +176,18 @@ class ReportJob:
 @attrs.frozen
 class RangeReport:
     """One range's rows (encoded texts for :data:`ENCODED_FORMATS`, else row
-    dicts; none when spooled), their tally, how many tickets were read (for
-    the progress bar), and the spool file holding the encoded rows, if any."""
+    dicts; none when spooled), their tally, what was read (how many tickets,
+    for the progress bar, and which were folded), and the spool file holding
+    the encoded rows, if any."""
 
     rows: list[Any]
     tally: GroupedTally
-    tickets: int
+    reading: ReportReading
     file: str | None = None
+
+    @property
+    def tickets(self) -> int:
+        return self.reading.read
 
 
 class _Worker:
@@ -186,32 +195,22 @@ class _Worker:
 
     def __init__(self, job: ReportJob, policy: SlaPolicy, config: Configuration) -> None:
         self.job = job
-        self.policy = policy
-        self.graph = config.graph
+        self.source = ReportSource(policy, config.graph, job.fingerprint)
         self.store = open_store(job.url)
         self.customers = customer_directory(self.store)
         self.encode = sla_row_encoder(job.fmt, job.columns)
 
     def run(self, after: TicketPosition | None, through: TicketPosition | None) -> RangeReport:
         job = self.job
-        read = 0
-
-        first, last = _later(after, job.window[0]), _earlier(through, job.window[1])
-
-        def tickets() -> Iterator[Ticket]:
-            nonlocal read
-            if first is not None and last is not None and last <= first:
-                return
-            stream = self.store.tickets.iter_tickets(after=first, through=last, company=job.only.company)
-            for stored in stream:
-                read += 1
-                yield stored.value
-
+        reading = ReportReading()
         tally = GroupedTally(by=job.group_by)
-        lines = report_lines(
-            tickets(), policy=self.policy, graph=self.graph, as_of=job.as_of,
-            customers=self.customers, only=job.only,
-        )
+        first, last = _later(after, job.window[0]), _earlier(through, job.window[1])
+        if first is not None and last is not None and last <= first:
+            return RangeReport([], tally, reading)
+        lines = sla_report_lines(
+            self.store, self.source, as_of=job.as_of, only=job.only, customers=self.customers,
+            after=first, through=last, reading=reading,
+        )  # fmt: skip
         encode = self.encode
         rows: list[Any] = (
             [tally.add(line).row.to_json() for line in lines]
@@ -219,8 +218,8 @@ class _Worker:
             else [encode(tally.add(line).row) for line in lines]
         )
         if job.spool is None or encode is None:
-            return RangeReport(rows, tally, read)
-        return RangeReport([], tally, read, _spool(spooled_text(rows, job.fmt), job.spool))
+            return RangeReport(rows, tally, reading)
+        return RangeReport([], tally, reading, _spool(spooled_text(rows, job.fmt), job.spool))
 
 
 def _spool(data: bytes, folder: str) -> str:

@@ -55,9 +55,9 @@ from helpdesk_core.reports import (
     SlaSummary,
     WhatIfTally,
     compare,
-    report_lines,
 )
 from helpdesk_core.reports.customers import customer_directory
+from helpdesk_core.reports.stored_report import ReportReading, report_source, sla_report_lines
 from helpdesk_core.rules import lint
 from helpdesk_core.sla import REPORT_COLUMNS, SlaPolicy, SlaState, explain
 from helpdesk_core.storage import Store
@@ -253,6 +253,9 @@ def sla_group() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the CPUs for a shared store of 20,000 tickets "
                    "or more, else 1). The output is the same whatever the number.")
+@click.option("--recompute", is_flag=True,
+              help="Fold every ticket's history instead of reading its stored SLA state "
+                   "(the same rows, slower).")
 @pass_app
 def report(
     app: AppContext,
@@ -268,6 +271,7 @@ def report(
     output: Path | None,
     fail_on_breach: bool,
     jobs: int | None,
+    recompute: bool,
 ) -> None:
     """One SLA row per ticket (the columns of docs/formats.md), then a summary on
     standard error: counts by state and compliance, per group with --group-by.
@@ -278,6 +282,12 @@ def report(
     fits the terminal (or COLUMNS), keeping ticket, state, reaction and
     resolution whole; in a file or a pipe without COLUMNS every column is
     written whole.
+
+    As of an instant at or after the store's latest event (now, by default)
+    the rows come from each ticket's stored SLA state; a ticket whose state
+    is stale or missing is folded from its history (said once on standard
+    error: `helpdesk sla rebuild` refreshes them). An earlier --as-of, or
+    --recompute, folds every ticket.
     """
     config = app.config
     policy = policy_of(config)
@@ -295,6 +305,9 @@ def report(
     )
     store = app.existing_store
     check_report_filter(store, only, catalogs=config.catalogs)  # a typo is refused, not an empty report
+    as_of = as_of or now()
+    source = report_source(store, config, as_of, recompute=recompute)
+    reading = ReportReading()
     window = registration_window(start, end)
     tally = GroupedTally(by=None if group_by is None else GroupBy(group_by))
     total = store.tickets.count() if company is None else None
@@ -316,40 +329,39 @@ def report(
     else:
         jobs = 1  # a private store (memory://) or a platform without fork: one process
     if jobs > 1:
-        job = ReportJob(store.url, as_of or now(), only, tally.by, fmt, REPORT_COLUMNS, window)
+        job = ReportJob(store.url, as_of, only, tally.by, fmt, REPORT_COLUMNS, window,
+                        fingerprint=source.fingerprint)
         spool = fmt in ENCODED_FORMATS and output is not None
         parts = run_ranges(job, policy=policy, config=config, jobs=jobs, bounds=bounds, spool=spool)
         counting = progress(parts, total, "SLA report", size=lambda part: part.tickets, hidden=rows_on_screen)
         with closing(parts), counting as counted:
             if output is not None and spool:
-                emit_spooled(_spooled(counted, tally), REPORT_COLUMNS, fmt, output)
+                emit_spooled(_spooled(counted, tally, reading), REPORT_COLUMNS, fmt, output)
             elif fmt in ENCODED_FORMATS:
-                emit_encoded(_merged(counted, tally), REPORT_COLUMNS, fmt, output)
+                emit_encoded(_merged(counted, tally, reading), REPORT_COLUMNS, fmt, output)
             else:
-                emit_rows(_merged(counted, tally), REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS,
-                          zone=zone, table=layouts)
+                emit_rows(_merged(counted, tally, reading), REPORT_COLUMNS, fmt, output,
+                          instants=INSTANT_COLUMNS, zone=zone, table=layouts)
     else:
-        tickets_read = stored_tickets(store, company=company, window=window)
+        lines = sla_report_lines(store, source, as_of=as_of, only=only, after=window[0], through=window[1],
+                                 reading=reading)
         shown = total if window == EVERY_REGISTRATION else None
-        counting_tickets = progress(tickets_read, shown, "SLA report", hidden=rows_on_screen)
-        with few_collections(), counting_tickets as tickets:
-            lines = report_lines(
-                tickets,
-                policy=policy,
-                graph=config.graph,
-                as_of=as_of or now(),
-                customers=customer_directory(store),
-                only=only,
-            )
+        steps = _tickets_read(reading)
+        counting_lines = progress(lines, shown, "SLA report", size=steps, hidden=rows_on_screen)
+        with few_collections(), counting_lines as shown_lines:
             encode = sla_row_encoder(fmt, REPORT_COLUMNS)
             if encode is not None:
-                emit_encoded((encode(tally.add(line).row) for line in lines), REPORT_COLUMNS, fmt, output)
+                encoded = (encode(tally.add(line).row) for line in shown_lines)
+                emit_encoded(encoded, REPORT_COLUMNS, fmt, output)
             else:
-                rows = (tally.add(line).row.to_json() for line in lines)
+                rows = (tally.add(line).row.to_json() for line in shown_lines)
                 emit_rows(rows, REPORT_COLUMNS, fmt, output, instants=INSTANT_COLUMNS, zone=zone,
                           table=layouts)
     summary = tally.total.summary()
     _show_summary(tally, group_order(config, policy, tally.by))
+    warning = reading.warning()
+    if warning is not None:  # once, after the summary: how many were folded, and the cure
+        click.echo(warning, err=True)
     if fail_on_breach and summary.states.get(SlaState.BREACHED.value, 0):
         sys.exit(1)
 
@@ -380,17 +392,34 @@ def _show_summary(tally: GroupedTally, order: Sequence[str]) -> None:
         click.echo(f"  {tally.by.value} {shown(key)}: {summary_line(group)}", err=True)
 
 
-def _merged(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[Any]:
-    """The rows of each range in order, merging each range's tally into ``tally``."""
+def _tickets_read(reading: ReportReading) -> Callable[[object], int]:
+    """How many tickets were read since the last call (the progress bar's step
+    per line: a filter leaves tickets out)."""
+    counted = 0
+
+    def since(_: object) -> int:
+        nonlocal counted
+        step, counted = reading.read - counted, reading.read
+        return step
+
+    return since
+
+
+def _merged(parts: Iterable[RangeReport], tally: GroupedTally, reading: ReportReading) -> Iterator[Any]:
+    """The rows of each range in order, merging each range's tally into
+    ``tally`` and what it read into ``reading``."""
     for part in parts:
         tally.merge(part.tally)
+        reading.merge(part.reading)
         yield from part.rows
 
 
-def _spooled(parts: Iterable[RangeReport], tally: GroupedTally) -> Iterator[str]:
-    """The spool file of each range in order, merging each range's tally into ``tally``."""
+def _spooled(parts: Iterable[RangeReport], tally: GroupedTally, reading: ReportReading) -> Iterator[str]:
+    """The spool file of each range in order, merging each range's tally into
+    ``tally`` and what it read into ``reading``."""
     for part in parts:
         tally.merge(part.tally)
+        reading.merge(part.reading)
         if part.file is not None:
             yield part.file
 

@@ -35,6 +35,7 @@ from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, AuthorKind, Event,
 from helpdesk_core.rules import Condition, condition_kind
 
 if TYPE_CHECKING:
+    from helpdesk_core.reports.as_of import TicketAsOf
     from helpdesk_core.sla.projection import SlaProjection
     from helpdesk_core.sla_states.state import CustomerKey, TicketSlaState
 
@@ -1072,6 +1073,78 @@ def ticket_sla_state_from_json(data: str | bytes) -> TicketSlaState:
     )
 
 
+def ticket_sla_state_from_stored(data: str | bytes) -> TicketSlaState:
+    """A stored SLA state from a document the store kept (the batch report's
+    read of every ticket): :func:`ticket_sla_state_from_json`'s value, decoded
+    the trusted way — the projection's fields type-checked as they are read
+    (texts, booleans, date-times with an offset, whole microseconds) but its
+    validators not run again, as for a ticket read back from its own store.
+    Anything else (an unknown or missing key, a value of another type) is
+    decoded by :func:`ticket_sla_state_from_json`, which says what is wrong."""
+    projection_of, state, facts = _stored_state_reader()
+    try:
+        found = _loads(data)
+    except _JSONDecodeError:
+        return ticket_sla_state_from_json(data)
+    if type(found) is dict and len(found) == 6:
+        try:
+            projection = projection_of(found["projection"])
+            status, priority, type_, assignee, customer = (
+                found["status"], found["priority"], found["type"], found["assignee"], found["customer"]
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError):
+            projection = _NOT_PLAIN
+        if (
+            projection is not _NOT_PLAIN
+            and type(status) is str
+            and (priority is None or type(priority) is str)
+            and (type_ is None or type(type_) is str)
+            and (assignee is None or type(assignee) is str)
+        ):
+            key = _stored_customer_key(customer)
+            if key is not _NOT_PLAIN:
+                facts_after = facts(status, priority, type_, assignee)
+                return state(projection=projection, facts=facts_after, customer=key)
+    return ticket_sla_state_from_json(data)
+
+
+def _stored_customer_key(value: Any) -> Any:
+    """The customer key of a stored state, or :data:`_NOT_PLAIN` for anything
+    but ``null`` or ``[category, [groups…], [[group, rule]…]]`` of texts."""
+    if value is None:
+        return None
+    if type(value) is not list or len(value) != 3:
+        return _NOT_PLAIN
+    category, groups, rules = value
+    if category is not None and type(category) is not str:
+        return _NOT_PLAIN
+    if type(groups) is not list or type(rules) is not list or not _all_texts(groups):
+        return _NOT_PLAIN
+    pairs = []
+    for pair in rules:
+        if type(pair) is not list or len(pair) != 2 or not _all_texts(pair):
+            return _NOT_PLAIN
+        pairs.append((pair[0], pair[1]))
+    return category, tuple(groups), tuple(pairs)
+
+
+@functools.cache
+def _stored_state_reader() -> tuple[Callable[[Any], Any], type[TicketSlaState], type[TicketAsOf]]:
+    """The trusted projection reader and the classes of a stored state;
+    made on first use (most commands never load the SLA engine)."""
+    from helpdesk_core.reports.as_of import TicketAsOf
+    from helpdesk_core.sla.row import Clock
+    from helpdesk_core.sla_states.state import TicketSlaState
+
+    clocks = {clock.value: clock for clock in Clock}  # a KeyError for another text: read strictly then
+    trusted = _trusted_structure_fn(converter, _projection_class(), {}, hooks={"clock": clocks.__getitem__})
+
+    def projection_of(value: Any) -> Any:
+        return trusted(value) if type(value) is dict else _NOT_PLAIN
+
+    return projection_of, TicketSlaState, TicketAsOf
+
+
 def _customer_key(value: object, label: str) -> CustomerKey | None:
     if value is None:
         return None
@@ -1113,6 +1186,7 @@ __all__ = [
     "ticket_from_json",
     "ticket_from_stored",
     "ticket_sla_state_from_json",
+    "ticket_sla_state_from_stored",
     "ticket_sla_state_to_json",
     "ticket_to_json",
     "ticket_to_json_line",

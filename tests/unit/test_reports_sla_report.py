@@ -69,7 +69,7 @@ def test_filters_keep_exactly_the_matching_tickets() -> None:
     everything = lines()
     assert len(everything) == len(TICKETS)
     high = lines(ReportFilter(priority="high"))
-    assert {line.ticket.id for line in high} == {t.id for t in TICKETS if t.priority == "high"}
+    assert {line.row.ticket for line in high} == {t.id for t in TICKETS if t.priority == "high"}
     breached = lines(ReportFilter(states={SlaState.BREACHED}))
     assert {line.row.ticket for line in breached} == {
         line.row.ticket for line in everything if line.row.state is SlaState.BREACHED
@@ -80,8 +80,8 @@ def test_filters_keep_exactly_the_matching_tickets() -> None:
     someone = next(t for t in TICKETS if t.assignee is not None)
     assert someone.assignee is not None
     mine = lines(ReportFilter(assignee=someone.assignee.id, company=someone.company))
-    assert someone.id in {line.ticket.id for line in mine}
-    assert {line.ticket.id for line in mine} == {
+    assert someone.id in {line.row.ticket for line in mine}
+    assert {line.row.ticket for line in mine} == {
         t.id for t in TICKETS
         if t.assignee is not None and t.assignee.id == someone.assignee.id and t.company == someone.company
     }
@@ -129,7 +129,7 @@ def test_tickets_registered_after_the_reports_instant_are_left_out_and_a_naive_i
     ordered = sorted(TICKETS, key=lambda t: t.created_at)
     middle = ordered[len(ordered) // 2].created_at
     shown = list(report_lines(TICKETS, policy=POLICY, graph=CONFIG.graph, as_of=middle, customers=directory()))
-    assert [line.ticket.id for line in shown] == [t.id for t in TICKETS if t.created_at <= middle]
+    assert [line.row.ticket for line in shown] == [t.id for t in TICKETS if t.created_at <= middle]
     assert 0 < len(shown) < len(TICKETS)
     with pytest.raises(ValidationError, match=r"as_of.*timezone-aware"):
         list(report_lines(TICKETS, policy=POLICY, graph=CONFIG.graph, as_of=middle.replace(tzinfo=None)))

@@ -55,7 +55,10 @@ class CustomerDirectory:
         self.lookups = 0
 
     def __call__(self, ticket: Ticket) -> CustomerFacts:
-        company = ticket.company
+        return self.of_company(ticket.company)
+
+    def of_company(self, company: str | None) -> CustomerFacts:
+        """The customer facts of the tickets of ``company`` (None: no company)."""
         if company is None:
             return NO_CUSTOMER
         facts = self._cache.get(company)

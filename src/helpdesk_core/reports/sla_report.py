@@ -165,15 +165,22 @@ class ReportFilter:
 
     def admits_ticket(self, ticket: Ticket, as_of: datetime) -> bool:
         """Whether the ticket itself (before its SLA is evaluated) is wanted."""
-        created = ticket.created_at
+        return self._admits(ticket.created_at, ticket.company, lambda: ticket_as_of(ticket, as_of))
+
+    def admits_facts(self, created_at: datetime, company: str | None, facts: TicketAsOf) -> bool:
+        """:meth:`admits_ticket` for a ticket known by its registration, its
+        company and its facts as of the report's instant (a stored SLA state's)."""
+        return self._admits(created_at, company, lambda: facts)
+
+    def _admits(self, created: datetime, company: str | None, facts_of: Callable[[], TicketAsOf]) -> bool:
         if self.created_from is not None and created < self.created_from:
             return False
         if self.created_before is not None and created >= self.created_before:
             return False
-        if self.company is not None and ticket.company != self.company:
+        if self.company is not None and company != self.company:
             return False
         if self.assignee is not None or self.priority is not None:
-            facts = ticket_as_of(ticket, as_of)
+            facts = facts_of()
             if self.assignee is not None and facts.assignee != self.assignee:
                 return False
             if self.priority is not None and facts.priority != self.priority:
@@ -201,14 +208,21 @@ EVERYTHING = ReportFilter()
 
 
 class ReportLine(NamedTuple):
-    """A row of the report with the ticket it came from (for grouping); a
+    """A row of the report with what it is grouped by: the ticket's company
+    and either the ticket it was folded from or, for a row read from a stored
+    SLA state, the ticket's facts as of the row's instant (``known_facts``). A
     named tuple, the cheapest immutable value to make once per ticket."""
 
     row: SlaRow
-    ticket: Ticket
+    company: str | None
+    ticket: Ticket | None = None
+    known_facts: TicketAsOf | None = None
 
     def facts(self) -> TicketAsOf:
         """The ticket as of the row's instant."""
+        if self.known_facts is not None:
+            return self.known_facts
+        assert self.ticket is not None, "a report line holds its ticket or its facts"
         return ticket_as_of(self.ticket, self.row.as_of)
 
     def group(self, by: GroupBy) -> str:
@@ -217,7 +231,7 @@ class ReportLine(NamedTuple):
         if by is GroupBy.RULE:
             value = self.row.rule
         elif by is GroupBy.COMPANY:
-            value = self.ticket.company
+            value = self.company
         else:
             facts = self.facts()
             value = {GroupBy.PRIORITY: facts.priority, GroupBy.TYPE: facts.type}.get(by, facts.assignee)
@@ -236,20 +250,42 @@ def report_lines(
     """The report's lines in the tickets' order: tickets registered after
     ``as_of`` and tickets or rows ``only`` refuses are left out."""
     require_aware(as_of, "as_of")
+    fold = line_folder(policy=policy, graph=graph, as_of=as_of, customers=customers, only=only)
+    for ticket in tickets:
+        line = fold(ticket)
+        if line is not None:
+            yield line
+
+
+def line_folder(
+    *,
+    policy: SlaPolicy,
+    graph: KnowsStatuses,
+    as_of: datetime,
+    customers: CustomerLookup | None = None,
+    only: ReportFilter = EVERYTHING,
+) -> Callable[[Ticket], ReportLine | None]:
+    """The report line of one ticket, folded from its history (None when the
+    ticket was registered after ``as_of`` or ``only`` refuses it or its row):
+    what :func:`report_lines` does for each ticket."""
     admits_ticket = only.admits_ticket if only.tests_tickets else None
     states = only.states
-    for ticket in tickets:
+
+    def fold(ticket: Ticket) -> ReportLine | None:
         if admits_ticket is not None and not admits_ticket(ticket, as_of):
-            continue
+            return None
         customer = None if customers is None else customers(ticket)
         try:
             row = evaluate(ticket, policy=policy, graph=graph, as_of=as_of, customer=customer)
         except ValidationError:
             if ticket.created_at > as_of:  # registered later: it did not exist yet
-                continue
+                return None
             raise
         if not states or row.state in states:
-            yield ReportLine(row, ticket)
+            return ReportLine(row, ticket.company, ticket)
+        return None
+
+    return fold
 
 
 @attrs.define
@@ -312,6 +348,7 @@ __all__ = [
     "ReportLine",
     "SlaSummary",
     "SlaTally",
+    "line_folder",
     "report_lines",
     "sla_rows",
 ]

@@ -58,6 +58,7 @@ from helpdesk_core.storage.protocols import (
     TextCell,
     TicketPosition,
     TicketShortcuts,
+    TicketWithSlaState,
 )
 from helpdesk_core.storage.sla_queue import queue_request, stored_record
 
@@ -182,6 +183,43 @@ class MemoryTicketReader(MemoryLookup[Ticket]):
         return [
             (from_utc_microseconds(created_us), id) for created_us, id in keys[every - 1 :: every]
         ]
+
+    def latest_event(self) -> datetime | None:
+        return max((s.value.updated_at for s in self._table().values()), default=None)
+
+    def iter_with_sla_states(
+        self,
+        fingerprint: str,
+        *,
+        after: TicketPosition | None = None,
+        through: TicketPosition | None = None,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[TicketWithSlaState]:
+        view = self._view()  # tickets and states of one snapshot
+        states = view.tables[SLA_STATES]
+        start = None if after is None else (utc_microseconds(after[0]), after[1])
+        end = None if through is None else (utc_microseconds(through[0]), through[1])
+        tickets: Mapping[str, Stored[Ticket]] = view.tables[TICKETS]
+        keyed = sorted(((utc_microseconds(s.value.created_at), s.value.id), s) for s in tickets.values())
+        for key, stored in keyed:
+            ticket = stored.value
+            if (start is not None and key <= start) or (company is not None and ticket.company != company):
+                continue
+            if end is not None and key > end:
+                return
+            kept = states.get(ticket.id)
+            unusable = (
+                "missing" if kept is None
+                else "stale" if kept.value.ticket_version != stored.version
+                else "configuration" if kept.value.record.fingerprint != fingerprint
+                else None
+            )  # fmt: skip
+            yield TicketWithSlaState(
+                ticket.id, ticket.created_at, ticket.company,
+                kept.value.record.document if unusable is None and kept is not None else None,
+                ticket if unusable is not None else None, unusable,
+            )  # fmt: skip
 
 
 class _Writes:

@@ -29,13 +29,14 @@ from psycopg import errors as pg_errors
 from helpdesk_core.errors import ConflictError, StorageUnavailable, ValidationError
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.storage import migrations
-from helpdesk_core.storage.documents import ticket_from_documents, utc_microseconds
+from helpdesk_core.storage.documents import from_utc_microseconds, ticket_from_documents, utc_microseconds
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
     Stored,
     TextCell,
     TicketPosition,
     TicketShortcuts,
+    TicketWithSlaState,
 )
 from helpdesk_core.storage.sql import (
     Borrow,
@@ -160,6 +161,58 @@ class PostgresTicketReader(SqlTicketReader):
                             return
             except psycopg.Error as error:
                 raise StorageUnavailable(f"PostgreSQL store: streaming tickets: {error}") from error
+
+    def iter_with_sla_states(
+        self,
+        fingerprint: str,
+        *,
+        after: TicketPosition | None = None,
+        through: TicketPosition | None = None,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[TicketWithSlaState]:
+        where, params = ticket_filter(None, company)
+        where = where.replace(" company", " t.company")
+        if after is not None:
+            where += " AND (t.created_us, t.id) > (?, ?)"
+            params = (*params, utc_microseconds(after[0]), after[1])
+        if through is not None:
+            where += " AND (t.created_us, t.id) <= (?, ?)"
+            params = (*params, utc_microseconds(through[0]), through[1])
+        sql = (
+            "SELECT id, created_us, company, unusable, CASE WHEN unusable IS NULL THEN document END, "
+            "CASE WHEN unusable IS NOT NULL THEN header END, CASE WHEN unusable IS NOT NULL THEN "
+            "(SELECT string_agg(e.document, ',' ORDER BY e.seq) FROM ticket_events e "
+            "WHERE e.ticket_id = x.id) END FROM (SELECT t.id, t.created_us, t.company, t.header, s.document, "
+            f"{_UNUSABLE} AS unusable FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
+            f"WHERE true{where}) x ORDER BY created_us, id"
+        )
+        with self._borrow() as session:
+            assert isinstance(session, PostgresSession)
+            name = f"helpdesk_tickets_{next(_cursor_names)}"
+            try:
+                with session.conn.cursor(name=name) as cursor:
+                    cursor.itersize = batch_size
+                    cursor.execute(_placeholders(sql), (fingerprint, *params))
+                    while True:
+                        rows = cursor.fetchmany(batch_size)
+                        for id, created, firm, unusable, document, header, events in rows:
+                            yield TicketWithSlaState(
+                                id, from_utc_microseconds(created), firm, document,
+                                None if unusable is None else ticket_from_documents(header, events),
+                                unusable,
+                            )  # fmt: skip
+                        if len(rows) < batch_size:
+                            return
+            except psycopg.Error as error:
+                raise StorageUnavailable(f"PostgreSQL store: streaming tickets: {error}") from error
+
+
+_UNUSABLE = (
+    "CASE WHEN s.ticket_id IS NULL THEN 'missing' WHEN s.ticket_version <> t.version THEN 'stale' "
+    "WHEN s.fingerprint <> ? THEN 'configuration' END"
+)
+"""Why a ticket's SLA state cannot be read (NULL: it can); one parameter, the fingerprint."""
 
 
 class PostgresTicketRepository(SqlTicketRepository, PostgresTicketReader):

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 import attrs
 
@@ -190,6 +190,52 @@ class TicketReader(Lookup[Ticket], Protocol):
         which separate processes can read with ``after``/``through``. Read
         from the ordering index alone, no document is decoded."""
         ...
+
+
+    def latest_event(self) -> datetime | None:
+        """The instant of the latest event of any ticket (a ticket without
+        events counts its registration), None for a store without tickets: one
+        probe of the ``tickets_by_last_event`` index. A report as of this
+        instant or later can read every ticket's stored SLA state."""
+        ...
+
+    def iter_with_sla_states(
+        self,
+        fingerprint: str,
+        *,
+        after: TicketPosition | None = None,
+        through: TicketPosition | None = None,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[TicketWithSlaState]:
+        """Every ticket in :meth:`iter_tickets`' order and bounds, each with
+        its stored SLA state when that is fresh and of ``fingerprint`` (the
+        document, the history left unread), else with its history (and why
+        the state was not given): what the batch report reads."""
+        ...
+
+
+class TicketWithSlaState(NamedTuple):
+    """One entry of :meth:`TicketReader.iter_with_sla_states`: the ticket's
+    id, registration and company, and either its stored SLA state's
+    ``document`` (fresh, of the fingerprint asked) or its ``history`` with
+    ``unusable`` saying why the state was not given: ``"missing"`` (none
+    stored), ``"stale"`` (the ticket was written after it), ``"configuration"``
+    (computed under another SLA configuration)."""
+
+    ticket: str
+    created_at: datetime
+    company: str | None
+    document: str | None
+    history: Ticket | None
+    unusable: str | None
+
+
+UNUSABLE_REASONS = ("missing", "stale", "configuration", "customer", "later")
+"""Why a stored SLA state is not read: the store's three reasons
+(:class:`TicketWithSlaState`), then the reader's: the customer's facts changed
+since (``"customer"``), the ticket has an event after the report's instant
+(``"later"``)."""
 
 
 class TicketIds(Protocol):
@@ -736,6 +782,7 @@ __all__ = [
     "DEFAULT_CONSUMER",
     "SLA_QUEUE_STATES",
     "STALE_WAKEUP",
+    "UNUSABLE_REASONS",
     "Lookup",
     "Outbox",
     "OutboxReader",
@@ -761,6 +808,7 @@ __all__ = [
     "TicketReader",
     "TicketRepository",
     "TicketShortcuts",
+    "TicketWithSlaState",
     "UnitOfWork",
     "Upserting",
     "Writer",

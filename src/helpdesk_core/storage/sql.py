@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from helpdesk_core.errors import ConflictError, NotFound
@@ -34,7 +35,12 @@ from helpdesk_core.storage.documents import (
     ticket_header,
     utc_microseconds,
 )
-from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, Stored, TicketPosition
+from helpdesk_core.storage.protocols import (
+    DEFAULT_BATCH_SIZE,
+    Stored,
+    TicketPosition,
+    TicketWithSlaState,
+)
 from helpdesk_core.storage.sql_desk import (
     SqlOutbox,
     SqlOutboxReader,
@@ -227,10 +233,12 @@ class SqlRepository(SqlReader[T]):
                 raise _stale(self._kind.label, id, expected_version, session, self._table)
 
 
-_EVENTS_JOINED = (
-    "CASE WHEN event_count <> 0 THEN (SELECT group_concat(seq) || ';' || group_concat(document, ',') "
-    "FROM ticket_events WHERE ticket_id = tickets.id) END"
+_EVENTS_OF = (
+    "(SELECT group_concat(seq) || ';' || group_concat(document, ',') FROM ticket_events "
+    "WHERE ticket_id = {}.id)"
 )
+"""The events of the ticket row named by the blank, aggregated (below)."""
+_EVENTS_JOINED = f"CASE WHEN event_count <> 0 THEN {_EVENTS_OF.format('tickets')} END"
 """A ticket's events in one text: its ``seq`` numbers joined by commas, a
 semicolon, then its event documents joined by commas — one row per ticket
 instead of one per event, joined by SQLite instead of Python. SQLite before
@@ -357,6 +365,57 @@ class SqlTicketReader:
                 position = (row[0], row[1])
                 found.append((from_utc_microseconds(row[0]), row[1]))
         return found
+
+    def latest_event(self) -> datetime | None:
+        with self._borrow() as session:
+            row = session.one("SELECT max(last_us) FROM tickets")
+        return None if row is None or row[0] is None else from_utc_microseconds(row[0])
+
+    def iter_with_sla_states(
+        self,
+        fingerprint: str,
+        *,
+        after: TicketPosition | None = None,
+        through: TicketPosition | None = None,
+        company: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> Iterator[TicketWithSlaState]:
+        position: tuple[int, str] = (_FIRST, "") if after is None else _key(after)
+        where, params = ticket_filter(None, company)
+        where = where.replace(" company", " t.company")
+        if through is not None:
+            where += " AND (t.created_us, t.id) <= (?, ?)"
+            params = (*params, *_key(through))
+        sql = (
+            f"SELECT t.id, t.created_us, t.company, {_UNUSABLE}, CASE WHEN {_UNUSABLE} IS NULL THEN "
+            f"s.document END, t.header, t.event_count, CASE WHEN {_UNUSABLE} IS NOT NULL AND "
+            f"t.event_count <> 0 THEN {_EVENTS_OF.format('t')} END "
+            "FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
+            f"WHERE (t.created_us, t.id) > (?, ?){where} ORDER BY t.created_us, t.id LIMIT ?"
+        )
+        while True:
+            with self._borrow() as session:  # the page and any history read again: one snapshot
+                rows = session.rows(sql, (fingerprint,) * 3 + (*position, *params, batch_size))
+                page = [
+                    TicketWithSlaState(
+                        id, from_utc_microseconds(created), firm, document,
+                        None if unusable is None else ticket_from_documents(
+                            header, _history(session, id, count, aggregate) if count else None),
+                        unusable,
+                    )
+                    for id, created, firm, unusable, document, header, count, aggregate in rows
+                ]  # fmt: skip
+            yield from page
+            if len(rows) < batch_size:
+                return
+            position = (rows[-1][1], rows[-1][0])
+
+
+_UNUSABLE = (
+    "(CASE WHEN s.ticket_id IS NULL THEN 'missing' WHEN s.ticket_version <> t.version THEN 'stale' "
+    "WHEN s.fingerprint <> ? THEN 'configuration' END)"
+)
+"""Why a ticket's SLA state cannot be read (NULL: it can); one parameter, the fingerprint."""
 
 
 def _history(session: Session, id: str, event_count: int, aggregate: str | None) -> str | list[str]:

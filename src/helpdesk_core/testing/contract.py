@@ -1399,6 +1399,48 @@ class StoreContract:
         assert store.sla_states.get("T-1") is None
         assert [r.ticket for r in store.sla_states.queue()] == ["T-2"]
 
+    def test_the_latest_event_is_the_last_instant_any_ticket_changed(self, store: Store) -> None:
+        assert store.tickets.latest_event() is None, "no ticket: no event"
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2", at=START - timedelta(days=3))])
+        last = sample_ticket("T-1").updated_at
+        assert store.tickets.latest_event() == last
+        bare = Ticket.register(id="T-3", subject="new", created_at=last + timedelta(hours=1))
+        add_tickets(store, [bare])
+        assert store.tickets.latest_event() == bare.created_at, "a ticket without events: its registration"
+        with store.unit_of_work() as uow:
+            uow.tickets.append("T-2", [_note(last + timedelta(days=2))], expected_version=1)
+            assert uow.tickets.latest_event() == last + timedelta(days=2)
+            uow.commit()
+        found = store.tickets.latest_event()
+        assert found == last + timedelta(days=2) and found is not None and found.utcoffset() is not None
+
+    def test_tickets_stream_with_their_usable_sla_state_or_their_history(self, store: Store) -> None:
+        tickets = [
+            sample_ticket(f"T-{n}", at=START + timedelta(hours=n), company=f"C-{n % 2}") for n in range(1, 7)
+        ]
+        add_tickets(store, tickets)
+        with store.unit_of_work() as uow:  # T-1 none; T-2 stale; T-3 of another fingerprint
+            for n in range(2, 7):
+                uow.sla_states.put(sla_record(f"T-{n}", due=START, fingerprint="F2" if n == 3 else "F1"))
+            uow.tickets.append("T-2", [_note(START + timedelta(days=1))], expected_version=1)
+            uow.commit()
+        entries = list(store.tickets.iter_with_sla_states("F1", batch_size=2))
+        assert [e.ticket for e in entries] == [t.id for t in tickets], "the report's order"
+        assert [e.unusable for e in entries] == ["missing", "stale", "configuration", None, None, None]
+        assert [e.company for e in entries] == ["C-1", "C-0", "C-1", "C-0", "C-1", "C-0"]
+        assert [e.created_at for e in entries] == [t.created_at for t in tickets]
+        assert entries[3].document == sla_record("T-4", due=START).document and entries[3].history is None
+        assert entries[0].document is None and entries[0].history == tickets[0]
+        assert entries[1].history == store.get_ticket("T-2"), "the history as it stands"
+        positions = store.tickets.positions(2)
+        ranged = store.tickets.iter_with_sla_states("F1", after=positions[0], through=positions[1])
+        assert [e.ticket for e in ranged] == ["T-3", "T-4"]
+        of_company = store.tickets.iter_with_sla_states("F2", company="C-1")
+        assert [(e.ticket, e.unusable) for e in of_company] == [
+            ("T-1", "missing"), ("T-3", None), ("T-5", "configuration"),
+        ]  # fmt: skip
+        assert list(store.tickets.iter_with_sla_states("F1", after=positions[-1])) == []
+
     def test_sla_queues_are_sorted_by_due_filtered_and_paged(self, store: Store) -> None:
         now = START + timedelta(hours=10)
         hour = timedelta(hours=1)
