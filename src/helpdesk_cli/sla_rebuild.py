@@ -97,14 +97,15 @@ def rebuild_command(app: AppContext, jobs: int | None) -> None:
 
 def fill_sla_states(store: Store, config: Callable[[], Configuration]) -> RebuildSummary | None:
     """Fill ``store``'s SLA states once when it holds tickets, no build ever
-    happened (the setting ``sla.fingerprint`` is unset) and the configuration
+    happened (the setting ``sla.fingerprint`` is unset, or withdrawn by a
+    program that wrote tickets without their states) and the configuration
     (asked only then) has SLA rules: what the migration of a store from before
     the SLA-state table leaves to do. None when nothing was to be done; a
     configuration that cannot be read is left to the command to report."""
     from helpdesk_core.errors import HelpdeskError
     from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING
 
-    if store.settings.get(FINGERPRINT_SETTING) is not None:
+    if store.settings.get(FINGERPRINT_SETTING):  # a fingerprint ("": keeping.WITHDRAWN)
         return None
     tickets = store.tickets.count()
     if tickets == 0:

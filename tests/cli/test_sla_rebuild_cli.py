@@ -23,6 +23,7 @@ from helpdesk_cli.main import cli
 from helpdesk_cli.sla_rebuild import TEST_PAUSE_ENV
 from helpdesk_core.config import load_configuration
 from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
+from helpdesk_core.sla_states.keeping import WITHDRAWN
 from helpdesk_core.sla_states.rebuild import DEFAULT_BATCH
 from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import SlaStateRecord
@@ -39,8 +40,13 @@ def invoke(db: Path, *args: str, config: Path | None = DEMO, fill: bool = True) 
 
 
 def generated(db: Path, tickets: int) -> Path:
+    """A generated desk whose SLA states were never built (as one written
+    by a program of the previous release)."""
     result = invoke(db, "generate", "--tickets", str(tickets), "--companies", "20", config=None)
     assert result.exit_code == 0, result.output
+    with closing(sqlite3.connect(db, isolation_level=None)) as raw:
+        raw.execute("DELETE FROM ticket_sla")
+        raw.execute("DELETE FROM store_settings WHERE key = ?", (FINGERPRINT_SETTING,))
     return db
 
 
@@ -77,11 +83,11 @@ def test_rebuild_stores_every_state_then_keeps_them(tmp_path: Path) -> None:
     assert summary(invoke(db, "sla", "rebuild", "--jobs", "2")) == (300, 0, 300)
 
 
-def test_rebuild_without_sla_rules_is_a_configuration_error(tmp_path: Path) -> None:
+def test_rebuild_without_sla_rules_builds_states_without_sla(tmp_path: Path) -> None:
     db = generated(tmp_path / "desk.sqlite3", 5)
-    result = invoke(db, "sla", "rebuild", config=None)
-    assert result.exit_code == 2, result.output
-    assert result.stderr == "Error: defaults: no SLA rules are configured: there are no SLA states to build\n"
+    assert summary(invoke(db, "sla", "rebuild", config=None)) == (5, 5, 0)
+    _, setting = states(db)
+    assert setting == sla_fingerprint(load_configuration(None)) != FINGERPRINT
 
 
 def _helpdesk(db: Path, *args: str) -> list[str]:
@@ -150,6 +156,15 @@ def test_the_first_command_on_a_store_migrated_from_before_the_sla_states_fills_
     assert summary(invoke(db, "sla", "rebuild")) == (200, 0, 200), "filled: nothing left to do"
 
 
+def test_a_withdrawn_fingerprint_is_filled_like_a_missing_one(tmp_path: Path) -> None:
+    db = generated(tmp_path / "desk.sqlite3", 30)
+    with closing(sqlite3.connect(db, isolation_level=None)) as raw:  # a writer could not keep them
+        raw.execute("INSERT INTO store_settings (key, value) VALUES (?, ?)", (FINGERPRINT_SETTING, WITHDRAWN))
+    assert invoke(db, "ticket", "list", "--format", "jsonl").exit_code == 0
+    records, setting = states(db)
+    assert setting == FINGERPRINT and None not in records.values()
+
+
 @pytest.mark.parametrize(
     ("args", "config", "fill"),
     [
@@ -181,3 +196,32 @@ def test_a_store_built_under_other_rules_is_not_filled_but_left_to_sla_rebuild(t
     _, setting = states(db)
     assert setting == sla_fingerprint(load_configuration(other)) != FINGERPRINT
     assert summary(invoke(db, "sla", "rebuild")) == (20, 20, 0)
+
+
+def test_a_changed_rule_target_makes_the_report_fold_and_warn_until_sla_rebuild(tmp_path: Path) -> None:
+    """The acceptance's stale configuration: the report stays right (the bytes
+    of ``--recompute``) and says once what to run; ``sla rebuild`` cures it."""
+    db = tmp_path / "desk.sqlite3"
+    made = invoke(db, "generate", "--tickets", "400", "--companies", "20")  # states kept under DEMO
+    assert made.exit_code == 0, made.output
+    changed = tmp_path / "changed.toml"
+    changed.write_text(DEMO.read_text(encoding="utf-8").replace('resolution = "', 'resolution = "1', 1))
+    report = ("sla", "report", "--as-of", "2026-05-01T00:00+02:00", "--format", "jsonl")
+
+    before = invoke(db, *report)
+    assert before.exit_code == 0 and "rebuild" not in before.stderr, before.stderr
+    folded = invoke(db, *report, config=changed)
+    recomputed = invoke(db, *report, "--recompute", config=changed)
+    assert folded.exit_code == recomputed.exit_code == 0
+    assert folded.stdout == recomputed.stdout != before.stdout, "right under the new target, and different"
+    warnings = [line for line in folded.stderr.splitlines() if "rebuild" in line]
+    assert warnings == [
+        "400 tickets' stored SLA states are stale (400 of another SLA configuration); "
+        "the report folded them; run `helpdesk sla rebuild`"
+    ]
+
+    assert summary(invoke(db, "sla", "rebuild", config=changed)) == (400, 400, 0)
+    after = invoke(db, *report, config=changed)
+    assert after.exit_code == 0 and "rebuild" not in after.stderr, after.stderr
+    assert after.stdout == recomputed.stdout, "byte for byte the folded report"
+    assert invoke(db, *report, config=changed).stderr == recomputed.stderr, "the same summary"

@@ -33,13 +33,14 @@ from typing import Any
 import attrs
 
 from helpdesk_core.config import Configuration
-from helpdesk_core.errors import ConfigError, ConflictError, ValidationError
+from helpdesk_core.errors import ConflictError, ValidationError
 from helpdesk_core.model.parties import CustomerGroup
 from helpdesk_core.reports.customers import customer_facts
 from helpdesk_core.serialization import ticket_sla_state_to_json
 from helpdesk_core.sla import NO_CUSTOMER, CustomerFacts
 from helpdesk_core.sla.policy import SlaPolicy
 from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
+from helpdesk_core.sla_states.keeping import sla_policy, status_category
 from helpdesk_core.sla_states.state import CustomerKey, customer_key, sla_state_record, ticket_sla_state
 from helpdesk_core.storage import Store, open_store
 from helpdesk_core.storage.protocols import SlaStateRecord, StandingState
@@ -163,14 +164,13 @@ class _Folder:
             state = ticket_sla_state(
                 ticket, policy=self.policy, graph=graph, customer=self.customers.facts(ticket.company)
             )
-            category = graph.category(ticket.status).value if graph.knows(ticket.status) else None
             records.append(
                 sla_state_record(
                     state,
                     document=ticket_sla_state_to_json(state),
                     fingerprint=self.fingerprint,
                     company=ticket.company,
-                    status_category=category,
+                    status_category=status_category(graph, ticket.status),
                 )
             )
             versions[ticket_id] = stored.version
@@ -264,11 +264,10 @@ def rebuild(
     setting ``sla.fingerprint`` to the configuration's. ``progress`` is called
     with the number of tickets done since its last call (kept or written).
 
-    Resumable: an interrupted rebuild leaves whole batches; the next keeps them.
-    :class:`~helpdesk_core.errors.ConfigError` for a configuration without SLA rules."""
-    policy = config.sla
-    if policy is None:
-        raise ConfigError(f"{config.source}: no SLA rules are configured: there are no SLA states to build")
+    A configuration without SLA rules builds states that say ``no_sla``, as
+    the desk's writers keep them (:func:`~helpdesk_core.sla_states.keeping.sla_policy`).
+    Resumable: an interrupted rebuild leaves whole batches; the next keeps them."""
+    policy = sla_policy(config)
     if batch < 1:
         raise ValidationError(f"rebuild: batch must be at least 1, got {batch}")
     started = time.monotonic()
