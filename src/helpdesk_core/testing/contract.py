@@ -1547,7 +1547,7 @@ class StoreContract:
         with store.unit_of_work() as uow, pytest.raises(ValidationError, match="breached_from"):
             uow.sla_states.put(attrs.evolve(record, breached_from=START.replace(tzinfo=None)))
         with store.unit_of_work() as uow, pytest.raises(ValidationError, match="status"):
-            uow.sla_states.put(attrs.evolve(record, status=7))
+            uow.sla_states.put(attrs.evolve(record, status=7))  # type: ignore[arg-type]
 
     def test_marking_a_company_stale_marks_only_its_records_until_each_is_put_again(
         self, store: Store
