@@ -6,6 +6,7 @@ PostgreSQL. (The kill -9 in the middle is ``tests/cli/test_sla_rebuild_cli.py``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -116,11 +117,15 @@ def test_a_rebuild_computes_again_only_what_cannot_be_kept(store: Store) -> None
         record = uow.sla_states.get(ids[2])
         assert record is not None
         uow.sla_states.put(attrs.evolve(record, fingerprint="another"))  # another configuration
+        spaced = uow.sla_states.get(ids[4])  # the same JSON written otherwise: still usable
+        assert spaced is not None
+        uow.sla_states.put(attrs.evolve(spaced, document=json.dumps(json.loads(spaced.document), indent=1)))
         # a company made VIP: its tickets' states were computed for other customer facts
         company = uow.companies.get(companies[ids[3]])  # type: ignore[arg-type]
         uow.companies.save(attrs.evolve(company.value, category="vip"), expected_version=company.version)
         uow.commit()
     of_company = {t for t, c in companies.items() if c == companies[ids[3]]}
+    assert ids[4] not in of_company
     changed = {ids[0], ids[1], ids[2]} | of_company
     summary = rebuild(store, CONFIG)
     assert counts(summary) == (TICKETS, len(changed), TICKETS - len(changed), 0)
