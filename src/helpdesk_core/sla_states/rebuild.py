@@ -177,8 +177,9 @@ class _Folder:
         records = []
         versions = {}
         graph = self.graph
+        found = self.store.tickets.find_many(ids)
         for ticket_id in ids:
-            stored = self.store.tickets.find(ticket_id)
+            stored = found.get(ticket_id)
             if stored is None:  # deleted since it was listed
                 continue
             ticket = stored.value

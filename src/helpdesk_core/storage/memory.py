@@ -143,6 +143,10 @@ class MemoryReader(MemoryLookup[T]):
 class MemoryTicketReader(MemoryLookup[Ticket]):
     """Reads tickets; streaming sorts the snapshot once per call."""
 
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[Ticket]]:
+        table = self._table()
+        return {id: table[id] for id in dict.fromkeys(ids) if id in table}
+
     def taken(self, ids: Iterable[str]) -> set[str]:
         table = self._table()
         return {id for id in ids if id in table}

@@ -123,6 +123,14 @@ class PostgresTicketReader(SqlTicketReader):
     def __init__(self, borrow: Borrow) -> None:
         super().__init__(borrow)
 
+    def _many_sql(self, count: int) -> str:
+        return (
+            "SELECT t.id, t.created_us, t.version, t.header, t.event_count, CASE WHEN t.event_count <> 0 "
+            "THEN (SELECT string_agg(e.seq::text, ',' ORDER BY e.seq) || ';' || "
+            "string_agg(e.document, ',' ORDER BY e.seq) FROM ticket_events e WHERE e.ticket_id = t.id) END "
+            f"FROM tickets t WHERE t.id IN ({', '.join('?' * count)})"
+        )
+
     def iter_tickets(
         self,
         *,

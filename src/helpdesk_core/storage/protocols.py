@@ -164,6 +164,11 @@ class Repository(Reader[T], Writer[T], Protocol[T]):
 class TicketReader(Lookup[Ticket], Protocol):
     """Reads tickets with their whole histories."""
 
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[Ticket]]:
+        """The tickets of ``ids`` the store holds, with their histories and
+        versions, by id (missing ones left out), in few round trips."""
+        ...
+
     def iter_tickets(
         self,
         *,

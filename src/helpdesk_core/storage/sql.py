@@ -303,6 +303,26 @@ class SqlTicketReader:
             )
         return Stored(ticket_from_documents(row[1], events), row[0])
 
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[Ticket]]:
+        wanted = list(dict.fromkeys(ids))
+        read: list[tuple[str, int, str, str | list[str] | None]] = []
+        with self._borrow() as session:  # every chunk and any history read again: one snapshot
+            for start in range(0, len(wanted), _MANY_PER_QUERY):
+                chunk = wanted[start : start + _MANY_PER_QUERY]
+                rows = session.rows(self._many_sql(len(chunk)), chunk)
+                read.extend(
+                    (id, version, header, _history(session, id, count, aggregate) if count else None)
+                    for id, _, version, header, count, aggregate in rows
+                )
+        return {
+            id: Stored(ticket_from_documents(header, events), version) for id, version, header, events in read
+        }
+
+    def _many_sql(self, count: int) -> str:
+        """The query of :meth:`find_many` for ``count`` ids (the columns of
+        :meth:`iter_tickets`' pages)."""
+        return f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id IN ({', '.join('?' * count)})"
+
     def count(self) -> int:
         with self._borrow() as session:
             row = session.one("SELECT count(*) FROM tickets")

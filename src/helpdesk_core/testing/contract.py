@@ -386,6 +386,21 @@ class StoreContract:
         assert stored.value.status == "in_progress"
         assert stored.value.created_at.utcoffset() == timedelta(hours=1), "the offset is kept"
 
+    def test_find_many_gives_the_stored_tickets_with_histories_and_versions(self, store: Store) -> None:
+        registered = Ticket.register(id="T-0", subject="no events yet", created_at=START)
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2"), registered])
+        with store.unit_of_work() as uow:
+            stored = uow.tickets.get("T-2")
+            uow.tickets.append("T-2", [_note(START + timedelta(days=1))], expected_version=stored.version)
+            uow.commit()
+        wanted = ["T-2", "T-9", "T-1", "T-2", "T-0"]
+        found = store.tickets.find_many(wanted)
+        assert found == {t: store.tickets.get(t) for t in ("T-0", "T-1", "T-2")}, "T-9 left out"
+        assert found["T-2"].version == 2 and len(found["T-2"].value.events) == len(sample_ticket().events) + 1
+        assert store.tickets.find_many([]) == {}
+        many = [f"T-{n}" for n in range(1200)]  # more ids than one query takes
+        assert set(store.tickets.find_many(many)) == {"T-0", "T-1", "T-2"}
+
     def test_unicode_and_a_one_megabyte_description_survive(self, store: Store) -> None:
         text = 'Žluťoučký kůň úpěl ďábelské ódy — 日本語 — 🧯\n\t"quoted" \\ back\x01' * 20_000
         text = text[:ONE_MEGABYTE]
