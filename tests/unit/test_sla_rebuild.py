@@ -94,7 +94,7 @@ def test_a_rebuild_stores_every_ticket_s_state_then_keeps_them_and_sets_the_fing
     before = freshness(store, CONFIG)
     assert (before.in_store, before.fresh) == (None, False)
     done: list[int] = []
-    summary = rebuild(store, CONFIG, progress=done.append, batch=50)
+    summary = rebuild(store, CONFIG, jobs=2, progress=done.append, batch=50)  # memory: in this process
     assert counts(summary) == (TICKETS, TICKETS, 0, 0)
     assert sum(done) == TICKETS, "the progress saw every ticket"
     assert stored(store, CONFIG) == folded(store, CONFIG)
