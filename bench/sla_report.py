@@ -81,6 +81,7 @@ def fill_states(db: Path, config_file: Path) -> int:
     writes, and ``helpdesk sla rebuild`` for a store generated before), in
     batches; then set the store's ``sla.fingerprint``. Not timed."""
     from helpdesk_core.config import load_configuration
+    from helpdesk_core.model.ticket import Ticket
     from helpdesk_core.reports.customers import customer_directory
     from helpdesk_core.serialization import ticket_sla_state_to_json
     from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
@@ -88,18 +89,19 @@ def fill_states(db: Path, config_file: Path) -> int:
     from helpdesk_core.storage import open_store
 
     config = load_configuration(config_file)
-    assert config.sla is not None
+    policy = config.sla
+    assert policy is not None
     fingerprint = sla_fingerprint(config)
     store = open_store(f"sqlite:///{db}")
     customers = customer_directory(store)
-    pending = []
+    pending: list[Ticket] = []
     kept = 0
 
     def flush() -> None:
         with store.unit_of_work() as uow:
             for ticket in pending:
                 customer = customers(ticket)
-                state = ticket_sla_state(ticket, policy=config.sla, graph=config.graph, customer=customer)
+                state = ticket_sla_state(ticket, policy=policy, graph=config.graph, customer=customer)
                 uow.sla_states.put(sla_state_record(
                     state, document=ticket_sla_state_to_json(state), fingerprint=fingerprint,
                     company=ticket.company, status_category=config.graph.category(ticket.status).value,
