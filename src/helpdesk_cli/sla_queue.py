@@ -20,7 +20,7 @@ from helpdesk_cli.instants import now as system_now
 from helpdesk_cli.output import TEXT_FORMATS, emit_rows
 from helpdesk_cli.terminal import shown
 from helpdesk_core.desk.filters import check_list_filter
-from helpdesk_core.sla_states.queue_reader import read_queue
+from helpdesk_core.desk.sla_queue import read_queue
 from helpdesk_core.sla_states.queues import DEFAULT_LIMIT, QUEUE_COLUMNS, QueueState
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -906,7 +906,7 @@ class Desk:
         previous page's last entry ``after``. A store whose states were not
         built under this configuration is folded instead (``warnings`` says
         so; ``helpdesk sla rebuild`` refreshes it)."""
-        from helpdesk_core.sla_states.queue_reader import read_queue
+        from helpdesk_core.desk.sla_queue import read_queue
 
         return read_queue(
             self._store, self._config, now=self._now(now), state=state, due_before=due_before,

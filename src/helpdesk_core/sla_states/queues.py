@@ -1,5 +1,5 @@
 """Work queues of the stored SLA states: what an agent's list means, as pure
-values and decisions (no I/O; :mod:`~helpdesk_core.sla_states.queue_reader`
+values and decisions (no I/O; :mod:`~helpdesk_core.desk.sla_queue`
 reads the store).
 
 A queue lists tickets that still owe a target, sorted by the earliest due
@@ -19,24 +19,20 @@ reader folds every ticket and says so (:func:`stale_store_warning`).
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, TypeVar
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import attrs
 
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.sla.row import SlaRow
-from helpdesk_core.storage.protocols import SlaStateRecord
-from helpdesk_core.storage.sla_queue import QueueRequest, queue_request
 
 QueueState = Literal["overdue", "at_risk", "due_today"]
 QUEUE_STATES: tuple[QueueState, ...] = ("overdue", "at_risk", "due_today")
 """The states a queue can list (None lists every ticket that owes something)."""
 DEFAULT_LIMIT = 50
-T = TypeVar("T")
 
 
 @attrs.frozen(kw_only=True)
@@ -115,48 +111,6 @@ def store_filters(
     return None, now, day_end if due_before is None else min(due_before, day_end)
 
 
-def position_after(entry: QueueEntry | None) -> SlaStateRecord | None:
-    """The keyset position of a queue's next page: after ``entry`` (the last
-    entry of the previous page) in due order."""
-    if entry is None:
-        return None
-    return SlaStateRecord(ticket=entry.ticket, document="", fingerprint="", clock="counting", due=entry.due)
-
-
-def membership(
-    state: QueueState | None,
-    *,
-    now: datetime,
-    zone: ZoneInfo,
-    due_before: datetime | None,
-    assignee: str | None,
-    without_responsible: bool,
-    company: str | None,
-    order: str,
-    limit: int,
-    after: QueueEntry | None,
-) -> QueueRequest:
-    """The queue's request checked (:class:`ValidationError` naming the
-    argument), which also tells whether a record belongs to it
-    (:meth:`QueueRequest.admits`): what a re-projected or folded ticket is
-    held to."""
-    if not isinstance(now, datetime) or now.utcoffset() is None:
-        raise ValidationError(f"SLA queue: now must be an aware date-time, got {now!r}")
-    store_state, due_from, due_before = store_filters(state, now=now, zone=zone, due_before=due_before)
-    return queue_request(
-        now=now,
-        state=store_state,
-        due_from=due_from,
-        due_before=due_before,
-        assignee=assignee,
-        without_responsible=without_responsible,
-        company=company,
-        order=order,
-        limit=limit,
-        after=position_after(after),
-    )
-
-
 def trusts_index(setting: str | None, fingerprint: str) -> bool:
     """Whether the store's states may be read for a queue or a count: the
     setting ``sla.fingerprint`` says a complete build under this very
@@ -173,31 +127,6 @@ def stale_store_warning(setting: str | None) -> str:
     )
 
 
-def queue_entry(record: SlaStateRecord, *, subject: str, status: str, row: SlaRow) -> QueueEntry:
-    """The entry of a ticket admitted by its (fresh) ``record``."""
-    assert record.due is not None  # admitted records have one
-    return QueueEntry(
-        ticket=record.ticket,
-        subject=subject,
-        state=row.state.value,
-        due=record.due,
-        at_risk_from=record.at_risk_from,
-        assignee=record.assignee,
-        company=record.company,
-        status=status,
-        row=row,
-    )
-
-
-def first_in_due_order(
-    candidates: Iterable[tuple[SlaStateRecord, T]], request: QueueRequest
-) -> list[tuple[SlaStateRecord, T]]:
-    """Of ``candidates`` (a record beside anything), those ``request`` admits,
-    in due order, at most its limit: the folding reader's selection."""
-    admitted = ((r, x) for r, x in candidates if request.admits(r))
-    return heapq.nsmallest(request.limit, admitted, key=lambda pair: (pair[0].due, pair[0].ticket))
-
-
 __all__ = [
     "DEFAULT_LIMIT",
     "QUEUE_COLUMNS",
@@ -206,10 +135,6 @@ __all__ = [
     "QueueState",
     "SlaQueue",
     "end_of_day",
-    "first_in_due_order",
-    "membership",
-    "position_after",
-    "queue_entry",
     "stale_store_warning",
     "store_filters",
     "trusts_index",

@@ -1,4 +1,6 @@
-"""Reading a work queue (:mod:`~helpdesk_core.sla_states.queues`) from a store.
+"""Reading a work queue (:mod:`~helpdesk_core.sla_states.queues`) from a store:
+the imperative shell of the queues (``Desk.queue`` and ``helpdesk sla queue``
+call :func:`read_queue`).
 
 Trusted store (its ``sla.fingerprint`` setting equals the configuration's):
 the store's index gives the tickets in due order, a range scan stopping at
@@ -14,34 +16,35 @@ Only the modules a trusted queue needs are imported up front; the fold's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import heapq
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
 
+from helpdesk_core.errors import ValidationError
 from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
 from helpdesk_core.sla_states.queues import (
     DEFAULT_LIMIT,
     QueueEntry,
     QueueState,
     SlaQueue,
-    first_in_due_order,
-    membership,
-    position_after,
-    queue_entry,
     stale_store_warning,
     store_filters,
     trusts_index,
 )
+from helpdesk_core.storage.protocols import SlaStateRecord
+from helpdesk_core.storage.sla_queue import QueueRequest, queue_request
 
 if TYPE_CHECKING:
     from helpdesk_core.config import Configuration
     from helpdesk_core.model.ticket import Ticket
     from helpdesk_core.sla import CustomerFacts, SlaPolicy, SlaRow
     from helpdesk_core.sla_states.state import TicketSlaState
-    from helpdesk_core.storage.protocols import SlaStateRecord, Store
-    from helpdesk_core.storage.sla_queue import QueueRequest
+    from helpdesk_core.storage.protocols import Store
 
 _Folded = tuple["Ticket", "TicketSlaState", "CustomerFacts | None"]
+T = TypeVar("T")
 _NEXT_PAGES = 200
 """Records read per query after the first page (of ``limit``): entries
 dropped after re-projection are replaced by the next ones."""
@@ -200,4 +203,71 @@ def _folded(
     return tuple(entries)
 
 
-__all__ = ["read_queue"]
+def position_after(entry: QueueEntry | None) -> SlaStateRecord | None:
+    """The keyset position of a queue's next page: after ``entry`` (the last
+    entry of the previous page) in due order."""
+    if entry is None:
+        return None
+    return SlaStateRecord(ticket=entry.ticket, document="", fingerprint="", clock="counting", due=entry.due)
+
+
+def membership(
+    state: QueueState | None,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    due_before: datetime | None,
+    assignee: str | None,
+    without_responsible: bool,
+    company: str | None,
+    order: str,
+    limit: int,
+    after: QueueEntry | None,
+) -> QueueRequest:
+    """The queue's request checked (:class:`ValidationError` naming the
+    argument), which also tells whether a record belongs to it
+    (:meth:`QueueRequest.admits`): what a re-projected or folded ticket is
+    held to."""
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        raise ValidationError(f"SLA queue: now must be an aware date-time, got {now!r}")
+    store_state, due_from, due_before = store_filters(state, now=now, zone=zone, due_before=due_before)
+    return queue_request(
+        now=now,
+        state=store_state,
+        due_from=due_from,
+        due_before=due_before,
+        assignee=assignee,
+        without_responsible=without_responsible,
+        company=company,
+        order=order,
+        limit=limit,
+        after=position_after(after),
+    )
+
+
+def queue_entry(record: SlaStateRecord, *, subject: str, status: str, row: SlaRow) -> QueueEntry:
+    """The entry of a ticket admitted by its (fresh) ``record``."""
+    assert record.due is not None  # admitted records have one
+    return QueueEntry(
+        ticket=record.ticket,
+        subject=subject,
+        state=row.state.value,
+        due=record.due,
+        at_risk_from=record.at_risk_from,
+        assignee=record.assignee,
+        company=record.company,
+        status=status,
+        row=row,
+    )
+
+
+def first_in_due_order(
+    candidates: Iterable[tuple[SlaStateRecord, T]], request: QueueRequest
+) -> list[tuple[SlaStateRecord, T]]:
+    """Of ``candidates`` (a record beside anything), those ``request`` admits,
+    in due order, at most its limit: the folding reader's selection."""
+    admitted = ((r, x) for r, x in candidates if request.admits(r))
+    return heapq.nsmallest(request.limit, admitted, key=lambda pair: (pair[0].due, pair[0].ticket))
+
+
+__all__ = ["membership", "position_after", "read_queue"]
