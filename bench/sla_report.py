@@ -17,7 +17,8 @@ without them gets them once, untimed), then, in the same run:
   (the stored SLA states answer: no warning allowed), ``--jobs`` as given,
   else the report's default (one worker per CPU);
 * **recompute** — the same with ``--recompute`` (every history folded);
-* **queue** — ``helpdesk sla queue --overdue --limit 50`` (when the tree has it).
+* **queue** — ``helpdesk sla queue --overdue --limit 50`` at the same instant
+  (when the tree has the command).
 
 Peak RSS is that of the largest process (``wait4`` reports the maximum over
 the children). All run as child processes, alternately, ``--repeat`` times
@@ -165,7 +166,8 @@ def bench(
     rows_file = workdir / "report.jsonl"
     report = [*helpdesk, "--config", str(config), "sla", "report", "--as-of", DEMO_END.isoformat(),
               "--format", "jsonl", "--output", str(rows_file), *(["--jobs", str(jobs)] if jobs else [])]
-    queue = [*helpdesk, "--config", str(config), "sla", "queue", "--overdue", "--limit", "50"]
+    queue = [*helpdesk, "--config", str(config), "sla", "queue", "--overdue", "--limit", "50",
+             "--now", DEMO_END.isoformat()]
     has_queue = subprocess.run([*queue, "--help"], capture_output=True).returncode == 0
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in KINDS}
     tickets = events = size_bytes = 0
