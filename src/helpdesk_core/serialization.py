@@ -1137,7 +1137,14 @@ def _stored_state_reader() -> tuple[Callable[[Any], Any], type[TicketSlaState], 
     from helpdesk_core.sla_states.state import TicketSlaState
 
     clocks = {clock.value: clock for clock in Clock}  # a KeyError for another text: read strictly then
-    trusted = _trusted_structure_fn(converter, _projection_class(), {}, hooks={"clock": clocks.__getitem__})
+
+    def paused(value: Any) -> timedelta:
+        if type(value) is not int:
+            raise TypeError(value)  # read strictly then
+        return timedelta(microseconds=value)
+
+    hooks = {"clock": clocks.__getitem__, "paused": paused}
+    trusted = _trusted_structure_fn(converter, _projection_class(), {}, hooks=hooks)
 
     def projection_of(value: Any) -> Any:
         return trusted(value) if type(value) is dict else _NOT_PLAIN

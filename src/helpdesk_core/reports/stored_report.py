@@ -175,8 +175,8 @@ def sla_report_lines(
                 key = keys[company] = _comparable(customers.of_company(company))
             if _comparable_key(state.customer) != key:
                 reason = "customer"
-            elif later(state.projection.last_event, as_of):
-                reason = "later"  # written while the report runs
+            elif later(state.projection.last_event, as_of):  # written while the report runs
+                reason = "later"
             else:
                 if admits is not None and not admits(entry.created_at, company, state.facts):
                     continue
