@@ -233,3 +233,45 @@ def test_the_library_reads_stored_states_as_of_the_latest_event_and_folds_before
         assert reading.read == 120 and reading.folded == {} and reading.warning() is None
         assert all(line.ticket is None for line in lines) is reads, "stored rows carry no history"
     assert not report_source(store, config, DEMO_END + timedelta(days=40), recompute=True).reads_stored_states
+
+
+def _copy(source: Store, target: Store) -> None:
+    """Every customer group, company and ticket of ``source`` into ``target``."""
+    with target.unit_of_work() as uow:
+        for group in source.customer_groups.iter():
+            uow.customer_groups.add(group.value)
+        for company in source.companies.iter():
+            uow.companies.add(company.value)
+        for ticket in source.tickets.iter_tickets():
+            uow.tickets.add(ticket.value)
+        uow.commit()
+
+
+@pytest.mark.parametrize("backend", ["memory", "postgresql"])
+def test_memory_and_postgresql_read_the_stored_states_alike(
+    desk: Desk, backend: str, request: pytest.FixtureRequest
+) -> None:
+    url = "memory://" if backend == "memory" else request.getfixturevalue("postgres_url")
+    store, config = open_store(url), load_configuration(desk.config)
+    _copy(open_store(desk.db), store)
+    keep_states(store, config)
+    some = [stored.value.id for stored in store.tickets.iter_tickets()][::50]
+    with store.unit_of_work() as uow:  # a few written since: folded
+        for id in some:
+            found = uow.tickets.get(id)
+            note = Comment(at=found.value.updated_at + timedelta(minutes=1), author="employee", by="E-1")
+            uow.tickets.append(id, [note], expected_version=found.version)
+        uow.commit()
+    assert config.sla is not None
+    as_of = DEMO_END + timedelta(days=400)
+    tickets = [stored.value for stored in store.tickets.iter_tickets()]
+    for only in (EVERYTHING, ReportFilter(priority="high", created_from=DEMO_END - timedelta(days=90))):
+        reading = ReportReading()
+        source = report_source(store, config, as_of)
+        assert source.reads_stored_states
+        lines = list(sla_report_lines(store, source, as_of=as_of, only=only, reading=reading))
+        folded = report_lines(tickets, policy=config.sla, graph=config.graph, as_of=as_of,
+                              customers=customer_directory(store), only=only)  # fmt: skip
+        assert [line.row.to_json_text() for line in lines] == [line.row.to_json_text() for line in folded]
+        assert reading.read == len(tickets) and reading.folded == {"stale": len(some)}
+    store.close()
