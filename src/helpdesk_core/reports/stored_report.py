@@ -23,7 +23,7 @@ every ticket (:func:`report_source` decides).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import attrs
 
@@ -160,6 +160,7 @@ def sla_report_lines(
     states = only.states
     folded = reading.folded
     decode = ticket_sla_state_from_stored
+    utc_as_of = as_of.astimezone(UTC)  # compared with any instant by the instants, also in a DST fold
     entries = store.tickets.iter_with_sla_states(
         fingerprint, after=after, through=through, company=only.company
     )
@@ -173,14 +174,16 @@ def sla_report_lines(
             key = keys.get(company, _UNKNOWN)
             if key is _UNKNOWN:
                 key = keys[company] = _comparable(customers.of_company(company))
-            if _comparable_key(state.customer) != key:
+            customer = state.customer
+            projection = state.projection
+            if (_NO_KEY if customer is None else customer) != key:
                 reason = "customer"
-            elif later(state.projection.last_event, as_of):  # written while the report runs
+            elif projection.last_event > utc_as_of:  # written while the report runs
                 reason = "later"
             else:
                 if admits is not None and not admits(entry.created_at, company, state.facts):
                     continue
-                row = state.projection.row(as_of, policy=policy)
+                row = projection.row(as_of, policy=policy)
                 if not states or row.state in states:
                     yield ReportLine(row, company, None, state.facts)
                 continue
