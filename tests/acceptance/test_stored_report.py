@@ -9,7 +9,7 @@ a year across both DST changes) and the SLA batch generator's histories
 exist) — are stored in SQLite, and their states kept the way a desk keeps
 them. Then some are spoiled, as life spoils them: a ticket written without
 its state (stale), one never given one (missing), a company moved to another
-category (other customer facts). Under the configuration the states were
+category (other customer facts), a document that is not a state (unreadable). Under the configuration the states were
 written with, and under another one (a rule's target changed: every state is
 of another fingerprint), every format (jsonl, json, csv, table and xlsx to a
 file; XLSX compared cell by cell), with --group-by and the filters, on one process and on two: the same
@@ -19,7 +19,9 @@ bytes, the same summary, and the warning says once how many were folded.
 from __future__ import annotations
 
 import random
+import sqlite3
 import sys
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,10 +131,15 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Desk:
         uow.commit()
     customer = sum(1 for id in ids if store.get_ticket(id).company == companies[0])
     moved_tickets = {id for id in ids if store.get_ticket(id).company == companies[0]}
+    broken = sorted(set(ids) - set(stale) - set(missing) - moved_tickets)[:2]
+    with closing(sqlite3.connect(db)) as raw, raw:  # not a stored state at all, and one of another shape
+        raw.execute("UPDATE ticket_sla SET document = 'not JSON' WHERE ticket_id = ?", (broken[0],))
+        raw.execute("UPDATE ticket_sla SET document = '{\"projection\": 1}' WHERE ticket_id = ?", (broken[1],))
     spoiled = {
         "missing": len(set(missing) - set(stale)),
         "stale": len(stale),
         "customer": len(moved_tickets - set(stale) - set(missing)),
+        "unreadable": len(broken),
     }
     assert customer and all(spoiled.values()), spoiled
     return Desk(db, config, other, spoiled)
@@ -197,7 +204,8 @@ def test_the_warning_counts_each_reason_once_and_a_fresh_desk_reads_every_state(
         result = invoke(desk.db, desk.config, *args, "--jobs", jobs)
         assert result.stderr.splitlines()[-1] == (
             f"{total} tickets' stored SLA states are stale ({spoiled['missing']} missing, "
-            f"{spoiled['stale']} written since, {spoiled['customer']} for other customer facts); "
+            f"{spoiled['stale']} written since, {spoiled['customer']} for other customer facts, "
+            f"{spoiled['unreadable']} unreadable); "
             "the report folded them; run `helpdesk sla rebuild`"
         )
     other = invoke(desk.db, desk.other, *args)
