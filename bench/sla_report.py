@@ -17,7 +17,8 @@ without them gets them once, untimed), then, in the same run:
   (the stored SLA states answer: no warning allowed), ``--jobs`` as given,
   else the report's default (one worker per CPU);
 * **recompute** — the same with ``--recompute`` (every history folded);
-* **queue** — ``helpdesk sla queue --overdue --limit 50`` (when the tree has it).
+* **queue** — ``helpdesk sla queue --overdue --limit 50`` at the same instant
+  (when the tree has the command).
 
 Peak RSS is that of the largest process (``wait4`` reports the maximum over
 the children). All run as child processes, alternately, ``--repeat`` times
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from helpdesk_core.sample import DEMO_CONFIGURATION, DEMO_END
 
@@ -75,31 +77,58 @@ print(tickets, events, size)
 """
 
 
-def fill_states(db: Path, config_file: Path) -> int:
+def fill_states(db: Path, config_file: Path, jobs: int = 2) -> int:
     """Keep the SLA state of every ticket of ``db`` whose state is missing or
     not usable under ``config_file`` (what ``helpdesk generate`` does as it
     writes, and ``helpdesk sla rebuild`` for a store generated before), in
-    batches; then set the store's ``sla.fingerprint``. Not timed."""
+    batches, on ``jobs`` processes; then set the store's ``sla.fingerprint``.
+    Not timed."""
+    import multiprocessing
+
     from helpdesk_core.config import load_configuration
+    from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
+    from helpdesk_core.storage import open_store
+
+    fingerprint = sla_fingerprint(load_configuration(config_file))
+    store = open_store(f"sqlite:///{db}")
+    positions = store.tickets.positions(max(1, store.tickets.count() // jobs + 1))
+    bounds = list(zip([None, *positions], [*positions, None], strict=True))
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        ranges = [(db, config_file, after, through) for after, through in bounds]
+        kept = sum(pool.starmap(_fill_range, ranges))
+    setting = store.settings.get(FINGERPRINT_SETTING)
+    if setting != fingerprint:
+        with store.unit_of_work() as uow:
+            uow.settings.put(FINGERPRINT_SETTING, fingerprint, expected=setting)
+            uow.commit()
+    store.close()
+    return kept
+
+
+def _fill_range(db: Path, config_file: Path, after: Any, through: Any) -> int:
+    """:func:`fill_states` of the tickets after ``after`` through ``through``."""
+    from helpdesk_core.config import load_configuration
+    from helpdesk_core.model.ticket import Ticket
     from helpdesk_core.reports.customers import customer_directory
     from helpdesk_core.serialization import ticket_sla_state_to_json
-    from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
+    from helpdesk_core.sla_states.fingerprint import sla_fingerprint
     from helpdesk_core.sla_states.state import sla_state_record, ticket_sla_state
     from helpdesk_core.storage import open_store
 
     config = load_configuration(config_file)
-    assert config.sla is not None
+    policy = config.sla
+    assert policy is not None
     fingerprint = sla_fingerprint(config)
     store = open_store(f"sqlite:///{db}")
     customers = customer_directory(store)
-    pending = []
+    pending: list[Ticket] = []
     kept = 0
 
     def flush() -> None:
         with store.unit_of_work() as uow:
             for ticket in pending:
                 customer = customers(ticket)
-                state = ticket_sla_state(ticket, policy=config.sla, graph=config.graph, customer=customer)
+                state = ticket_sla_state(ticket, policy=policy, graph=config.graph, customer=customer)
                 uow.sla_states.put(sla_state_record(
                     state, document=ticket_sla_state_to_json(state), fingerprint=fingerprint,
                     company=ticket.company, status_category=config.graph.category(ticket.status).value,
@@ -107,18 +136,13 @@ def fill_states(db: Path, config_file: Path) -> int:
             uow.commit()
         pending.clear()
 
-    for entry in store.tickets.iter_with_sla_states(fingerprint):
+    for entry in store.tickets.iter_with_sla_states(fingerprint, after=after, through=through):
         if entry.history is not None:
             pending.append(entry.history)
             kept += 1
-            if len(pending) >= 2000:
+            if len(pending) >= 1000:
                 flush()
     flush()
-    setting = store.settings.get(FINGERPRINT_SETTING)
-    if setting != fingerprint:
-        with store.unit_of_work() as uow:
-            uow.settings.put(FINGERPRINT_SETTING, fingerprint, expected=setting)
-            uow.commit()
     store.close()
     return kept
 
@@ -163,7 +187,8 @@ def bench(
     rows_file = workdir / "report.jsonl"
     report = [*helpdesk, "--config", str(config), "sla", "report", "--as-of", DEMO_END.isoformat(),
               "--format", "jsonl", "--output", str(rows_file), *(["--jobs", str(jobs)] if jobs else [])]
-    queue = [*helpdesk, "--config", str(config), "sla", "queue", "--overdue", "--limit", "50"]
+    queue = [*helpdesk, "--config", str(config), "sla", "queue", "--overdue", "--limit", "50",
+             "--now", DEMO_END.isoformat()]
     has_queue = subprocess.run([*queue, "--help"], capture_output=True).returncode == 0
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in KINDS}
     tickets = events = size_bytes = 0

@@ -48,7 +48,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "run": ("helpdesk_cli.scheduler", "run", "Run the scheduler until stopped (SIGTERM, Ctrl-C)."),
     "tick": ("helpdesk_cli.scheduler", "tick", "Apply every automatic change and escalation due by --now."),
     "sla": (
-        "helpdesk_cli.sla", "sla_group", "SLA reports, explanations, policy what-ifs and rule-table checks.",
+        "helpdesk_cli.sla_commands", "sla_commands",
+        "SLA reports, explanations, policy what-ifs, rule-table checks and work queues.",
     ),
     "ticket": (
         "helpdesk_cli.tickets", "ticket_group",

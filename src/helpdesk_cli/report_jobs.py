@@ -2,10 +2,13 @@
 
 The ticket stream (ordered by ``(created_at, id)``) is cut into ranges at
 positions the store reads from its ordering index; each worker process opens
-its own store connection, loads nothing else twice, evaluates whole ranges and
+its own store connection, loads nothing else twice, reads whole ranges as the
+one process does (the stored SLA states, or every history when the report
+folds: :func:`~helpdesk_core.reports.stored_report.sla_report_lines`) and
 sends back the rows already encoded (or as dicts for table and XLSX) with a
-tally of them. The parent writes the ranges in stream order and merges the
-tallies, so rows and summaries are exactly those of one process.
+tally of them and what it read (how many tickets, which were folded). The
+parent writes the ranges in stream order and merges the tallies, so rows and
+summaries are exactly those of one process.
 
 When the encoded rows go to a file, they do not pass through the parent at
 all: each worker writes its range to a file of a private temporary folder

@@ -25,6 +25,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import tomli
@@ -114,6 +115,15 @@ class Configuration:
     sla: SlaPolicy | None = None
     desk: DeskSettings = attrs.field(factory=DeskSettings)
     source: str = "defaults"
+
+    @property
+    def home_zone(self) -> ZoneInfo:
+        """The zone in which the desk's days begin and end (the dashboard's
+        days, a queue's "due today"): the zone of the first configured
+        calendar, UTC without calendars."""
+        for calendar in self.calendars.values():
+            return calendar.zone
+        return ZoneInfo("UTC")
 
 
 def load_configuration(path: Path | str | None) -> Configuration:

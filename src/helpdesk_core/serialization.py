@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, get_args, get_origin
 
 import attrs
 import cattrs
@@ -1103,8 +1103,7 @@ def ticket_sla_state_from_stored(data: str | bytes) -> TicketSlaState:
         ):
             key = _stored_customer_key(customer)
             if key is not _NOT_PLAIN:
-                facts_after = facts(status, priority, type_, assignee)
-                return state(projection=projection, facts=facts_after, customer=key)
+                return state(projection, facts(status, priority, type_, assignee), key)
     return ticket_sla_state_from_json(data)
 
 
@@ -1129,20 +1128,47 @@ def _stored_customer_key(value: Any) -> Any:
 
 
 @functools.cache
-def _stored_state_reader() -> tuple[Callable[[Any], Any], type[TicketSlaState], type[TicketAsOf]]:
-    """The trusted projection reader and the classes of a stored state;
-    made on first use (most commands never load the SLA engine)."""
+def _stored_state_reader() -> tuple[
+    Callable[[Any], Any],
+    Callable[[SlaProjection, TicketAsOf, CustomerKey | None], TicketSlaState],
+    Callable[[str, str | None, str | None, str | None], TicketAsOf],
+]:
+    """The trusted projection reader and the makers of a stored state and its
+    facts (plain attribute stores, no ``__init__``: the values are checked by
+    the caller); made on first use (most commands never load the SLA engine)."""
     from helpdesk_core.reports.as_of import TicketAsOf
     from helpdesk_core.sla.row import Clock
     from helpdesk_core.sla_states.state import TicketSlaState
 
     clocks = {clock.value: clock for clock in Clock}  # a KeyError for another text: read strictly then
-    trusted = _trusted_structure_fn(converter, _projection_class(), {}, hooks={"clock": clocks.__getitem__})
+
+    def paused(value: Any) -> timedelta:
+        if type(value) is not int:
+            raise TypeError(value)  # read strictly then
+        return timedelta(microseconds=value)
+
+    hooks = {"clock": clocks.__getitem__, "paused": paused}
+    trusted = _trusted_structure_fn(converter, _projection_class(), {}, hooks=hooks)
 
     def projection_of(value: Any) -> Any:
         return trusted(value) if type(value) is dict else _NOT_PLAIN
 
-    return projection_of, TicketSlaState, TicketAsOf
+    new = object.__new__
+    filling_facts, filling_state = _builder_of(TicketAsOf), _builder_of(TicketSlaState)
+
+    def facts(status: str, priority: str | None, type_: str | None, assignee: str | None) -> TicketAsOf:
+        made: Any = new(filling_facts)  # filled by plain stores: see _builder_of
+        made.status, made.priority, made.type, made.assignee = status, priority, type_, assignee
+        made.__class__ = TicketAsOf
+        return cast("TicketAsOf", made)
+
+    def state(projection: SlaProjection, facts: TicketAsOf, customer: CustomerKey | None) -> TicketSlaState:
+        made: Any = new(filling_state)
+        made.projection, made.facts, made.customer = projection, facts, customer
+        made.__class__ = TicketSlaState
+        return cast("TicketSlaState", made)
+
+    return projection_of, state, facts
 
 
 def _customer_key(value: object, label: str) -> CustomerKey | None:

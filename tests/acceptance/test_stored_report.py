@@ -9,7 +9,7 @@ a year across both DST changes) and the SLA batch generator's histories
 exist) — are stored in SQLite, and their states kept the way a desk keeps
 them. Then some are spoiled, as life spoils them: a ticket written without
 its state (stale), one never given one (missing), a company moved to another
-category (other customer facts). Under the configuration the states were
+category (other customer facts), a document that is not a state (unreadable). Under the configuration the states were
 written with, and under another one (a rule's target changed: every state is
 of another fingerprint), every format (jsonl, json, csv, table and xlsx to a
 file; XLSX compared cell by cell), with --group-by and the filters, on one process and on two: the same
@@ -19,7 +19,9 @@ bytes, the same summary, and the warning says once how many were folded.
 from __future__ import annotations
 
 import random
+import sqlite3
 import sys
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,10 +131,15 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Desk:
         uow.commit()
     customer = sum(1 for id in ids if store.get_ticket(id).company == companies[0])
     moved_tickets = {id for id in ids if store.get_ticket(id).company == companies[0]}
+    broken = sorted(set(ids) - set(stale) - set(missing) - moved_tickets)[:2]
+    with closing(sqlite3.connect(db)) as raw, raw:  # not a stored state at all, and one of another shape
+        raw.execute("UPDATE ticket_sla SET document = 'not JSON' WHERE ticket_id = ?", (broken[0],))
+        raw.execute("UPDATE ticket_sla SET document = '{\"projection\": 1}' WHERE ticket_id = ?", (broken[1],))
     spoiled = {
         "missing": len(set(missing) - set(stale)),
         "stale": len(stale),
         "customer": len(moved_tickets - set(stale) - set(missing)),
+        "unreadable": len(broken),
     }
     assert customer and all(spoiled.values()), spoiled
     return Desk(db, config, other, spoiled)
@@ -197,7 +204,8 @@ def test_the_warning_counts_each_reason_once_and_a_fresh_desk_reads_every_state(
         result = invoke(desk.db, desk.config, *args, "--jobs", jobs)
         assert result.stderr.splitlines()[-1] == (
             f"{total} tickets' stored SLA states are stale ({spoiled['missing']} missing, "
-            f"{spoiled['stale']} written since, {spoiled['customer']} for other customer facts); "
+            f"{spoiled['stale']} written since, {spoiled['customer']} for other customer facts, "
+            f"{spoiled['unreadable']} unreadable); "
             "the report folded them; run `helpdesk sla rebuild`"
         )
     other = invoke(desk.db, desk.other, *args)
@@ -233,3 +241,45 @@ def test_the_library_reads_stored_states_as_of_the_latest_event_and_folds_before
         assert reading.read == 120 and reading.folded == {} and reading.warning() is None
         assert all(line.ticket is None for line in lines) is reads, "stored rows carry no history"
     assert not report_source(store, config, DEMO_END + timedelta(days=40), recompute=True).reads_stored_states
+
+
+def _copy(source: Store, target: Store) -> None:
+    """Every customer group, company and ticket of ``source`` into ``target``."""
+    with target.unit_of_work() as uow:
+        for group in source.customer_groups.iter():
+            uow.customer_groups.add(group.value)
+        for company in source.companies.iter():
+            uow.companies.add(company.value)
+        for ticket in source.tickets.iter_tickets():
+            uow.tickets.add(ticket.value)
+        uow.commit()
+
+
+@pytest.mark.parametrize("backend", ["memory", "postgresql"])
+def test_memory_and_postgresql_read_the_stored_states_alike(
+    desk: Desk, backend: str, request: pytest.FixtureRequest
+) -> None:
+    url = "memory://" if backend == "memory" else request.getfixturevalue("postgres_url")
+    store, config = open_store(url), load_configuration(desk.config)
+    _copy(open_store(desk.db), store)
+    keep_states(store, config)
+    some = [stored.value.id for stored in store.tickets.iter_tickets()][::50]
+    with store.unit_of_work() as uow:  # a few written since: folded
+        for id in some:
+            found = uow.tickets.get(id)
+            note = Comment(at=found.value.updated_at + timedelta(minutes=1), author="employee", by="E-1")
+            uow.tickets.append(id, [note], expected_version=found.version)
+        uow.commit()
+    assert config.sla is not None
+    as_of = DEMO_END + timedelta(days=400)
+    tickets = [stored.value for stored in store.tickets.iter_tickets()]
+    for only in (EVERYTHING, ReportFilter(priority="high", created_from=DEMO_END - timedelta(days=90))):
+        reading = ReportReading()
+        source = report_source(store, config, as_of)
+        assert source.reads_stored_states
+        lines = list(sla_report_lines(store, source, as_of=as_of, only=only, reading=reading))
+        folded = report_lines(tickets, policy=config.sla, graph=config.graph, as_of=as_of,
+                              customers=customer_directory(store), only=only)  # fmt: skip
+        assert [line.row.to_json_text() for line in lines] == [line.row.to_json_text() for line in folded]
+        assert reading.read == len(tickets) and reading.folded == {"stale": len(some)}
+    store.close()

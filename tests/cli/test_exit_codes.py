@@ -23,7 +23,7 @@ from helpdesk_cli import sla as sla_commands
 from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
 from helpdesk_core.errors import StorageUnavailable, ValidationError
-from helpdesk_core.reports import report_lines
+from helpdesk_core.reports.stored_report import sla_report_lines
 from helpdesk_core.sample import DEMO_CONFIGURATION
 from helpdesk_core.storage.sqlite import SqliteStore
 
@@ -275,12 +275,12 @@ def test_a_failing_report_leaves_no_output_file(
     file as Ctrl-C does."""
 
     def failing(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        for count, line in enumerate(report_lines(*args, **kwargs)):
+        for count, line in enumerate(sla_report_lines(*args, **kwargs)):
             if count == 20:
                 raise ValidationError("ticket T-21: broken history")
             yield line
 
-    monkeypatch.setattr(sla_commands, "report_lines", failing)
+    monkeypatch.setattr(sla_commands, "sla_report_lines", failing)
     target = tmp_path / "sla.jsonl"
     result = helpdesk(*desk, "sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--output", str(target))
     assert (result.exit_code, result.stderr) == (2, "Error: ticket T-21: broken history\n")

@@ -13,7 +13,10 @@ from click.testing import CliRunner
 
 from helpdesk_cli.main import COMMANDS, DeskGroup, cli
 
-COMMAND_MODULES = sorted({module for module, _, _ in COMMANDS.values()})
+COMMAND_MODULES = sorted(
+    {module for module, _, _ in COMMANDS.values()} | {"helpdesk_cli.sla", "helpdesk_cli.sla_queue"}
+)
+"""The top-level commands' modules, and those the ``sla`` group loads per command."""
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -63,7 +66,16 @@ def test_an_sla_report_imports_only_the_sla_commands() -> None:
         "try:\n    cli(['--db', 'memory://', 'sla', 'report', '--format', 'jsonl'], prog_name='helpdesk')\n"
         "except SystemExit:\n    pass"
     )
-    assert loaded == {"helpdesk_cli.sla"}
+    assert loaded == {"helpdesk_cli.sla_commands", "helpdesk_cli.sla"}
+
+
+def test_an_sla_queue_imports_its_own_module_not_the_other_sla_commands() -> None:
+    loaded = _loaded_after(
+        "from helpdesk_cli.main import cli\n"
+        "try:\n    cli(['--db', 'memory://', 'sla', 'queue', '--overdue'], prog_name='helpdesk')\n"
+        "except SystemExit:\n    pass"
+    )
+    assert loaded == {"helpdesk_cli.sla_commands", "helpdesk_cli.sla_queue"}
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -15,7 +15,7 @@ from test_report_jobs import AS_OF, invoke
 
 from helpdesk_cli import output, report_jobs
 from helpdesk_core.errors import ValidationError
-from helpdesk_core.reports import report_lines
+from helpdesk_core.reports.stored_report import sla_report_lines
 from helpdesk_core.sample import DEMO_CONFIGURATION
 
 TICKETS = 650
@@ -91,7 +91,7 @@ def test_a_spooled_report_without_rows_is_the_empty_file_of_its_format(
 
 def _failing_lines(*args: Any, **kwargs: Any) -> Iterator[Any]:
     """Report lines of a range until its 50th, then a library error."""
-    for count, line in enumerate(report_lines(*args, **kwargs)):
+    for count, line in enumerate(sla_report_lines(*args, **kwargs)):
         if count == 50:
             raise ValidationError("ticket T-0050: broken history (in a worker)")
         yield line
@@ -103,7 +103,7 @@ def test_a_worker_error_is_one_line_and_its_exit_code_and_leaves_no_temporary_fi
     to_file: bool,
 ) -> None:
     db, config = desk
-    monkeypatch.setattr(report_jobs, "report_lines", _failing_lines)
+    monkeypatch.setattr(report_jobs, "sla_report_lines", _failing_lines)
     args = ["sla", "report", "--as-of", AS_OF, "--format", "jsonl", "--jobs", "2"]
     result = invoke(db, config, *args, *(["--output", str(tmp_path / "rows.jsonl")] if to_file else []))
     assert result.exit_code == ValidationError.exit_code

@@ -73,6 +73,8 @@ from helpdesk_core.reports.customers import customer_facts
 from helpdesk_core.sla import CustomerFacts, GroupRoster, SlaRow, evaluate
 from helpdesk_core.sla_states.fingerprint import sla_fingerprint
 from helpdesk_core.sla_states.keeping import adopt_when_empty, keep_sla_state, sla_policy
+from helpdesk_core.sla_states.queues import DEFAULT_LIMIT as DEFAULT_QUEUE_LIMIT
+from helpdesk_core.sla_states.queues import QueueEntry, QueueState, SlaQueue
 from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
@@ -909,6 +911,37 @@ class Desk:
             )
 
         return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
+
+    # -- work queues ----------------------------------------------------------------
+
+    def queue(
+        self,
+        state: QueueState | None = None,
+        *,
+        due_before: datetime | None = None,
+        assignee: str | None = None,
+        company: str | None = None,
+        without_responsible: bool = False,
+        order: str = "due",
+        limit: int = DEFAULT_QUEUE_LIMIT,
+        after: QueueEntry | None = None,
+        now: datetime | None = None,
+    ) -> SlaQueue:
+        """An agent's work list as of ``now`` (default: the desk's clock):
+        tickets ``overdue`` (a target still owed is past due), ``at_risk`` or
+        ``due_today`` — or every ticket owing something — sorted by the
+        earliest due instant they owe, from the stored SLA states' index (see
+        :mod:`helpdesk_core.sla_states.queues`); at most ``limit``, after the
+        previous page's last entry ``after``. A store whose states were not
+        built under this configuration is folded instead (``warnings`` says
+        so; ``helpdesk sla rebuild`` refreshes it)."""
+        from helpdesk_core.desk.sla_queue import read_queue
+
+        return read_queue(
+            self._store, self._config, now=self._now(now), state=state, due_before=due_before,
+            assignee=assignee, company=company, without_responsible=without_responsible, order=order,
+            limit=limit, after=after,
+        )  # fmt: skip
 
     # -- the scheduler --------------------------------------------------------------
 

@@ -1,31 +1,83 @@
 """Reports computed from tickets: the SLA report rows and their summaries
 (per group), the what-if comparison of two policies and the operational
-dashboard. Pure: tickets and customer lookups come from the caller."""
+dashboard. Pure: tickets and customer lookups come from the caller.
 
-from helpdesk_core.reports.as_of import TicketAsOf, ticket_as_of
-from helpdesk_core.reports.customers import CustomerDirectory, customer_directory, customer_facts
-from helpdesk_core.reports.dashboard import Dashboard, DashboardTally, DayCount, dashboard, default_period
-from helpdesk_core.reports.sla_report import (
-    EVERYTHING,
-    NO_VALUE,
-    CustomerLookup,
-    GroupBy,
-    GroupedTally,
-    ReportFilter,
-    ReportLine,
-    SlaSummary,
-    SlaTally,
-    report_lines,
-    sla_rows,
-)
-from helpdesk_core.reports.whatif import (
-    WHATIF_COLUMNS,
-    Comparison,
-    Side,
-    WhatIfSummary,
-    WhatIfTally,
-    compare,
-)
+Each name below is imported on first use, so that a module reading one
+piece (``reports.as_of`` for a stored SLA state, ``reports.customers`` for a
+queue) does not load the batch report, the what-if and the dashboard with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from helpdesk_core.reports.as_of import TicketAsOf, ticket_as_of
+    from helpdesk_core.reports.customers import CustomerDirectory, customer_directory, customer_facts
+    from helpdesk_core.reports.dashboard import Dashboard, DashboardTally, DayCount, dashboard, default_period
+    from helpdesk_core.reports.sla_report import (
+        EVERYTHING,
+        NO_VALUE,
+        CustomerLookup,
+        GroupBy,
+        GroupedTally,
+        ReportFilter,
+        ReportLine,
+        SlaSummary,
+        SlaTally,
+        report_lines,
+        sla_rows,
+    )
+    from helpdesk_core.reports.whatif import (
+        WHATIF_COLUMNS,
+        Comparison,
+        Side,
+        WhatIfSummary,
+        WhatIfTally,
+        compare,
+    )
+
+_EXPORTS = {
+    "TicketAsOf": "as_of",
+    "ticket_as_of": "as_of",
+    "CustomerDirectory": "customers",
+    "customer_directory": "customers",
+    "customer_facts": "customers",
+    "Dashboard": "dashboard",
+    "DashboardTally": "dashboard",
+    "DayCount": "dashboard",
+    "dashboard": "dashboard",
+    "default_period": "dashboard",
+    "EVERYTHING": "sla_report",
+    "NO_VALUE": "sla_report",
+    "CustomerLookup": "sla_report",
+    "GroupBy": "sla_report",
+    "GroupedTally": "sla_report",
+    "ReportFilter": "sla_report",
+    "ReportLine": "sla_report",
+    "SlaSummary": "sla_report",
+    "SlaTally": "sla_report",
+    "report_lines": "sla_report",
+    "sla_rows": "sla_report",
+    "WHATIF_COLUMNS": "whatif",
+    "Comparison": "whatif",
+    "Side": "whatif",
+    "WhatIfSummary": "whatif",
+    "WhatIfTally": "whatif",
+    "compare": "whatif",
+}
+"""Each public name and the module of the package defining it."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "EVERYTHING",

@@ -23,7 +23,7 @@ every ticket (:func:`report_source` decides).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import attrs
 
@@ -52,6 +52,7 @@ _REASONS = {
     "configuration": "of another SLA configuration",
     "customer": "for other customer facts",
     "later": "with a later event",
+    "unreadable": "unreadable",
 }
 """How the warning names each reason of :data:`UNUSABLE_REASONS`."""
 
@@ -160,35 +161,43 @@ def sla_report_lines(
     states = only.states
     folded = reading.folded
     decode = ticket_sla_state_from_stored
+    utc_as_of = as_of.astimezone(UTC)  # compared with any instant by the instants, also in a DST fold
     entries = store.tickets.iter_with_sla_states(
         fingerprint, after=after, through=through, company=only.company
     )
     for entry in entries:
         reading.read += 1
         ticket: Ticket | None = entry.history
-        reason = entry.unusable
-        if ticket is None:
-            state = decode(entry.document)  # type: ignore[arg-type]
-            company = entry.company
-            key = keys.get(company, _UNKNOWN)
-            if key is _UNKNOWN:
-                key = keys[company] = _comparable(customers.of_company(company))
-            if _comparable_key(state.customer) != key:
-                reason = "customer"
-            elif later(state.projection.last_event, as_of):
-                reason = "later"  # written while the report runs
+        if ticket is not None:
+            reason = entry.unusable or "missing"
+        else:
+            try:
+                state = decode(entry.document)  # type: ignore[arg-type]
+            except ValidationError:  # derived data: the history still answers
+                reason = "unreadable"
             else:
-                if admits is not None and not admits(entry.created_at, company, state.facts):
+                company = entry.company
+                key = keys.get(company, _UNKNOWN)
+                if key is _UNKNOWN:
+                    key = keys[company] = _comparable(customers.of_company(company))
+                customer = state.customer
+                projection = state.projection
+                if (_NO_KEY if customer is None else customer) != key:
+                    reason = "customer"
+                elif projection.last_event > utc_as_of:  # written while the report runs
+                    reason = "later"
+                else:
+                    if admits is not None and not admits(entry.created_at, company, state.facts):
+                        continue
+                    row = projection.row(as_of, policy=policy)
+                    if not states or row.state in states:
+                        yield ReportLine(row, company, None, state.facts)
                     continue
-                row = state.projection.row(as_of, policy=policy)
-                if not states or row.state in states:
-                    yield ReportLine(row, company, None, state.facts)
-                continue
             found = store.tickets.find(entry.ticket)
             if found is None:  # deleted since the page was read
                 continue
             ticket = found.value
-        folded[reason or "missing"] = folded.get(reason or "missing", 0) + 1
+        folded[reason] = folded.get(reason, 0) + 1
         line = fold(ticket)
         if line is not None:
             yield line

@@ -236,11 +236,11 @@ class TicketWithSlaState(NamedTuple):
     unusable: str | None
 
 
-UNUSABLE_REASONS = ("missing", "stale", "configuration", "customer", "later")
+UNUSABLE_REASONS = ("missing", "stale", "configuration", "customer", "later", "unreadable")
 """Why a stored SLA state is not read: the store's three reasons
 (:class:`TicketWithSlaState`), then the reader's: the customer's facts changed
 since (``"customer"``), the ticket has an event after the report's instant
-(``"later"``)."""
+(``"later"``), the document is not a stored SLA state (``"unreadable"``)."""
 
 
 class TicketIds(Protocol):

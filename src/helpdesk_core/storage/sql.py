@@ -407,35 +407,47 @@ class SqlTicketReader:
             where += " AND (t.created_us, t.id) <= (?, ?)"
             params = (*params, *_key(through))
         sql = (
-            f"SELECT t.id, t.created_us, t.company, {_UNUSABLE}, CASE WHEN {_UNUSABLE} IS NULL THEN "
-            f"s.document END, t.header, t.event_count, CASE WHEN {_UNUSABLE} IS NOT NULL AND "
-            f"t.event_count <> 0 THEN {_EVENTS_OF.format('t')} END "
+            f"SELECT t.id, t.created_us, t.company, {_UNUSABLE}, s.document "
             "FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
             f"WHERE (t.created_us, t.id) > (?, ?){where} ORDER BY t.created_us, t.id LIMIT ?"
         )
         while True:
-            with self._borrow() as session:  # the page and any history read again: one snapshot
-                rows = session.rows(sql, (fingerprint,) * 3 + (*position, *params, batch_size))
-                page = [
-                    TicketWithSlaState(
-                        id, from_utc_microseconds(created), firm, document,
-                        None if unusable is None else ticket_from_documents(
-                            header, _history(session, id, count, aggregate) if count else None),
-                        unusable,
-                    )
-                    for id, created, firm, unusable, document, header, count, aggregate in rows
-                ]  # fmt: skip
-            yield from page
+            with self._borrow() as session:  # the page and the histories it needs: one snapshot
+                rows = session.rows(sql, (fingerprint, *position, *params, batch_size))
+                histories = _histories(session, [row[0] for row in rows if row[3] is not None])
+            for id, created, firm, unusable, document in rows:
+                registered = from_utc_microseconds(created)
+                if unusable is None:
+                    yield TicketWithSlaState(id, registered, firm, document, None, None)
+                else:
+                    yield TicketWithSlaState(id, registered, firm, None, histories[id], unusable)
             if len(rows) < batch_size:
                 return
             position = (rows[-1][1], rows[-1][0])
 
 
 _UNUSABLE = (
-    "(CASE WHEN s.ticket_id IS NULL THEN 'missing' WHEN s.ticket_version <> t.version THEN 'stale' "
-    "WHEN s.fingerprint <> ? THEN 'configuration' END)"
+    "CASE WHEN s.ticket_version = t.version AND s.fingerprint = ? THEN NULL "
+    "WHEN s.ticket_id IS NULL THEN 'missing' WHEN s.ticket_version <> t.version THEN 'stale' "
+    "ELSE 'configuration' END"
 )
-"""Why a ticket's SLA state cannot be read (NULL: it can); one parameter, the fingerprint."""
+"""Why a ticket's SLA state cannot be read (NULL: it can, the first test,
+the common case); one parameter, the fingerprint."""
+
+
+def _histories(session: Session, ids: list[str]) -> dict[str, Ticket]:
+    """The tickets ``ids`` with their histories, read in one query per
+    :data:`_MANY_PER_QUERY` (the tickets of a page whose SLA state cannot be read)."""
+    found: dict[str, Ticket] = {}
+    for start in range(0, len(ids), _MANY_PER_QUERY):
+        chunk = ids[start : start + _MANY_PER_QUERY]
+        marks = ", ".join("?" * len(chunk))
+        for id, _, _, header, count, aggregate in session.rows(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id IN ({marks})", chunk
+        ):
+            events = _history(session, id, count, aggregate) if count else None
+            found[id] = ticket_from_documents(header, events)
+    return found
 
 
 def _history(session: Session, id: str, event_count: int, aggregate: str | None) -> str | list[str]:
