@@ -271,7 +271,7 @@ def test_a_desk_on_a_store_with_older_tickets_counts_them_once_and_never_adopts(
 
     def count(self: Any) -> int:
         counted.append(1)
-        return real(self)  # type: ignore[no-any-return]
+        return real(self)
 
     monkeypatch.setattr(uow_class, "count", count)
     desk = make_desk(store)
