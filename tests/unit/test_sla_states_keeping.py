@@ -257,3 +257,38 @@ def test_generate_keeps_every_state_and_sets_the_fingerprint(tmp_path: Path) -> 
         assert store.sla_states.count() == store.tickets.count() == 60
         for stored in store.tickets.iter_tickets():
             kept(desk, stored.value.id)
+
+
+def test_a_desk_on_a_store_with_older_tickets_counts_them_once_and_never_adopts(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.unit_of_work() as uow:  # a ticket written without its state (before the states existed)
+        uow.tickets.add(Ticket.register(id="OLD-1", subject="Old", created_at=START, status="open"))
+        uow.commit()
+        uow_class = type(uow.tickets)
+    counted: list[int] = []
+    real = uow_class.count
+
+    def count(self: Any) -> int:
+        counted.append(1)
+        return real(self)
+
+    monkeypatch.setattr(uow_class, "count", count)
+    desk = make_desk(store)
+    for minutes in (1, 2, 3):
+        kept(desk, desk.register_ticket(subject="New", by="E-1", at=later(minutes)).ticket.id)
+    assert store.settings.get(FINGERPRINT_SETTING) is None, "only a rebuild may vouch for OLD-1"
+    assert len(counted) == 1
+
+
+def test_adopting_the_fingerprint_says_what_it_found(store: Store) -> None:
+    from helpdesk_core.sla_states.keeping import adopt_when_empty
+
+    with store.unit_of_work() as uow:
+        assert adopt_when_empty(uow, "F1", written=0) == "adopted"
+        assert adopt_when_empty(uow, "F1", written=0) == "in force"
+        uow.tickets.add(Ticket.register(id="T-1", subject="One", created_at=START, status="open"))
+        assert adopt_when_empty(uow, "F2", written=0) == "other tickets"
+        assert adopt_when_empty(uow, "F2", written=1) == "adopted"
+        uow.commit()
+    assert store.settings.get(FINGERPRINT_SETTING) == "F2"
