@@ -100,9 +100,16 @@ def fill_sla_states(store: Store, config: Callable[[], Configuration]) -> Rebuil
     happened (the setting ``sla.fingerprint`` is unset, or withdrawn by a
     program that wrote tickets without their states) and the configuration
     (asked only then) has SLA rules: what the migration of a store from before
-    the SLA-state table leaves to do. None when nothing was to be done; a
-    configuration that cannot be read is left to the command to report."""
-    from helpdesk_core.errors import HelpdeskError
+    the SLA-state table leaves to do. None when nothing was done; a
+    configuration that cannot be read is left to the command to report.
+
+    The fill never makes the command wait for another process's write (a
+    command that reads must not): on SQLite it writes through its own
+    connection that gives up at once when the store is locked, and when it
+    cannot write it says so in one line on standard error and stops — the
+    batches written so far stay, the command reads the histories instead and
+    a later command goes on."""
+    from helpdesk_core.errors import HelpdeskError, StorageUnavailable
     from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING
 
     if store.settings.get(FINGERPRINT_SETTING):  # a fingerprint ("": keeping.WITHDRAWN)
@@ -118,8 +125,30 @@ def fill_sla_states(store: Store, config: Callable[[], Configuration]) -> Rebuil
         return None
     from helpdesk_core.sla_states.rebuild import rebuild
 
-    with progress_bar(tickets, "Filling the SLA states") as advance:
-        return rebuild(store, configuration, progress=advance)
+    filling = _without_waiting(store)
+    try:
+        with progress_bar(tickets, "Filling the SLA states") as advance:
+            return rebuild(filling, configuration, progress=advance)
+    except StorageUnavailable as error:
+        click.echo(
+            f"Note: the stored SLA states were not filled now ({' '.join(str(error).split())}); "
+            "this command reads the histories, a later one fills them",
+            err=True,
+        )
+        return None
+    finally:
+        if filling is not store:
+            filling.close()
+
+
+def _without_waiting(store: Store) -> Store:
+    """``store``, or for an SQLite file a second store on it whose writes give
+    up at once while another process holds the write lock."""
+    from helpdesk_core.storage.sqlite import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        return SqliteStore(store.path, url=store.url, busy_timeout=0.0)
+    return store
 
 
 __all__ = ["TEST_PAUSE_ENV", "fill_sla_states", "progress_bar", "rebuild_command", "summary_line"]

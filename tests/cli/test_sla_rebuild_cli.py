@@ -225,3 +225,28 @@ def test_a_changed_rule_target_makes_the_report_fold_and_warn_until_sla_rebuild(
     assert after.exit_code == 0 and "rebuild" not in after.stderr, after.stderr
     assert after.stdout == recomputed.stdout, "byte for byte the folded report"
     assert invoke(db, *report, config=changed).stderr == recomputed.stderr, "the same summary"
+
+
+def test_the_fill_never_waits_for_another_writer_and_a_later_command_does_it(tmp_path: Path) -> None:
+    """A command that reads must not wait for a writer (README): while another
+    process holds SQLite's write lock the fill gives up at once, says so, and
+    the command answers; the next command fills."""
+    db = generated(tmp_path / "desk.sqlite3", 40)
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing (a long import)
+        started = time.monotonic()
+        shown = invoke(db, "ticket", "show", "T-1")
+        took = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert shown.exit_code == 0, shown.output
+    assert took < 5, f"waited {took:.1f} s for the writer"
+    assert shown.stderr.startswith("Note: the stored SLA states were not filled now (SQLite store ")
+    assert shown.stderr.endswith("; this command reads the histories, a later one fills them\n")
+    records, setting = states(db)
+    assert setting is None and set(records.values()) == {None}
+    assert invoke(db, "ticket", "show", "T-1").stderr == ""
+    records, setting = states(db)
+    assert setting == FINGERPRINT and None not in records.values()
