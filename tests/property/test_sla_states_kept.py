@@ -9,7 +9,7 @@ equals :func:`evaluate` of the stored history at the last event and at
 random later instants (DST changes and public holidays included: the demo
 configuration's calendars, histories started around them).
 
-50 examples of up to 25 steps (``SLA_STATES_EXAMPLES`` for a longer hunt).
+100 examples of up to 25 steps per store, a few seconds (``SLA_STATES_EXAMPLES`` for a longer hunt).
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def _last_event(ticket: Ticket) -> datetime:
 
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 @settings(
-    max_examples=int(os.environ.get("SLA_STATES_EXAMPLES", "50")),
+    max_examples=int(os.environ.get("SLA_STATES_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -37,9 +37,14 @@ from helpdesk_core.storage.sql_sla import SqlSlaStates
 from helpdesk_core.workflow import transition
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
     opened = open_store(url)
     seed(opened)
     yield opened
