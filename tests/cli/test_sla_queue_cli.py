@@ -137,7 +137,7 @@ def test_a_queue_loads_neither_the_report_nor_the_fold(generated: tuple[Path, Pa
         f"try:\n    cli(['--db', {str(db)!r}, '--config', {str(config)!r}, 'sla', 'queue', '--overdue', "
         f"'--now', {NOW!r}, '--format', 'jsonl'], prog_name='helpdesk')\nexcept SystemExit:\n    pass\n"
         "wanted = ('helpdesk_cli.sla', 'helpdesk_cli.report_jobs', 'helpdesk_core.reports.sla_report', "
-        "'helpdesk_core.reports.dashboard', 'helpdesk_core.desk.service', 'rich.progress')\n"
+        "'helpdesk_core.reports.whatif', 'helpdesk_core.desk.service', 'rich.progress')\n"
         "print('loaded:', *(m for m in wanted if m in sys.modules))"
     )
     done = subprocess.run(
