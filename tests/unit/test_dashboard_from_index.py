@@ -53,7 +53,12 @@ def folded(store: Store, config: Configuration = CONFIG, **period: object) -> Da
     )  # fmt: skip
 
 
-AS_OFS = [DEMO_END, DEMO_END + timedelta(hours=5), DEMO_END - timedelta(days=2, hours=3), DEMO_END - timedelta(days=30)]
+AS_OFS = [
+    DEMO_END,
+    DEMO_END + timedelta(hours=5),
+    DEMO_END - timedelta(days=2, hours=3),
+    DEMO_END - timedelta(days=30),
+]
 
 
 @pytest.mark.parametrize("as_of", AS_OFS, ids=["end", "later", "two-days-earlier", "a-month-earlier"])
@@ -123,7 +128,9 @@ def test_an_untrusted_store_is_folded_and_says_so(store: Store) -> None:
     assert attrs.evolve(board, warnings=()) == expected
     assert len(board.warnings) == 1 and "helpdesk sla rebuild" in board.warnings[0]
     without_rules = attrs.evolve(CONFIG, sla=None)
-    assert read_dashboard(store, without_rules, as_of=DEMO_END) == folded(store, without_rules, as_of=DEMO_END)
+    assert read_dashboard(store, without_rules, as_of=DEMO_END) == folded(
+        store, without_rules, as_of=DEMO_END
+    )
 
 
 @pytest.mark.parametrize(("seed", "count", "days"), [(11, 300, 7), (12, 800, 120), (13, 200, 365)])
