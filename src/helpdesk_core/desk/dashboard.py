@@ -85,7 +85,10 @@ def read_dashboard(
         row = evaluate(ticket, policy=sla, graph=config.graph, as_of=as_of, customer=directory(ticket))
         tally.add_open(ticket, row)
 
-    unsettled = set(store.sla_states.unsettled(fingerprint=fingerprint, as_of=as_of))
+    open_statuses = [s.id for s in config.graph.statuses if not s.category.is_done]
+    unsettled = set(
+        store.sla_states.unsettled(fingerprint=fingerprint, as_of=as_of, open_statuses=open_statuses)
+    )
     since = min(as_of, _first_instant(first_day, tally))
     for stored in watched(_values(store.tickets.iter_tickets(active_since=since))):
         is_open = tally.add_days(stored)

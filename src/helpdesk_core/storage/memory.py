@@ -20,7 +20,7 @@ with :class:`StorageUnavailable` instead.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -684,12 +684,17 @@ class MemorySlaStateReader:
             counts["due_today"] += any(due is not None and as_of <= due < day_end for due in pending)
         return SlaStateCounts(**counts, moving=tuple(sorted(moving)))
 
-    def unsettled(self, *, fingerprint: str, as_of: datetime) -> list[str]:
+    def unsettled(self, *, fingerprint: str, as_of: datetime, open_statuses: Collection[str]) -> list[str]:
         states = self._states()
         found = []
         for stored in self._sla_view().tables[TICKETS].values():
             ticket = stored.value
             if ticket.created_at > as_of:
+                continue
+            if ticket.updated_at > as_of:
+                found.append(ticket.id)
+                continue
+            if ticket.status not in open_statuses:
                 continue
             kept = states.get(ticket.id)
             record = None if kept is None else self._record(kept.value)
@@ -698,7 +703,6 @@ class MemorySlaStateReader:
                 or record.stale
                 or record.fingerprint != fingerprint
                 or record.status_category is None
-                or ticket.updated_at > as_of
             ):
                 found.append(ticket.id)
         return sorted(found)

@@ -32,7 +32,7 @@ bundle may be saved in any order within one unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Generic, Protocol, TypeVar
@@ -433,15 +433,18 @@ class SlaStateReader(Protocol):
     ) -> SlaStateCounts:
         """The dashboard's counters over the **settled** records: not stale, of
         ``fingerprint``, whose ticket's last event is at or before ``as_of``,
-        with a status category (see :class:`SlaStateCounts`). One pass over
-        the table, no document read but those of :attr:`SlaStateCounts.moving`."""
+        with a status category (see :class:`SlaStateCounts`). The open records
+        only (an index range per open category), no document read but those of
+        :attr:`SlaStateCounts.moving`."""
         ...
 
-    def unsettled(self, *, fingerprint: str, as_of: datetime) -> list[str]:
-        """The tickets registered at or before ``as_of`` that
-        :meth:`dashboard_counts` does not count: without a record, with a
-        stale one or one of another fingerprint or without a status category,
-        or whose last event is after ``as_of``. Ids only, in id order."""
+    def unsettled(self, *, fingerprint: str, as_of: datetime, open_statuses: Collection[str]) -> list[str]:
+        """The tickets registered at or before ``as_of`` whose last event is
+        after it, and the tickets now in one of ``open_statuses`` (last event
+        at or before ``as_of``) that :meth:`dashboard_counts` does not count:
+        without a record, with a stale one, one of another fingerprint or one
+        without a status category. Ids only, in id order; index ranges (on
+        the last event, on the status), not a pass over every ticket."""
         ...
 
 

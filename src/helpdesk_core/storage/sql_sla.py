@@ -20,7 +20,7 @@ responsible), ``ticket_sla_by_company (company, due_us, ticket_id)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # sql.py builds these objects: no import at run time
 _FIRST = -(2**62)
 """Below every stored instant: the start of keyset paging."""
 _MANY_PER_QUERY = 500
+OPEN_CATEGORIES = "'new', 'open', 'waiting'"
+"""The status categories of open tickets (not ``resolved``, ``closed``), as
+SQL: an ``IN`` on them walks ``ticket_sla_by_category``, the open records only."""
 _WRITTEN = (
     "ticket_id, document, fingerprint, clock, due_us, at_risk_us, next_change_us, reaction_due_us, "
     "resolution_due_us, reacted, resolved, assignee, company, status_category, breached_us, status"
@@ -221,7 +224,7 @@ class SqlSlaStateReader:
         at, end = utc_microseconds(as_of), utc_microseconds(day_end)
         settled = (
             f"FROM {_JOINED} WHERE s.ticket_version = t.version AND s.fingerprint = ? AND t.last_us <= ? "
-            "AND s.status_category IS NOT NULL AND s.status_category NOT IN ('resolved', 'closed')"
+            f"AND s.status_category IN ({OPEN_CATEGORIES})"
         )
         not_overdue = "(s.breached_us IS NULL OR s.breached_us > ?)"
         moving = "s.clock = 'paused' AND s.resolution_due_us IS NULL AND s.resolved = 0"
@@ -249,15 +252,22 @@ class SqlSlaStateReader:
             moving=tuple((ticket, document) for ticket, document in found),
         )
 
-    def unsettled(self, *, fingerprint: str, as_of: datetime) -> list[str]:
+    def unsettled(self, *, fingerprint: str, as_of: datetime, open_statuses: Collection[str]) -> list[str]:
         at = utc_microseconds(as_of)
-        sql = (
-            "SELECT t.id FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id WHERE t.created_us <= ? "
-            "AND (s.ticket_id IS NULL OR s.ticket_version <> t.version OR s.fingerprint <> ? "
-            "OR s.status_category IS NULL OR t.last_us > ?) ORDER BY t.id"
-        )
+        statuses = sorted(open_statuses)
+        if not statuses:
+            open_ones = ""
+        else:
+            open_ones = (  # the open tickets without a usable record: an index range per status
+                "SELECT t.id FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
+                f"WHERE t.status IN ({', '.join('?' * len(statuses))}) AND t.last_us <= ? "
+                "AND (s.ticket_id IS NULL OR s.ticket_version <> t.version OR s.fingerprint <> ? "
+                "OR s.status_category IS NULL) UNION "
+            )
+        sql = f"{open_ones}SELECT id FROM tickets WHERE last_us > ? AND created_us <= ? ORDER BY 1"
+        params = (*statuses, at, fingerprint) if statuses else ()
         with self._borrow() as session:
-            return [str(r[0]) for r in session.rows(sql, (at, fingerprint, at))]
+            return [str(r[0]) for r in session.rows(sql, (*params, at, at))]
 
 
 class SqlSlaStates(SqlSlaStateReader):

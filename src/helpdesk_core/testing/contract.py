@@ -705,11 +705,17 @@ class StoreContract:
         mail = store.tickets.get("T-1").value.comments[-2]
         events = [
             DomainEvent(
-                kind="comment_added", ticket="T-1", at=mail.at, by="P-1",
+                kind="comment_added",
+                ticket="T-1",
+                at=mail.at,
+                by="P-1",
                 data={"body": mail.body, "from": mail.headers["From"], "mentions": ["E-1"]},
             ),
             DomainEvent(
-                kind="ticket_registered", ticket="T-2", at=START, by="E-1",
+                kind="ticket_registered",
+                ticket="T-2",
+                at=START,
+                by="E-1",
                 data={"subject": "Jan Novák: printer; call +420601123456 (Jana)"},
             ),
             DomainEvent(kind="status_changed", ticket="T-3", at=START, data={"from": "new", "to": "open"}),
@@ -1461,8 +1467,14 @@ class StoreContract:
         assert (counts.open, counts.overdue, counts.in_progress) == (8, 3, 6), counts
         assert (counts.due_today, counts.without_responsible) == (2, 2), counts
         assert counts.moving == (("T-06", sla_record("T-06", due=None).document),)
-        unsettled = store.sla_states.unsettled(fingerprint="F1", as_of=as_of)
+        unsettled = store.sla_states.unsettled(
+            fingerprint="F1", as_of=as_of, open_statuses=["new", "in_progress"]
+        )
         assert unsettled == ["T-09", "T-10", "T-11", "T-12", "T-14"]
+        assert store.sla_states.unsettled(fingerprint="F1", as_of=as_of, open_statuses=["new"]) == ["T-12"], (
+            "closed now (not open): only a ticket with events after as_of"
+        )
+        assert store.sla_states.unsettled(fingerprint="F1", as_of=as_of, open_statuses=[]) == ["T-12"]
         assert store.sla_states.dashboard_counts(
             fingerprint="F3", as_of=as_of, day_end=day_end, initial_status="new"
         ).open == 0  # fmt: skip
