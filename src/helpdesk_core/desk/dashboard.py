@@ -32,7 +32,7 @@ from helpdesk_core.reports.dashboard import Dashboard, DashboardTally, dashboard
 from helpdesk_core.serialization import ticket_sla_state_from_json
 from helpdesk_core.sla import evaluate
 from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
-from helpdesk_core.sla_states.queues import stale_store_warning, trusts_index
+from helpdesk_core.sla_states.queues import stale_store_warnings, trusts_index
 
 if TYPE_CHECKING:
     from helpdesk_core.config import Configuration
@@ -67,7 +67,11 @@ def read_dashboard(
             watched(store.iter_tickets()), policy=policy, graph=config.graph, as_of=as_of, zone=zone,
             first_day=first_day, last_day=last_day, customers=directory,
         )  # fmt: skip
-        return board if policy is None else attrs.evolve(board, warnings=(stale_store_warning(setting),))
+        return (
+            board
+            if policy is None
+            else attrs.evolve(board, warnings=stale_store_warnings(setting, tickets=store.tickets.count()))
+        )
     tally = DashboardTally(graph=config.graph, as_of=as_of, zone=zone, first_day=first_day, last_day=last_day)
     counts = store.sla_states.dashboard_counts(
         fingerprint=fingerprint, as_of=as_of, day_end=tally.end_of_day, initial_status=config.graph.initial
