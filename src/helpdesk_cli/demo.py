@@ -36,7 +36,7 @@ from helpdesk_core.reports import (
     dashboard,
     report_lines,
 )
-from helpdesk_core.reports.customers import customer_directory
+from helpdesk_core.reports.customers import customer_directory, customer_facts
 from helpdesk_core.sample import (
     DEMO_CONFIGURATION,
     DEMO_END,
@@ -44,7 +44,9 @@ from helpdesk_core.sample import (
     sample_customers,
     sample_tickets,
 )
-from helpdesk_core.sla import SlaState
+from helpdesk_core.sla import NO_CUSTOMER, SlaState
+from helpdesk_core.sla_states.fingerprint import sla_fingerprint
+from helpdesk_core.sla_states.keeping import adopt_when_empty, keep_sla_state
 from helpdesk_core.storage import Store, UnitOfWork, open_store, redacted, save_all
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -73,32 +75,50 @@ def _add_customers(uow: UnitOfWork, customers: SampleCustomers) -> None:
     save_all(uow.employees, customers.staff)
 
 
-def save_desk(store: Store, customers: SampleCustomers, tickets: Iterable[Ticket]) -> tuple[int, int]:
-    """Upsert the customers and add ``tickets`` (new ids only) in ONE
-    transaction: a generate that fails half-way (a ticket id already stored,
-    a history that cannot be written) leaves the store as it was. Returns how
-    many tickets and events were stored."""
+def save_desk(
+    store: Store, customers: SampleCustomers, tickets: Iterable[Ticket], *, config: Configuration
+) -> tuple[int, int]:
+    """Upsert the customers and add ``tickets`` (new ids only) with their
+    stored SLA states under ``config`` in ONE transaction: a generate that
+    fails half-way (a ticket id already stored, a history that cannot be
+    written) leaves the store as it was. Returns how many tickets and events
+    were stored."""
     count = events = 0
     with store.unit_of_work() as uow:
         _add_customers(uow, customers)
+        keep = _Keeping(config, customers)
         for ticket in tickets:
             uow.tickets.add(ticket)
+            keep(uow, ticket)
             count += 1
             events += len(ticket.events)
+        adopt_when_empty(uow, keep.fingerprint, written=count)
         uow.commit()
     return count, events
 
 
-def save_tickets(store: Store, tickets: Iterable[Ticket], *, batch: int = BATCH) -> tuple[int, int]:
-    """Add ``tickets`` (new ids only), ``batch`` per transaction; returns how
-    many tickets and events were stored."""
+def save_tickets(
+    store: Store,
+    tickets: Iterable[Ticket],
+    *,
+    config: Configuration,
+    customers: SampleCustomers,
+    batch: int = BATCH,
+) -> tuple[int, int]:
+    """Add ``tickets`` (new ids only) with their stored SLA states under
+    ``config``, ``batch`` per transaction; returns how many tickets and
+    events were stored. The store setting ``sla.fingerprint`` is adopted by
+    the first batch when the store held no ticket before."""
     count = events = 0
     pending: list[Ticket] = []
+    keep = _Keeping(config, customers)
 
     def flush() -> None:
         with store.unit_of_work() as uow:
             for ticket in pending:
                 uow.tickets.add(ticket)
+                keep(uow, ticket)
+            adopt_when_empty(uow, keep.fingerprint, written=count)
             uow.commit()
         pending.clear()
 
@@ -111,6 +131,22 @@ def save_tickets(store: Store, tickets: Iterable[Ticket], *, batch: int = BATCH)
     if pending:
         flush()
     return count, events
+
+
+class _Keeping:
+    """Keeps the stored SLA state of each sample ticket, its customer facts
+    taken from the sample customers (no look-up in the store)."""
+
+    def __init__(self, config: Configuration, customers: SampleCustomers) -> None:
+        self.config = config
+        self.fingerprint = sla_fingerprint(config)
+        groups = {group.id: group for group in customers.customer_groups}
+        self._facts = {company.id: customer_facts(company, groups) for company in customers.companies}
+
+    def __call__(self, uow: UnitOfWork, ticket: Ticket) -> None:
+        company = ticket.company
+        customer = NO_CUSTOMER if company is None else self._facts.get(company, NO_CUSTOMER)
+        keep_sla_state(uow, ticket, config=self.config, customer=customer, fingerprint=self.fingerprint)
 
 
 @click.command("generate")
@@ -130,7 +166,7 @@ def generate(app: AppContext, count: int, seed: int, days: int, companies: int, 
     tickets = sample_tickets(seed, count, customers=customers, end=end or DEMO_END, days=days)
     store = app.store
     with progress(tickets, count, "Generating") as counted:
-        stored, events = save_desk(store, customers, counted)
+        stored, events = save_desk(store, customers, counted, config=app.config)
     click.echo(
         f"{shown(redacted(store.url))}: {stored} tickets with {events} events, "
         f"{len(customers.companies)} companies "
@@ -174,7 +210,10 @@ def demo(app: AppContext, path: Path, count: int, seed: int) -> None:
         customers = sample_customers(seed)
         save_customers(store, customers)
         stored, events = save_tickets(
-            store, sample_tickets(seed, count, customers=customers, end=DEMO_END, days=120)
+            store,
+            sample_tickets(seed, count, customers=customers, end=DEMO_END, days=120),
+            config=config,
+            customers=customers,
         )
         console = Console(width=None if sys.stdout.isatty() else 120)
         console.print(Text.assemble(

@@ -63,6 +63,7 @@ def import_tickets(app: AppContext, file: Path, dry_run: bool, skip_invalid: boo
         catalogs=config.catalogs,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        config=config,
     )
     for reason in summary.skipped:
         click.echo(f"Skipped: {reason}", err=True)

@@ -76,7 +76,7 @@ def test_a_listed_entry_settled_meanwhile_by_another_scheduler_is_done_once(batc
     first = run_due(PlainDesk(desk.store), now)
     assert first and not [a for a in first if a.action == "skipped"]
     events_before, tickets_before = len(outbox(desk.store)), desk.store.tickets.count()
-    lookups = scheduler._Lookups.of(desk.store)
+    lookups = scheduler._Lookups.of(desk.store, desk.config)
     again = []
     for start in range(0, len(listed), batch):
         chunk = listed[start : start + batch]

@@ -15,6 +15,8 @@ from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.domain_events import DomainEvent, comment_added, ticket_registered
 from helpdesk_core.model.ticket import Assignee, Ticket
+from helpdesk_core.sla import CustomerFacts
+from helpdesk_core.sla_states.keeping import keep_sla_state
 from helpdesk_core.storage.protocols import UnitOfWork
 from helpdesk_core.workflow import FollowUp
 
@@ -65,10 +67,19 @@ def still_responsible(uow: UnitOfWork, assignee: Assignee | None, where: str) ->
 
 
 def register_follow_up(
-    uow: UnitOfWork, closed: Ticket, decision: FollowUp, config: Configuration, *, by: str
+    uow: UnitOfWork,
+    closed: Ticket,
+    decision: FollowUp,
+    config: Configuration,
+    *,
+    by: str,
+    customer: CustomerFacts | None,
+    fingerprint: str,
 ) -> tuple[Ticket, int, list[DomainEvent]]:
     """Register the follow-up of ``closed`` in ``uow`` (its id from the
-    ``[desk]`` sequence): the new ticket, its version and the out-box events —
+    ``[desk]`` sequence) and keep its stored SLA state (``customer``: the
+    facts of the closed ticket's company, which is the follow-up's;
+    ``fingerprint``: of ``config``'s SLA): the new ticket, its version and the out-box events —
     ``ticket_registered`` and ``comment_added`` of the new ticket (by the
     replying contact), ``follow_up_registered`` of the closed one (by ``by``:
     the contact when the reply arrives through the desk, ``system`` when the
@@ -77,6 +88,7 @@ def register_follow_up(
     assignee = still_responsible(uow, closed.assignee, f"ticket {closed.id}: follow-up")
     ticket = follow_up_ticket(closed, decision, new_id, status=config.graph.initial, assignee=assignee)
     version = uow.tickets.add(ticket)
+    keep_sla_state(uow, ticket, config=config, customer=customer, fingerprint=fingerprint)
     reply = decision.comment
     replier = reply.by if reply.by is not None else by
     linked = DomainEvent(

@@ -62,6 +62,7 @@ from helpdesk_core.privacy.recognition import Recogniser, written_identifiers
 from helpdesk_core.privacy.redaction import Redaction, about_them, others_among, strings_in, value_at
 from helpdesk_core.privacy.retention import RetentionRule
 from helpdesk_core.serialization import converter
+from helpdesk_core.sla_states.keeping import keep_after_rewrite
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
     Lookup,
@@ -887,12 +888,17 @@ def _erase(
                 tally.hold(change.places[0].record, change.holds, len(change.places))
                 continue
             repository: Repository[Any] = getattr(uow, change.attribute)
+            # a ticket's stored SLA state: forgetting changes nothing the SLA
+            # reads, so the state read before the rewrite is put again after it
+            sla_state = uow.sla_states.get(change.stored.value.id) if change.attribute == "tickets" else None
             try:
                 repository.save(change.new, expected_version=change.stored.version)
+                keep_after_rewrite(uow, sla_state)
             except ConflictError as conflict:
                 own = change.attribute in ("contacts", "employees")
                 if own and change.stored.value.id == forgetting.person_id:
                     raise
+                # rewritten on a newer version: its state stays stale (a reader folds it)
                 change = _on_latest(repository, change, forgetting, conflict)
             if isinstance(change.stored.value, Ticket):
                 sent += _sent_files(change.stored.value, forgetting)
@@ -1412,8 +1418,10 @@ def run_retention(
             for item in todo:
                 if item.what == "ticket":
                     stored = uow.tickets.get(item.id)
+                    sla_state = uow.sla_states.get(item.id)
                     new, _ = anonymise(stored.value, record=f"ticket {item.id}")
                     uow.tickets.save(new, expected_version=stored.version)
+                    keep_after_rewrite(uow, sla_state)  # anonymising keeps what the SLA reads
                     counts["ticket anonymised"] += 1
                 else:
                     contract = uow.contracts.get(item.id)

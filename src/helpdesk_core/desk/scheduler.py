@@ -41,6 +41,8 @@ from helpdesk_core.model.ticket import SYSTEM, StatusChange, Ticket
 from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
 from helpdesk_core.sla.notices import GroupRoster, Notice, StaffDirectory, TicketEscalations
 from helpdesk_core.sla.selection import CustomerFacts
+from helpdesk_core.sla_states.fingerprint import sla_fingerprint
+from helpdesk_core.sla_states.keeping import keep_sla_state
 from helpdesk_core.storage.protocols import Store, UnitOfWork
 from helpdesk_core.workflow.automatic import Due, FollowUp, due_steps, first_reply_since_status
 from helpdesk_core.workflow.automatic import next_wakeup as next_status_wakeup
@@ -381,21 +383,30 @@ class DeskParts(Protocol):
 
 @attrs.frozen
 class _Lookups:
-    """The staff directory and the customer facts, read once per run."""
+    """The staff directory and the customer facts, read once per run, and
+    the fingerprint the stored SLA states are kept under."""
 
     directory: StaffDirectory
     customers: CustomerDirectory
+    fingerprint: str
 
     @classmethod
-    def of(cls, store: Store) -> _Lookups:
+    def of(cls, store: Store, config: Configuration) -> _Lookups:
         directory = GroupRoster(stored.value for stored in store.employee_groups.iter())
-        return cls(directory, customer_directory(store))
+        return cls(directory, customer_directory(store), sla_fingerprint(config))
 
 
 def _follow_up_steps(
-    uow: UnitOfWork, closed: Ticket, decision: FollowUp, config: Configuration
+    uow: UnitOfWork,
+    closed: Ticket,
+    decision: FollowUp,
+    config: Configuration,
+    customer: CustomerFacts | None,
+    fingerprint: str,
 ) -> tuple[Ticket, list[tuple[DueAction | None, DomainEvent]]]:
-    ticket, _, (registered, *told) = register_follow_up(uow, closed, decision, config, by=SYSTEM)
+    ticket, _, (registered, *told) = register_follow_up(
+        uow, closed, decision, config, by=SYSTEM, customer=customer, fingerprint=fingerprint
+    )
     new_id = ticket.id
     action = DueAction(
         ticket=closed.id,
@@ -450,13 +461,14 @@ def _work_steps(
 ) -> Settled:
     config = desk.config
     checked_was = None if entry is None else entry.checked_through
+    customer = lookups.customers(ticket)
     work = due_work(
         ticket,
         checked_was,
         now,
         config=config,
         directory=lookups.directory,
-        customer=lookups.customers(ticket),
+        customer=customer,
     )
     steps: list[tuple[DueAction | None, DomainEvent]] = [
         *_status_steps(ticket, work.changes),
@@ -465,9 +477,12 @@ def _work_steps(
     if work.events:
         assert version is not None
         uow.tickets.append(ticket.id, work.events, expected_version=version)
+        keep_sla_state(uow, work.ticket, config=config, customer=customer, fingerprint=lookups.fingerprint)
     new_ticket: Ticket | None = None
     if work.follow_up is not None:
-        new_ticket, follow_steps = _follow_up_steps(uow, work.ticket, work.follow_up, config)
+        new_ticket, follow_steps = _follow_up_steps(
+            uow, work.ticket, work.follow_up, config, customer, lookups.fingerprint
+        )
         steps.extend(follow_steps)
     steps.sort(key=lambda step: step[1].at)
     uow.schedule.put(
@@ -508,7 +523,7 @@ def settle_ticket(
     writer got there first; a ticket that cannot be settled (its status is not
     in the workflow any more, its SLA rule names a plan that is gone, …) is
     reported as ``skipped`` and left due for the next run."""
-    lookups = _Lookups.of(desk.store) if lookups is None else lookups
+    lookups = _Lookups.of(desk.store, desk.config) if lookups is None else lookups
     for _ in range(ATTEMPTS):
         try:
             with desk.store.unit_of_work() as uow:
@@ -576,7 +591,7 @@ def due_actions(
     require_aware(now, "run_due: now")
     desk.config.automation.check(desk.config.graph)
     _check_policy(desk.store, desk.config)
-    lookups = _Lookups.of(desk.store)
+    lookups = _Lookups.of(desk.store, desk.config)
     after: ScheduleEntry | None = None
     while True:
         entries = desk.store.schedule.due(now, after=after, limit=PAGE)

@@ -12,7 +12,9 @@ Every write use case runs in ONE unit of work, in this order:
    build the new history events;
 5. append them with the version read (one version bump per use case), write
    the domain events to the out-box, store the ticket's next wake-up in the
-   schedule (compare-and-set on what the scheduler last checked) and commit.
+   schedule (compare-and-set on what the scheduler last checked), keep its
+   stored SLA state (:mod:`~helpdesk_core.sla_states.keeping`: the record put
+   after the ticket write, under the configuration's fingerprint) and commit.
 
 Anything refused raises before the commit: nothing is stored. A caller that
 may meet a concurrent writer wraps the call in :meth:`Desk.retrying`.
@@ -68,8 +70,9 @@ from helpdesk_core.model.ticket import (
     TypeChange,
 )
 from helpdesk_core.reports.customers import customer_facts
-from helpdesk_core.rules.table import RuleTable
-from helpdesk_core.sla import CustomerFacts, GroupRoster, SlaPolicy, SlaRow, evaluate
+from helpdesk_core.sla import CustomerFacts, GroupRoster, SlaRow, evaluate
+from helpdesk_core.sla_states.fingerprint import sla_fingerprint
+from helpdesk_core.sla_states.keeping import adopt_when_empty, keep_sla_state, sla_policy
 from helpdesk_core.sla_states.queues import DEFAULT_LIMIT as DEFAULT_QUEUE_LIMIT
 from helpdesk_core.sla_states.queues import QueueEntry, QueueState, SlaQueue
 from helpdesk_core.storage import open_store
@@ -91,8 +94,6 @@ from helpdesk_core.workflow import (
 T = TypeVar("T")
 
 _MINUTE = timedelta(minutes=1)
-_NO_SLA = SlaPolicy(table=RuleTable(()), calendars={})
-"""The policy of a desk without SLA rules: every row says ``no_sla``."""
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -205,6 +206,10 @@ class Desk:
         self._config = Configuration() if config is None else config
         self._clock: Clock = SystemClock() if clock is None else clock
         self._outbox = DeskOutbox(store)
+        self._fingerprint: str | None = None
+        self._may_adopt = True
+        """False once a registration found tickets the desk did not write: the
+        store's ``sla.fingerprint`` is then a rebuild's to set."""
 
     @classmethod
     def open(
@@ -244,6 +249,14 @@ class Desk:
     @property
     def clock(self) -> Clock:
         return self._clock
+
+    @property
+    def sla_fingerprint(self) -> str:
+        """The fingerprint of the configuration's SLA the desk keeps every
+        ticket's stored SLA state under (computed once)."""
+        if self._fingerprint is None:
+            self._fingerprint = sla_fingerprint(self._config)
+        return self._fingerprint
 
     @property
     def outbox(self) -> DeskOutbox:
@@ -329,7 +342,7 @@ class Desk:
         )
 
     def _row(self, ticket: Ticket, as_of: datetime, customer: CustomerFacts) -> SlaRow:
-        policy = self._config.sla or _NO_SLA
+        policy = sla_policy(self._config)
         return evaluate(ticket, policy=policy, graph=self._config.graph, as_of=as_of, customer=customer)
 
     def _left(
@@ -337,7 +350,7 @@ class Desk:
     ) -> int | None:
         if due is None or achieved is not None:
             return None
-        policy = self._config.sla or _NO_SLA
+        policy = sla_policy(self._config)
         name = judge or row.rule
         applied = None if name is None else policy.applied(name)
         left = due - row.as_of if applied is None else applied.calendar.between(row.as_of, due)
@@ -433,7 +446,9 @@ class Desk:
             happened = [ticket_registered(ticket, by=actor.id, warnings=warnings)]
             version = uow.tickets.add(ticket)
             uow.outbox.append(happened)
-            self._schedule(uow, ticket, None)
+            self._keep(uow, ticket, None)
+            if self._may_adopt:
+                self._may_adopt = adopt_when_empty(uow, self.sla_fingerprint) != "other tickets"
             uow.commit()
         return Outcome(ticket=ticket, version=version, events=tuple(happened), warnings=warnings)
 
@@ -478,7 +493,7 @@ class Desk:
             version = stored.version  # unchanged when a follow-up left the closed ticket as it was
             if new:
                 version = uow.tickets.append(ticket_id, new, expected_version=stored.version)
-                self._schedule(uow, work.ticket, entry)
+                self._keep(uow, work.ticket, entry)
             if work.happened:
                 uow.outbox.append(work.happened)
             outcome = self._finish(work, version)
@@ -497,12 +512,23 @@ class Desk:
             )
         return Outcome(ticket=work.ticket, version=version, events=tuple(work.happened))
 
-    def _schedule(self, uow: UnitOfWork, ticket: Ticket, entry: ScheduleEntry | None) -> None:
-        checked = None if entry is None else entry.checked_through
-        roster = GroupRoster(stored.value for stored in uow.employee_groups.iter())
+    def _keep(self, uow: UnitOfWork, ticket: Ticket, entry: ScheduleEntry | None) -> None:
+        """After writing ``ticket``: its next wake-up and its stored SLA
+        state, both from its customer's facts (read once)."""
+        customer = self._customer_in(uow, ticket)
+        self._schedule(uow, ticket, entry, customer)
+        keep_sla_state(uow, ticket, config=self._config, customer=customer, fingerprint=self.sla_fingerprint)
+
+    def _customer_in(self, uow: UnitOfWork, ticket: Ticket) -> CustomerFacts:
         company = None if ticket.company is None else _value(uow.companies.find(ticket.company))
         groups = {} if company is None else uow.customer_groups.find_many(company.customer_groups)
-        customer = customer_facts(company, {id: stored.value for id, stored in groups.items()})
+        return customer_facts(company, {id: stored.value for id, stored in groups.items()})
+
+    def _schedule(
+        self, uow: UnitOfWork, ticket: Ticket, entry: ScheduleEntry | None, customer: CustomerFacts
+    ) -> None:
+        checked = None if entry is None else entry.checked_through
+        roster = GroupRoster(stored.value for stored in uow.employee_groups.iter())
         wake = wakeup_of(ticket, checked, config=self._config, directory=roster, customer=customer)
         uow.schedule.put(
             ScheduleEntry(ticket=ticket.id, wake_at=wake, checked_through=checked),
@@ -621,10 +647,17 @@ class Desk:
         return self._change(ticket_id, by=by, at=at, expected_version=expected_version, change=change)
 
     def _follow_up(self, work: _Work, decision: FollowUp) -> None:
+        customer = self._customer_in(work.uow, work.ticket)  # the follow-up's company is the closed one's
         ticket, version, told = register_follow_up(
-            work.uow, work.ticket, decision, self._config, by=work.by
+            work.uow,
+            work.ticket,
+            decision,
+            self._config,
+            by=work.by,
+            customer=customer,
+            fingerprint=self.sla_fingerprint,
         )
-        self._schedule(work.uow, ticket, None)
+        self._schedule(work.uow, ticket, None, customer)
         work.happened.extend(told)
         work.follow_up = (ticket, version)
 
@@ -801,7 +834,7 @@ class Desk:
         def change(work: _Work) -> None:
             employee_acting(work.uow, by, where=work.where, what="set its deadlines")
             if rule is not None:
-                policy = self._config.sla or _NO_SLA
+                policy = sla_policy(self._config)
                 if policy.applied(rule) is None:
                     known = ", ".join(policy.rule_names()) or "none configured"
                     raise ValidationError(f"{work.where}: rule: no SLA rule {rule!r} (known: {known})")

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import attrs
 
+from helpdesk_core.config import Configuration
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.imports.readers import text_lines
 from helpdesk_core.imports.report import ImportRejected
@@ -18,7 +19,10 @@ from helpdesk_core.model.domain_events import ScheduleEntry
 from helpdesk_core.model.history import HistoryDiverges, events_beyond
 from helpdesk_core.model.references import NOUNS, PartyKind, parties_named
 from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.reports.customers import customer_directory
 from helpdesk_core.serialization import ticket_from_json
+from helpdesk_core.sla_states.fingerprint import sla_fingerprint
+from helpdesk_core.sla_states.keeping import adopt_when_empty, keep_sla_state, withdraw_fingerprint
 from helpdesk_core.storage.protocols import STALE_WAKEUP, Reader, Store, UnitOfWork
 from helpdesk_core.workflow import AutomationPolicy, TransitionGraph, check_history
 
@@ -104,6 +108,7 @@ def import_ticket_histories(
     dry_run: bool = False,
     skip_invalid: bool = False,
     handled_through: datetime | Literal["now"] | None = "now",
+    config: Configuration | None = None,
 ) -> HistoryImportSummary:
     """Import a ticket-history JSONL file all-or-nothing: every line is checked
     before anything is written, and the write is one transaction.
@@ -132,7 +137,13 @@ def import_ticket_histories(
     after this instant: ``"now"`` (the default) is the import's own instant,
     so moving ten years of history in does not flood the out-box with ten
     years of old deadline warnings; ``None`` settles each history from its
-    registration. A ticket the file continues keeps what the desk checked."""
+    registration. A ticket the file continues keeps what the desk checked.
+
+    ``config``: the desk's configuration, under which every created or
+    continued ticket's stored SLA state is kept in the same transaction (and
+    the store setting ``sla.fingerprint`` adopted when the store held no
+    ticket before). Without it the states are not kept and the setting is
+    taken back: the queues fold until ``helpdesk sla rebuild``."""
     path = Path(path)
     through = datetime.now(UTC) if handled_through == "now" else handled_through
     if not path.exists():
@@ -156,7 +167,16 @@ def import_ticket_histories(
     except ImportRejected as error:
         raise ImportRefused(str(error)) from None
     created = appended = unchanged = events = 0
+    fingerprint = None if config is None else sla_fingerprint(config)
     with store.unit_of_work() as uow:
+        customers = customer_directory(uow)
+
+        def keep(written: Ticket) -> None:
+            if config is not None and fingerprint is not None:
+                keep_sla_state(
+                    uow, written, config=config, customer=customers(written), fingerprint=fingerprint
+                )
+
         known = _known_parties(uow, (ticket for _, ticket in tickets))
         for number, ticket in tickets:
             unknown = [r for r in parties_named(ticket) if r.id not in known[r.kind]]
@@ -169,6 +189,7 @@ def import_ticket_histories(
             existing = uow.tickets.find(ticket.id)
             if existing is None:
                 uow.tickets.add(ticket)
+                keep(ticket)
                 if through is not None:
                     handled = ScheduleEntry(ticket=ticket.id, wake_at=STALE_WAKEUP, checked_through=through)
                     uow.schedule.put(handled, checked_through_was=None)
@@ -183,8 +204,16 @@ def import_ticket_histories(
                 unchanged += 1
                 continue
             uow.tickets.append(ticket.id, new, expected_version=existing.version)
+            continued = existing.value
+            for event in new:
+                continued = continued.with_event(event)
+            keep(continued)
             appended += 1
             events += len(new)
+        if fingerprint is not None:
+            adopt_when_empty(uow, fingerprint, written=created)
+        elif created or appended:
+            withdraw_fingerprint(uow)
         if not dry_run:
             uow.commit()
     return HistoryImportSummary(

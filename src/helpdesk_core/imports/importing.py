@@ -37,7 +37,7 @@ from helpdesk_core.imports.planning import (
 )
 from helpdesk_core.imports.readers import SourceFile, format_of
 from helpdesk_core.imports.report import FileReport, ImportRejected, ImportReport, RowResult
-from helpdesk_core.model.parties import Contact
+from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.spreadsheets import csv_row_writer
 
 BUNDLE_FORMATS = ("csv", "jsonl")
@@ -183,6 +183,7 @@ def import_sources(
         written: dict[str, Path] = {}
         if not dry_run:
             saving.flush()
+            saving.mark_sla_states_stale()
             # Before the commit: a rejects file that cannot be written leaves
             # the store as it was instead of half a story.
             written = _write_rejects(sources, plan, targets) if targets else {}
@@ -229,12 +230,17 @@ class _Saving:
         self.contacts: list[Contact] = []
         """Contacts created or changed, for the check against forgotten people
         (kept only when the store has forgotten somebody)."""
+        self._recategorised: set[str] = set()
+        """Companies whose client category or customer groups changed."""
+        self._regrouped: set[str] = set()
+        """Customer groups created, or whose priority or SLA rule changed."""
 
     def __call__(self, write: Write) -> None:
         if self._keep_contacts and isinstance(write.value, Contact):
             self.contacts.append(write.value)
         if self._dry_run:
             return
+        self._note_customer_change(write)
         if write.expected_version is not None:
             repository = getattr(self._uow, write.repository)
             repository.save(write.value, expected_version=write.expected_version)
@@ -243,6 +249,37 @@ class _Saving:
         self._pending += 1
         if self._pending >= _ADD_BATCH:
             self.flush()
+
+    def _note_customer_change(self, write: Write) -> None:
+        """Remember a change of what the SLA rule selection reads of a
+        customer (one look-up of the record being replaced)."""
+        value = write.value
+        if isinstance(value, Company) and write.expected_version is not None:
+            old = self._uow.companies.find(value.id)
+            if old is None or (old.value.category, old.value.customer_groups) != (
+                value.category,
+                value.customer_groups,
+            ):
+                self._recategorised.add(value.id)
+        elif isinstance(value, CustomerGroup):
+            was = None if write.expected_version is None else self._uow.customer_groups.find(value.id)
+            if was is None or (was.value.priority, was.value.sla) != (value.priority, value.sla):
+                self._regrouped.add(value.id)
+
+    def mark_sla_states_stale(self) -> int:
+        """Mark stale the stored SLA states of every company whose customer
+        facts changed — its own category or groups, or a group it is in
+        (:meth:`~helpdesk_core.storage.protocols.SlaStates.mark_stale`): they
+        were computed under the old facts. Call it after :meth:`flush`.
+        Returns how many states were marked."""
+        companies = set(self._recategorised)
+        if self._regrouped:
+            companies.update(
+                stored.value.id
+                for stored in self._uow.companies.iter()
+                if not self._regrouped.isdisjoint(stored.value.customer_groups)
+            )
+        return sum(self._uow.sla_states.mark_stale(company) for company in sorted(companies))
 
     def flush(self) -> None:
         """Add the new records gathered so far."""

@@ -736,6 +736,17 @@ class MemorySlaStates(MemorySlaStateReader):
             self._writes.put(SLA_STATES, "SLA state", ticket, None)
         return len(tickets)
 
+    def mark_stale(self, company: str) -> int:
+        marked = 0
+        for ticket, stored in list(self._writes.snapshot.tables[SLA_STATES].items()):
+            kept = stored.value
+            if kept.record.company == company and kept.ticket_version != 0:
+                # no ticket has version 0: read back stale
+                row = Stored(_KeptSlaState(kept.record, 0), stored.version + 1)
+                self._writes.put(SLA_STATES, "SLA state", ticket, row)
+                marked += 1
+        return marked
+
 
 class MemorySequences:
     """Named gap-free counters inside a memory unit of work."""

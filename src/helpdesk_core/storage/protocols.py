@@ -493,6 +493,15 @@ class SlaStates(SlaStateReader, Protocol):
         One statement, however many tickets."""
         ...
 
+    def mark_stale(self, company: str) -> int:
+        """Make every record of ``company``'s tickets read back stale (as if
+        each ticket had been written since): the company's client category
+        or customer groups changed, so the rule selection those records were
+        computed under no longer holds. Returns how many records were
+        marked. One statement over the company index, however many tickets;
+        the next put of a ticket's record makes it fresh again."""
+        ...
+
 
 class Sequences(Protocol):
     """Named gap-free counters (ticket numbers), inside a unit of work."""

@@ -306,6 +306,14 @@ class SqlSlaStates(SqlSlaStateReader):
         with self._borrow() as session:
             return session.run("DELETE FROM ticket_sla")
 
+    def mark_stale(self, company: str) -> int:
+        # no ticket has version 0 (the first write is version 1): read back stale
+        with self._borrow() as session:
+            return session.run(
+                "UPDATE ticket_sla SET ticket_version = 0 WHERE company = ? AND ticket_version <> 0",
+                (company,),
+            )
+
 
 __all__ = [
     "SqlSettings",
