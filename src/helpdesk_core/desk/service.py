@@ -207,6 +207,9 @@ class Desk:
         self._clock: Clock = SystemClock() if clock is None else clock
         self._outbox = DeskOutbox(store)
         self._fingerprint: str | None = None
+        self._may_adopt = True
+        """False once a registration found tickets the desk did not write: the
+        store's ``sla.fingerprint`` is then a rebuild's to set."""
 
     @classmethod
     def open(
@@ -444,7 +447,8 @@ class Desk:
             version = uow.tickets.add(ticket)
             uow.outbox.append(happened)
             self._keep(uow, ticket, None)
-            adopt_when_empty(uow, self.sla_fingerprint)
+            if self._may_adopt:
+                self._may_adopt = adopt_when_empty(uow, self.sla_fingerprint) != "other tickets"
             uow.commit()
         return Outcome(ticket=ticket, version=version, events=tuple(happened), warnings=warnings)
 

@@ -27,8 +27,10 @@ as it was, states included.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from helpdesk_core.config import Configuration
-from helpdesk_core.errors import ValidationError
+from helpdesk_core.errors import ConflictError, ValidationError
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.rules.table import RuleTable
 from helpdesk_core.serialization import ticket_sla_state_to_json
@@ -101,25 +103,36 @@ def keep_after_rewrite(uow: UnitOfWork, before: SlaStateRecord | None) -> bool:
     return True
 
 
-def adopt_when_empty(uow: UnitOfWork, fingerprint: str, *, written: int = 1) -> bool:
+Adoption = Literal["adopted", "in force", "other tickets", "set meanwhile"]
+"""What :func:`adopt_when_empty` found: it set the setting; the setting held
+the fingerprint already; the store holds tickets it did not write (a rebuild
+must set it); another writer set the setting meanwhile."""
+
+
+def adopt_when_empty(uow: UnitOfWork, fingerprint: str, *, written: int = 1) -> Adoption:
     """Set the store setting ``sla.fingerprint`` to ``fingerprint`` when it
     says something else and the store holds at most ``written`` tickets —
     those this unit of work wrote, each with its state kept under
     ``fingerprint``: then every stored state is fresh under it, as after a
-    complete ``helpdesk sla rebuild``. Returns whether the setting was set.
+    complete ``helpdesk sla rebuild``.
 
     Costs one settings read when the setting already holds ``fingerprint``
-    (the usual case), plus a count of the tickets otherwise. Compare-and-set:
-    :class:`ConflictError` when another writer set it meanwhile."""
-    in_force = uow.settings.get(FINGERPRINT_SETTING)
-    if in_force == fingerprint:
-        return False
+    (the usual case), plus a count of the tickets otherwise: a caller that
+    was told ``"other tickets"`` may stop asking (tickets are not removed).
+    Compare-and-set: when another writer set the setting meanwhile, it is
+    left as that writer set it (``"set meanwhile"``)."""
     if written < 0:
         raise ValidationError(f"adopt_when_empty: written must be at least 0, got {written}")
+    in_force = uow.settings.get(FINGERPRINT_SETTING)
+    if in_force == fingerprint:
+        return "in force"
     if uow.tickets.count() > written:
-        return False
-    uow.settings.put(FINGERPRINT_SETTING, fingerprint, expected=in_force)
-    return True
+        return "other tickets"
+    try:
+        uow.settings.put(FINGERPRINT_SETTING, fingerprint, expected=in_force)
+    except ConflictError:
+        return "set meanwhile"
+    return "adopted"
 
 
 def withdraw_fingerprint(uow: UnitOfWork) -> bool:
@@ -137,6 +150,7 @@ def withdraw_fingerprint(uow: UnitOfWork) -> bool:
 __all__ = [
     "NO_SLA",
     "WITHDRAWN",
+    "Adoption",
     "adopt_when_empty",
     "keep_after_rewrite",
     "keep_sla_state",

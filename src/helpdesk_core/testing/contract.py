@@ -1462,6 +1462,63 @@ class StoreContract:
             uow.commit()
         assert store.sla_states.count() == 0 and store.sla_states.queue() == []
 
+    def test_an_sla_state_keeps_when_it_is_breached_and_the_status(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2")])
+        breached = START + timedelta(hours=8, microseconds=1)
+        record = attrs.evolve(
+            sla_record("T-1", due=START + timedelta(hours=8)),
+            breached_from=breached.astimezone(timezone(timedelta(hours=2))),
+            status="in_progress",
+            status_category="open",
+        )
+        quiet = attrs.evolve(sla_record("T-2", due=None), breached_from=None, status=None)
+        with store.unit_of_work() as uow:
+            uow.sla_states.put(record)
+            uow.sla_states.put(quiet)
+            uow.commit()
+        back = store.sla_states.get("T-1")
+        assert back == record and back is not None
+        assert back.breached_from == breached and back.breached_from.utcoffset() == timedelta(0)
+        assert back.status == "in_progress"
+        assert store.sla_states.get("T-2") == quiet
+        with store.unit_of_work() as uow, pytest.raises(ValidationError, match="breached_from"):
+            uow.sla_states.put(attrs.evolve(record, breached_from=START.replace(tzinfo=None)))
+        with store.unit_of_work() as uow, pytest.raises(ValidationError, match="status"):
+            uow.sla_states.put(attrs.evolve(record, status=7))  # type: ignore[arg-type]
+
+    def test_marking_a_company_stale_marks_only_its_records_until_each_is_put_again(
+        self, store: Store
+    ) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2"), sample_ticket("T-3")])
+        records = {
+            "T-1": sla_record("T-1", due=START + timedelta(hours=1)),
+            "T-2": attrs.evolve(sla_record("T-2", due=None), company="C-2"),
+            "T-3": sla_record("T-3", due=START + timedelta(hours=3)),
+        }
+        with store.unit_of_work() as uow:
+            for record in records.values():
+                uow.sla_states.put(record)
+            uow.commit()
+        with store.unit_of_work() as uow:  # rolled back: nothing marked
+            assert uow.sla_states.mark_stale("C-1") == 2
+            assert uow.sla_states.get("T-1") == attrs.evolve(records["T-1"], stale=True)
+        assert [r.stale for r in store.sla_states.queue()] == [False, False]
+        with store.unit_of_work() as uow:
+            assert uow.sla_states.mark_stale("C-1") == 2
+            assert uow.sla_states.mark_stale("C-1") == 0, "marked already"
+            assert uow.sla_states.mark_stale("C-9") == 0
+            uow.commit()
+        assert store.sla_states.get("T-1") == attrs.evolve(records["T-1"], stale=True)
+        assert store.sla_states.get("T-3") == attrs.evolve(records["T-3"], stale=True)
+        assert store.sla_states.get("T-2") == records["T-2"]
+        assert store.sla_states.fingerprints(["T-1", "T-2", "T-3"]) == {"T-1": "", "T-2": "F1", "T-3": ""}
+        assert [(r.ticket, r.stale) for r in store.sla_states.queue()] == [("T-1", True), ("T-3", True)]
+        with store.unit_of_work() as uow:  # a writer keeping the state makes it fresh again
+            uow.sla_states.put(records["T-1"])
+            uow.commit()
+        assert store.sla_states.get("T-1") == records["T-1"]
+        assert store.sla_states.get("T-3") == attrs.evolve(records["T-3"], stale=True)
+
     # -- the store -------------------------------------------------------------------
 
     def test_the_store_reports_its_schema_version(self, store: Store) -> None:
