@@ -4,6 +4,8 @@ work per day — as tables, as JSON, and as a chart (PNG or SVG)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,12 +25,13 @@ from helpdesk_cli.sla import (
     instant,
     now,
     progress,
-    stored_tickets,
 )
+from helpdesk_cli.terminal import shown
+from helpdesk_core.desk.dashboard import read_dashboard
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.extras import require_extra
-from helpdesk_core.reports import Dashboard, dashboard, default_period
-from helpdesk_core.reports.customers import customer_directory
+from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.reports import Dashboard, default_period
 from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
 
 if TYPE_CHECKING:
@@ -92,17 +95,23 @@ def dashboard_command(
     except ValidationError as error:
         raise click.BadParameter(str(error), param_hint="'--from' / '--to'") from None
     store = app.existing_store
-    with progress(stored_tickets(store), store.tickets.count(), "Dashboard") as tickets:
-        board = dashboard(
-            tickets,
-            policy=config.sla,
-            graph=config.graph,
+
+    @contextmanager
+    def watched(stream: Iterable[Ticket]) -> Iterator[Iterable[Ticket]]:
+        with progress(stream, None, "Dashboard") as counted:
+            yield counted
+
+    with ExitStack() as bars:
+        board = read_dashboard(
+            store,
+            config,
             as_of=when,
-            zone=zone,
             first_day=first_day,
             last_day=last_day,
-            customers=customer_directory(store),
+            tickets=lambda stream: bars.enter_context(watched(stream)),
         )
+    for warning in board.warnings:
+        click.echo(f"Warning: {shown(warning)}", err=True)
     if fmt == "json":
         click.echo(json.dumps(board.to_json(), ensure_ascii=False, indent=2))
     else:

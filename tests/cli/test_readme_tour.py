@@ -91,6 +91,10 @@ def test_every_command_of_the_readme_tour_does_what_the_readme_says(tmp_path: Pa
     assert len((tmp_path / "sla.csv").read_text(encoding="utf-8").splitlines()) == 1 + 8
     assert (tmp_path / "dashboard.png").read_bytes().startswith(b"\x89PNG")
     assert "8 created" in ran["helpdesk import tickets examples/tickets.jsonl"].stdout
+    queue = ran["helpdesk sla queue --overdue --now 2026-03-10T12:00+01:00"].stdout
+    assert [queue.index(t) for t in ("T-1004", "T-1007", "T-1008")] == sorted(
+        queue.index(t) for t in ("T-1004", "T-1007", "T-1008")
+    ), "the overdue tickets, the earliest due first"
     assert '"P-19"' in ran["helpdesk privacy export P-19"].stdout
     assert "T-1007" in ran["helpdesk employee deactivate E-3"].stderr
     assert len(ran) >= 15

@@ -137,10 +137,49 @@ def test_a_queue_loads_neither_the_report_nor_the_fold(generated: tuple[Path, Pa
         f"try:\n    cli(['--db', {str(db)!r}, '--config', {str(config)!r}, 'sla', 'queue', '--overdue', "
         f"'--now', {NOW!r}, '--format', 'jsonl'], prog_name='helpdesk')\nexcept SystemExit:\n    pass\n"
         "wanted = ('helpdesk_cli.sla', 'helpdesk_cli.report_jobs', 'helpdesk_core.reports.sla_report', "
-        "'helpdesk_core.reports.dashboard', 'helpdesk_core.desk.service', 'rich.progress')\n"
+        "'helpdesk_core.reports.whatif', 'helpdesk_core.desk.service', 'rich.progress')\n"
         "print('loaded:', *(m for m in wanted if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.rsplit("loaded:", 1)[1].split() == []
+
+
+@pytest.mark.parametrize("shape", ["demo", "generated"])
+def test_the_dashboard_reads_the_index_with_the_folded_numbers(
+    generated: tuple[Path, Path], tmp_path: Path, shape: str
+) -> None:
+    """`helpdesk report dashboard` on the demo desk and a generated one: the
+    same JSON whether the states are trusted (read from the index) or not
+    (every ticket folded, with one warning naming `helpdesk sla rebuild`)."""
+    if shape == "demo":
+        db, config = tmp_path / "demo.sqlite3", tmp_path / "demo.toml"
+        config.write_text(DEMO_CONFIGURATION, encoding="utf-8")
+        built = invoke(tmp_path / "unused.sqlite3", config, "demo", "--path", str(db), "--tickets", "600")
+        assert built.exit_code == 0, built.output
+    else:
+        db, config = generated
+    boards = {}
+    for as_of in (NOW, "2026-04-07T16:45:00+02:00"):
+        asked = ("report", "dashboard", "--as-of", as_of, "--format", "json")
+        store = open_store(str(db))
+        try:
+            trusted = store.settings.get("sla.fingerprint") is not None
+            with store.unit_of_work() as uow:  # the states under another configuration: not trusted
+                uow.settings.put("sla.fingerprint", "another", expected=uow.settings.get("sla.fingerprint"))
+                uow.commit()
+        finally:
+            store.close()
+        folded = invoke(db, config, *asked)
+        assert folded.exit_code == 0 and "run `helpdesk sla rebuild`" in folded.stderr
+        store = open_store(str(db))
+        try:
+            keep_every_sla_state(store, CONFIG)
+        finally:
+            store.close()
+        read = invoke(db, config, *asked)
+        assert read.exit_code == 0 and read.stderr == "", (trusted, read.stderr)
+        assert json.loads(read.stdout) == json.loads(folded.stdout)
+        boards[as_of] = json.loads(read.stdout)
+    assert boards[NOW]["overdue"] and boards[NOW]["open"]

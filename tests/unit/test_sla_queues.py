@@ -213,3 +213,13 @@ def test_queue_arguments_are_checked(store: Store) -> None:
 def test_without_sla_rules_a_queue_is_empty(store: Store) -> None:
     queue = desk(store, attrs.evolve(CONFIG, sla=None)).queue("overdue")
     assert queue.entries == () and not queue.folded
+
+
+def test_an_empty_store_folds_nothing_and_warns_of_nothing() -> None:
+    empty = open_store("memory://")
+    queue = desk(empty).queue("overdue")
+    assert queue.entries == () and queue.folded and queue.warnings == ()
+    from helpdesk_core.desk.dashboard import read_dashboard
+
+    board = read_dashboard(empty, CONFIG, as_of=NOW)
+    assert board.warnings == () and board.open == 0

@@ -29,7 +29,7 @@ from helpdesk_core.sla_states.queues import (
     QueueEntry,
     QueueState,
     SlaQueue,
-    stale_store_warning,
+    stale_store_warnings,
     store_filters,
     trusts_index,
 )
@@ -82,7 +82,11 @@ def read_queue(
     if not trusts_index(setting, fingerprint):
         folded = _folded(store, config, policy, now=now, request=request, fingerprint=fingerprint)
         return SlaQueue(
-            state=state, now=now, entries=folded, folded=True, warnings=(stale_store_warning(setting),)
+            state=state,
+            now=now,
+            entries=folded,
+            folded=True,
+            warnings=stale_store_warnings(setting, tickets=store.tickets.count()),
         )
     store_state, due_from, before = store_filters(state, now=now, zone=zone, due_before=due_before)
     entries: list[QueueEntry] = []

@@ -12,10 +12,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# ``dashboard`` names a module of the package and a function: imported now,
+# so that the package's attribute is the function even after the module loads.
+from helpdesk_core.reports.dashboard import dashboard as dashboard
+
 if TYPE_CHECKING:
     from helpdesk_core.reports.as_of import TicketAsOf, ticket_as_of
     from helpdesk_core.reports.customers import CustomerDirectory, customer_directory, customer_facts
-    from helpdesk_core.reports.dashboard import Dashboard, DashboardTally, DayCount, dashboard, default_period
+    from helpdesk_core.reports.dashboard import Dashboard, DashboardTally, DayCount, default_period
     from helpdesk_core.reports.sla_report import (
         EVERYTHING,
         NO_VALUE,
@@ -47,7 +51,6 @@ _EXPORTS = {
     "Dashboard": "dashboard",
     "DashboardTally": "dashboard",
     "DayCount": "dashboard",
-    "dashboard": "dashboard",
     "default_period": "dashboard",
     "EVERYTHING": "sla_report",
     "NO_VALUE": "sla_report",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -31,10 +31,12 @@ from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.ticket import StatusChange, Ticket
 from helpdesk_core.reports.as_of import ticket_as_of
-from helpdesk_core.reports.sla_report import CustomerLookup
 from helpdesk_core.sla import SlaPolicy, SlaRow, SlaState, evaluate
 from helpdesk_core.sla.clock import KnowsStatuses
 from helpdesk_core.workflow.statuses import StatusCategory
+
+if TYPE_CHECKING:  # the batch report is not loaded for a dashboard
+    from helpdesk_core.reports.sla_report import CustomerLookup
 
 
 @attrs.frozen
@@ -59,6 +61,10 @@ class Dashboard:
     due_today: int
     without_responsible: int
     days: tuple[DayCount, ...]
+    warnings: tuple[str, ...] = ()
+    """What a reader should know about how the counts were made (e.g. the
+    stored SLA states were stale and every ticket was folded); not part of
+    the dashboard's JSON."""
 
     def counters(self) -> dict[str, int]:
         """The five counters by their names as the dashboard shows them."""
@@ -154,12 +160,24 @@ class DashboardTally:
         """Whether ``ticket`` is unresolved as of the dashboard's instant."""
         return not self._category(ticket_as_of(ticket, self.as_of).status).is_done
 
+    @property
+    def end_of_day(self) -> datetime:
+        """The first instant after the local day of the dashboard's instant."""
+        return self._end_of_day
+
     def add(self, ticket: Ticket, row: SlaRow | None) -> None:
         """Count ``ticket``; ``row`` is its SLA row as of the dashboard's
         instant (needed only for an open ticket; None: no SLA known)."""
+        if self.add_days(ticket):
+            self.add_open(ticket, row)
+
+    def add_days(self, ticket: Ticket) -> bool:
+        """Count ``ticket``'s registration and resolutions in the period's days;
+        whether it is open as of the dashboard's instant (not registered yet:
+        neither counted nor open)."""
         as_of = self.as_of
         if ticket.created_at > as_of:
-            return
+            return False
         self._count_day(self._created, ticket.created_at)
         done = self._category(ticket.initial_status).is_done
         for event in ticket.events:
@@ -170,25 +188,42 @@ class DashboardTally:
                 if now_done and not done:
                     self._count_day(self._resolved, event.at)
                 done = now_done
-        if done:
-            return
-        facts = ticket_as_of(ticket, as_of)
+        return not done
+
+    def add_open(self, ticket: Ticket, row: SlaRow | None) -> None:
+        """Count the open ``ticket`` in the counters (not in the days)."""
+        facts = ticket_as_of(ticket, self.as_of)
         self.open += 1
         category = self._category(facts.status)
         if category is not StatusCategory.WAITING and facts.status != ticket.initial_status:
             self.in_progress += 1
         if facts.assignee is None:
             self.without_responsible += 1
-        if row is None:
-            return
+        if row is not None:
+            self.add_row(row)
+
+    def add_row(self, row: SlaRow) -> None:
+        """Count an open ticket's SLA ``row`` as of the dashboard's instant:
+        overdue, or due today."""
         if row.state is SlaState.BREACHED:
             self.overdue += 1
             return
         pending = [row.resolution_due]
         if row.reacted_at is None:
             pending.append(row.reaction_due)
-        if any(due is not None and as_of <= due < self._end_of_day for due in pending):
+        if any(due is not None and self.as_of <= due < self._end_of_day for due in pending):
             self.due_today += 1
+
+    def add_counted(
+        self, *, open: int, overdue: int, in_progress: int, due_today: int, without_responsible: int
+    ) -> None:
+        """Add counters counted elsewhere (the stored SLA states' index) for
+        tickets not passed to :meth:`add_open`."""
+        self.open += open
+        self.overdue += overdue
+        self.in_progress += in_progress
+        self.due_today += due_today
+        self.without_responsible += without_responsible
 
     def _count_day(self, counts: dict[date, int], instant: datetime) -> None:
         day = instant.astimezone(self.zone).date()

@@ -118,6 +118,12 @@ def trusts_index(setting: str | None, fingerprint: str) -> bool:
     return setting is not None and setting == fingerprint
 
 
+def stale_store_warnings(setting: str | None, *, tickets: int) -> tuple[str, ...]:
+    """What a queue or the dashboard says when it folded every ticket of a
+    store holding ``tickets``: nothing for an empty one (nothing to refresh)."""
+    return () if tickets == 0 else (stale_store_warning(setting),)
+
+
 def stale_store_warning(setting: str | None) -> str:
     """What a queue or the dashboard says when it folded every ticket."""
     why = "were never built" if setting is None else "were computed under another SLA configuration"
@@ -136,6 +142,7 @@ __all__ = [
     "SlaQueue",
     "end_of_day",
     "stale_store_warning",
+    "stale_store_warnings",
     "store_filters",
     "trusts_index",
 ]

@@ -20,7 +20,7 @@ with :class:`StorageUnavailable` instead.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -51,6 +51,7 @@ from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_CONSUMER,
     STALE_WAKEUP,
+    SlaStateCounts,
     SlaStateRecord,
     Stored,
     TextCell,
@@ -153,7 +154,9 @@ class MemoryTicketReader(MemoryLookup[Ticket]):
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         through: TicketPosition | None = None,
+        active_since: datetime | None = None,
     ) -> Iterator[Stored[Ticket]]:
+        since = None if active_since is None else utc_microseconds(active_since)
         start = None if after is None else (utc_microseconds(after[0]), after[1])
         end = None if through is None else (utc_microseconds(through[0]), through[1])
         for key, stored in self._keyed():
@@ -164,6 +167,8 @@ class MemoryTicketReader(MemoryLookup[Ticket]):
             if status is not None and stored.value.status != status:
                 continue
             if company is not None and stored.value.company != company:
+                continue
+            if since is not None and utc_microseconds(stored.value.updated_at) < since:
                 continue
             yield stored
 
@@ -678,6 +683,67 @@ class MemorySlaStateReader:
             if request.admits(s.value.record)
         )
         return [self._record(kept) for _, kept in found[: request.limit]]
+
+
+    def _settled(self, fingerprint: str, as_of: datetime) -> Iterator[SlaStateRecord]:
+        """The records :meth:`dashboard_counts` counts, open ones only."""
+        tickets = self._sla_view().tables[TICKETS]
+        for stored in self._states().values():
+            record = self._record(stored.value)
+            ticket = tickets.get(record.ticket)
+            if (
+                ticket is None
+                or record.stale
+                or record.fingerprint != fingerprint
+                or record.status_category is None
+                or ticket.value.updated_at > as_of
+            ):
+                continue
+            if record.status_category not in ("resolved", "closed"):
+                yield record
+
+    def dashboard_counts(
+        self, *, fingerprint: str, as_of: datetime, day_end: datetime, initial_status: str
+    ) -> SlaStateCounts:
+        counts = dict.fromkeys(("open", "overdue", "in_progress", "due_today", "without_responsible"), 0)
+        moving: list[tuple[str, str]] = []
+        for record in self._settled(fingerprint, as_of):
+            counts["open"] += 1
+            counts["without_responsible"] += record.assignee is None
+            if record.status_category != "waiting" and record.status != initial_status:
+                counts["in_progress"] += 1
+            if record.breached_from is not None and record.breached_from <= as_of:
+                counts["overdue"] += 1
+                continue
+            if record.clock == "paused" and record.resolution_due is None and not record.resolved:
+                moving.append((record.ticket, record.document))
+                continue
+            pending = [record.resolution_due, None if record.reacted else record.reaction_due]
+            counts["due_today"] += any(due is not None and as_of <= due < day_end for due in pending)
+        return SlaStateCounts(**counts, moving=tuple(sorted(moving)))
+
+    def unsettled(self, *, fingerprint: str, as_of: datetime, open_statuses: Collection[str]) -> list[str]:
+        states = self._states()
+        found = []
+        for stored in self._sla_view().tables[TICKETS].values():
+            ticket = stored.value
+            if ticket.created_at > as_of:
+                continue
+            if ticket.updated_at > as_of:
+                found.append(ticket.id)
+                continue
+            if ticket.status not in open_statuses:
+                continue
+            kept = states.get(ticket.id)
+            record = None if kept is None else self._record(kept.value)
+            if (
+                record is None
+                or record.stale
+                or record.fingerprint != fingerprint
+                or record.status_category is None
+            ):
+                found.append(ticket.id)
+        return sorted(found)
 
 
 class MemorySlaStates(MemorySlaStateReader):

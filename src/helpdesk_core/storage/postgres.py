@@ -21,6 +21,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -131,8 +132,9 @@ class PostgresTicketReader(SqlTicketReader):
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         through: TicketPosition | None = None,
+        active_since: datetime | None = None,
     ) -> Iterator[Stored[Ticket]]:
-        where, filters = ticket_filter(status, company)
+        where, filters = ticket_filter(status, company, active_since)
         params: tuple[object, ...] = filters
         if after is not None:
             where += " AND (t.created_us, t.id) > (?, ?)"

@@ -32,7 +32,7 @@ bundle may be saved in any order within one unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Generic, NamedTuple, Protocol, TypeVar
@@ -172,11 +172,14 @@ class TicketReader(Lookup[Ticket], Protocol):
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         through: TicketPosition | None = None,
+        active_since: datetime | None = None,
     ) -> Iterator[Stored[Ticket]]:
         """Every ticket with its history, ordered by ``(created_at, id)`` —
         instants compared in UTC, ids in code-point order — optionally only those
         now in ``status`` or of ``company``, starting strictly after ``after``
-        and ending with ``through`` (included) when given.
+        and ending with ``through`` (included) when given; with ``active_since``
+        only those whose last event (the registration without one) is at or
+        after it (what a dashboard's days need).
 
         Reads ``batch_size`` tickets per round trip (keyset pagination or a
         server-side cursor), so memory stays flat over millions of tickets.
@@ -463,6 +466,47 @@ class SlaStateReader(Protocol):
         required with a ``state``. A range scan of one index, stale records
         included (each says so)."""
         ...
+
+
+    def dashboard_counts(
+        self, *, fingerprint: str, as_of: datetime, day_end: datetime, initial_status: str
+    ) -> SlaStateCounts:
+        """The dashboard's counters over the **settled** records: not stale, of
+        ``fingerprint``, whose ticket's last event is at or before ``as_of``,
+        with a status category (see :class:`SlaStateCounts`). The open records
+        only (an index range per open category), no document read but those of
+        :attr:`SlaStateCounts.moving`."""
+        ...
+
+    def unsettled(self, *, fingerprint: str, as_of: datetime, open_statuses: Collection[str]) -> list[str]:
+        """The tickets registered at or before ``as_of`` whose last event is
+        after it, and the tickets now in one of ``open_statuses`` (last event
+        at or before ``as_of``) that :meth:`dashboard_counts` does not count:
+        without a record, with a stale one, one of another fingerprint or one
+        without a status category. Ids only, in id order; index ranges (on
+        the last event, on the status), not a pass over every ticket."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class SlaStateCounts:
+    """The dashboard's counters read from settled stored SLA states (see
+    :meth:`SlaStateReader.dashboard_counts`), for tickets open as of
+    ``as_of`` (a status category other than ``resolved`` and ``closed``):
+    ``open``; ``overdue`` (``breached_from <= as_of``); ``in_progress`` (not
+    ``waiting``, and moved out of ``initial_status``); ``without_responsible``
+    (no assignee); ``due_today`` (not overdue, and the resolution due — or the
+    reaction due while none came — in ``[as_of, day_end)``), except the
+    **moving** ones: a paused clock that still owes resolution time (its due
+    is ``as_of`` plus that time, on the calendar), listed in ``moving`` as
+    ``(ticket, document)`` for the caller to work out."""
+
+    open: int = 0
+    overdue: int = 0
+    in_progress: int = 0
+    due_today: int = 0
+    without_responsible: int = 0
+    moving: tuple[tuple[str, str], ...] = ()
 
 
 class SlaStates(SlaStateReader, Protocol):

@@ -327,9 +327,10 @@ class SqlTicketReader:
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         through: TicketPosition | None = None,
+        active_since: datetime | None = None,
     ) -> Iterator[Stored[Ticket]]:
         position: tuple[int, str] = (_FIRST, "") if after is None else (utc_microseconds(after[0]), after[1])
-        where, params = ticket_filter(status, company)
+        where, params = ticket_filter(status, company, active_since)
         if through is not None:
             where += " AND (created_us, id) <= (?, ?)"
             params = (*params, *_key(through))
@@ -446,10 +447,15 @@ def _key(position: TicketPosition) -> tuple[int, str]:
     return utc_microseconds(position[0]), position[1]
 
 
-def ticket_filter(status: str | None, company: str | None) -> tuple[str, tuple[object, ...]]:
+def ticket_filter(
+    status: str | None, company: str | None, active_since: datetime | None = None
+) -> tuple[str, tuple[object, ...]]:
     """The extra ``AND …`` of a ticket query and its parameters."""
     where = ""
     params: tuple[object, ...] = ()
+    if active_since is not None:
+        where += " AND last_us >= ?"
+        params += (utc_microseconds(active_since),)
     if status is not None:
         where += " AND status = ?"
         params += (status,)

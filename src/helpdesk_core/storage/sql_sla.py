@@ -20,13 +20,13 @@ responsible), ``ticket_sla_by_company (company, due_us, ticket_id)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from helpdesk_core.errors import ConflictError, NotFound
 from helpdesk_core.storage.documents import from_utc_microseconds, utc_microseconds
-from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, SlaStateRecord
+from helpdesk_core.storage.protocols import DEFAULT_BATCH_SIZE, SlaStateCounts, SlaStateRecord
 from helpdesk_core.storage.sla_queue import QueueRequest, queue_request, stored_record
 
 if TYPE_CHECKING:  # sql.py builds these objects: no import at run time
@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # sql.py builds these objects: no import at run time
 _FIRST = -(2**62)
 """Below every stored instant: the start of keyset paging."""
 _MANY_PER_QUERY = 500
+OPEN_CATEGORIES = "'new', 'open', 'waiting'"
+"""The status categories of open tickets (not ``resolved``, ``closed``), as
+SQL: an ``IN`` on them walks ``ticket_sla_by_category``, the open records only."""
 _WRITTEN = (
     "ticket_id, document, fingerprint, clock, due_us, at_risk_us, next_change_us, reaction_due_us, "
     "resolution_due_us, reacted, resolved, assignee, company, status_category, breached_us, status"
@@ -213,6 +216,58 @@ class SqlSlaStateReader:
         with self._borrow() as session:
             rows = session.rows(sql, params)
         return [_record(row) for row in rows]
+
+
+    def dashboard_counts(
+        self, *, fingerprint: str, as_of: datetime, day_end: datetime, initial_status: str
+    ) -> SlaStateCounts:
+        at, end = utc_microseconds(as_of), utc_microseconds(day_end)
+        settled = (
+            f"FROM {_JOINED} WHERE s.ticket_version = t.version AND s.fingerprint = ? AND t.last_us <= ? "
+            f"AND s.status_category IN ({OPEN_CATEGORIES})"
+        )
+        not_overdue = "(s.breached_us IS NULL OR s.breached_us > ?)"
+        moving = "s.clock = 'paused' AND s.resolution_due_us IS NULL AND s.resolved = 0"
+        sql = (
+            "SELECT count(*), "
+            "coalesce(sum(CASE WHEN s.breached_us <= ? THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN s.status_category <> 'waiting' AND s.status <> ? THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN {not_overdue} AND NOT ({moving}) AND ("
+            "(s.reacted = 0 AND s.reaction_due_us >= ? AND s.reaction_due_us < ?) "
+            "OR (s.resolution_due_us >= ? AND s.resolution_due_us < ?)) THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN s.assignee IS NULL THEN 1 ELSE 0 END), 0) {settled}"
+        )
+        with self._borrow() as session:  # one snapshot for both
+            row = session.one(sql, (at, initial_status, at, at, end, at, end, fingerprint, at))
+            listed = f"SELECT s.ticket_id, s.document {settled} AND {moving} AND {not_overdue}"
+            found = session.rows(f"{listed} ORDER BY s.ticket_id", (fingerprint, at, at))
+        assert row is not None
+        total, overdue, in_progress, due_today, without = (int(n) for n in row)
+        return SlaStateCounts(
+            open=total,
+            overdue=overdue,
+            in_progress=in_progress,
+            due_today=due_today,
+            without_responsible=without,
+            moving=tuple((ticket, document) for ticket, document in found),
+        )
+
+    def unsettled(self, *, fingerprint: str, as_of: datetime, open_statuses: Collection[str]) -> list[str]:
+        at = utc_microseconds(as_of)
+        statuses = sorted(open_statuses)
+        if not statuses:
+            open_ones = ""
+        else:
+            open_ones = (  # the open tickets without a usable record: an index range per status
+                "SELECT t.id FROM tickets t LEFT JOIN ticket_sla s ON s.ticket_id = t.id "
+                f"WHERE t.status IN ({', '.join('?' * len(statuses))}) AND t.last_us <= ? "
+                "AND (s.ticket_id IS NULL OR s.ticket_version <> t.version OR s.fingerprint <> ? "
+                "OR s.status_category IS NULL) UNION "
+            )
+        sql = f"{open_ones}SELECT id FROM tickets WHERE last_us > ? AND created_us <= ? ORDER BY 1"
+        params = (*statuses, at, fingerprint) if statuses else ()
+        with self._borrow() as session:
+            return [str(r[0]) for r in session.rows(sql, (*params, at, at))]
 
 
 class SqlSlaStates(SqlSlaStateReader):

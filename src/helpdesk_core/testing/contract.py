@@ -705,11 +705,17 @@ class StoreContract:
         mail = store.tickets.get("T-1").value.comments[-2]
         events = [
             DomainEvent(
-                kind="comment_added", ticket="T-1", at=mail.at, by="P-1",
+                kind="comment_added",
+                ticket="T-1",
+                at=mail.at,
+                by="P-1",
                 data={"body": mail.body, "from": mail.headers["From"], "mentions": ["E-1"]},
             ),
             DomainEvent(
-                kind="ticket_registered", ticket="T-2", at=START, by="E-1",
+                kind="ticket_registered",
+                ticket="T-2",
+                at=START,
+                by="E-1",
                 data={"subject": "Jan Novák: printer; call +420601123456 (Jana)"},
             ),
             DomainEvent(kind="status_changed", ticket="T-3", at=START, data={"from": "new", "to": "open"}),
@@ -1461,6 +1467,74 @@ class StoreContract:
             assert uow.sla_states.delete_all() == 1
             uow.commit()
         assert store.sla_states.count() == 0 and store.sla_states.queue() == []
+
+    def test_the_dashboard_counts_settled_open_records_and_lists_the_rest(self, store: Store) -> None:
+        as_of = START + timedelta(hours=2)
+        day_end = START + timedelta(hours=12)
+        hour, tick = timedelta(hours=1), timedelta(microseconds=1)
+        open_ = {"status_category": "open", "status": "in_progress"}
+        plan: dict[str, dict[str, Any]] = {
+            "T-01": {**open_, "breached_from": as_of - hour},
+            "T-02": {**open_, "breached_from": as_of},
+            "T-03": {"status_category": "new", "status": "new", "resolution_due": as_of + hour,
+                     "reacted": True},
+            "T-04": {"status_category": "waiting", "status": "postponed", "assignee": None, "reacted": True,
+                     "reaction_due": as_of + hour, "resolution_due": as_of + timedelta(days=1)},
+            "T-05": {**open_, "reaction_due": as_of, "breached_from": as_of + tick},
+            "T-06": {**open_, "clock": "paused", "assignee": None},
+            "T-07": {**open_, "clock": "paused", "breached_from": as_of - hour},
+            "T-08": {"status_category": "resolved", "status": "resolved", "breached_from": as_of - hour},
+            "T-09": {**open_, "fingerprint": "F2", "breached_from": as_of - hour},
+            "T-10": {**open_, "breached_from": as_of - hour},
+            "T-11": {"status_category": None, "breached_from": as_of - hour},
+            "T-12": {**open_, "breached_from": as_of - hour},
+            "T-13": {**open_, "breached_from": as_of - hour},
+            "T-15": {**open_, "resolution_due": day_end},
+        }  # fmt: skip
+        created = {"T-12": as_of, "T-13": as_of + hour}
+        add_tickets(store, [sample_ticket(t, at=created.get(t, START)) for t in [*plan, "T-14"]])
+        with store.unit_of_work() as uow:
+            for ticket, fields in plan.items():
+                clock = fields.pop("clock", "counting")
+                uow.sla_states.put(attrs.evolve(sla_record(ticket, due=None), clock=clock, **fields))
+            uow.commit()
+        with store.unit_of_work() as uow:  # T-10's ticket written after its record: stale
+            stored = uow.tickets.get("T-10")
+            again = attrs.evolve(stored.value, subject="Printer jams again")
+            uow.tickets.save(again, expected_version=stored.version)
+            uow.commit()
+        counts = store.sla_states.dashboard_counts(
+            fingerprint="F1", as_of=as_of, day_end=day_end, initial_status="new"
+        )
+        assert (counts.open, counts.overdue, counts.in_progress) == (8, 3, 6), counts
+        assert (counts.due_today, counts.without_responsible) == (2, 2), counts
+        assert counts.moving == (("T-06", sla_record("T-06", due=None).document),)
+        unsettled = store.sla_states.unsettled(
+            fingerprint="F1", as_of=as_of, open_statuses=["new", "in_progress"]
+        )
+        assert unsettled == ["T-09", "T-10", "T-11", "T-12", "T-14"]
+        assert store.sla_states.unsettled(fingerprint="F1", as_of=as_of, open_statuses=["new"]) == ["T-12"], (
+            "closed now (not open): only a ticket with events after as_of"
+        )
+        assert store.sla_states.unsettled(fingerprint="F1", as_of=as_of, open_statuses=[]) == ["T-12"]
+        assert store.sla_states.dashboard_counts(
+            fingerprint="F3", as_of=as_of, day_end=day_end, initial_status="new"
+        ).open == 0  # fmt: skip
+
+    def test_tickets_active_since_an_instant(self, store: Store) -> None:
+        add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-3", at=START + timedelta(days=1)),
+                            sample_ticket("T-2", at=START + timedelta(days=2), events=())])  # fmt: skip
+        last = START + timedelta(minutes=32)  # T-1's last event
+
+        def active(since: datetime) -> list[str]:
+            return [s.value.id for s in store.tickets.iter_tickets(active_since=since, batch_size=1)]
+
+        assert active(last) == ["T-1", "T-3", "T-2"]
+        assert active(last + timedelta(microseconds=1)) == ["T-3", "T-2"]
+        assert active(START + timedelta(days=2)) == ["T-2"], "the registration when no event"
+        assert active(START + timedelta(days=3)) == []
+        company = store.tickets.iter_tickets(active_since=last, company="C-9")
+        assert list(company) == []
 
     def test_an_sla_state_keeps_when_it_is_breached_and_the_status(self, store: Store) -> None:
         add_tickets(store, [sample_ticket("T-1"), sample_ticket("T-2")])
