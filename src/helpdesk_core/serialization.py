@@ -334,6 +334,12 @@ def _plain_field_lines(
         if kind is not datetime:
             lines = ["if v is not None:", *(f"  {line}" for line in lines)]
         return [*lines, kept("v")]
+    if kind is timedelta or kind == timedelta | None:  # whole microseconds, as _structure_duration
+        ns["duration"] = timedelta
+        lines = [f"if type(v) is not int: {bail}", "v = duration(microseconds=v)"]
+        if kind is not timedelta:
+            lines = ["if v is not None:", *(f"  {line}" for line in lines)]
+        return [*lines, kept("v")]
     if kind == frozenset[str] or kind == tuple[str, ...]:
         ns[f"c_{name}"] = frozenset if kind == frozenset[str] else tuple
         return [f"if type(v) is not list or not all_texts(v): {bail}", kept(f"c_{name}(v)")]
@@ -1141,13 +1147,7 @@ def _stored_state_reader() -> tuple[
     from helpdesk_core.sla_states.state import TicketSlaState
 
     clocks = {clock.value: clock for clock in Clock}  # a KeyError for another text: read strictly then
-
-    def paused(value: Any) -> timedelta:
-        if type(value) is not int:
-            raise TypeError(value)  # read strictly then
-        return timedelta(microseconds=value)
-
-    hooks = {"clock": clocks.__getitem__, "paused": paused}
+    hooks = {"clock": clocks.__getitem__}
     trusted = _trusted_structure_fn(converter, _projection_class(), {}, hooks=hooks)
 
     def projection_of(value: Any) -> Any:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Protocol
 
 import attrs
 
@@ -31,7 +32,7 @@ from helpdesk_core.config import Configuration
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.ticket import Ticket
-from helpdesk_core.reports.customers import CustomerDirectory, customer_directory
+from helpdesk_core.reports.customers import CustomerDirectory, CustomerSource, customer_directory
 from helpdesk_core.reports.sla_report import (
     EVERYTHING,
     ReportFilter,
@@ -44,7 +45,13 @@ from helpdesk_core.sla.policy import SlaPolicy
 from helpdesk_core.sla.selection import NO_CUSTOMER, CustomerFacts
 from helpdesk_core.sla_states.fingerprint import sla_fingerprint
 from helpdesk_core.sla_states.state import CustomerKey, customer_key
-from helpdesk_core.storage.protocols import UNUSABLE_REASONS, Store, TicketPosition
+
+UNUSABLE_REASONS = ("missing", "stale", "configuration", "customer", "later", "unreadable")
+"""Why a ticket's stored SLA state is not read: the store's three reasons
+(``TicketWithSlaState.unusable``: none stored, the ticket written since,
+another configuration), then the reader's: the customer's facts changed since
+(``"customer"``), the ticket has an event after the report's instant
+(``"later"``), the document is not a stored SLA state (``"unreadable"``)."""
 
 _REASONS = {
     "missing": "missing",
@@ -55,6 +62,55 @@ _REASONS = {
     "unreadable": "unreadable",
 }
 """How the warning names each reason of :data:`UNUSABLE_REASONS`."""
+
+
+Position = tuple[datetime, str]
+"""A place in the report's ticket order (``TicketPosition``): registration, id."""
+
+
+class _Entry(Protocol):
+    """A ticket beside its stored SLA state (``TicketWithSlaState``)."""
+
+    @property
+    def ticket(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def company(self) -> str | None: ...
+    @property
+    def document(self) -> str | None: ...
+    @property
+    def history(self) -> Ticket | None: ...
+    @property
+    def unusable(self) -> str | None: ...
+
+
+class _Found(Protocol):
+    @property
+    def value(self) -> Ticket: ...
+
+
+class _Tickets(Protocol):
+    def latest_event(self) -> datetime | None: ...
+
+    def iter_with_sla_states(
+        self, fingerprint: str, *, after: Position | None = ..., through: Position | None = ...,
+        company: str | None = ...,
+    ) -> Iterator[_Entry]: ...  # fmt: skip
+
+    def iter_tickets(
+        self, *, after: Position | None = ..., company: str | None = ..., through: Position | None = ...
+    ) -> Iterator[_Found]: ...
+
+    def find(self, id: str, /) -> _Found | None: ...
+
+
+class ReportStore(CustomerSource, Protocol):
+    """What a report reads of a store (any :class:`~helpdesk_core.storage.Store`),
+    named by what is used so that this module does no I/O of its own."""
+
+    @property
+    def tickets(self) -> _Tickets: ...
 
 
 @attrs.frozen
@@ -73,7 +129,7 @@ class ReportSource:
 
 
 def report_source(
-    store: Store, config: Configuration, as_of: datetime, *, recompute: bool = False
+    store: ReportStore, config: Configuration, as_of: datetime, *, recompute: bool = False
 ) -> ReportSource:
     """Where a report as of ``as_of`` under ``config`` reads its rows: the
     stored states when ``as_of`` is at or after the store's latest event (or
@@ -126,14 +182,14 @@ _UNKNOWN: object = object()
 
 
 def sla_report_lines(
-    store: Store,
+    store: ReportStore,
     source: ReportSource,
     *,
     as_of: datetime,
     only: ReportFilter = EVERYTHING,
     customers: CustomerDirectory | None = None,
-    after: TicketPosition | None = None,
-    through: TicketPosition | None = None,
+    after: Position | None = None,
+    through: Position | None = None,
     reading: ReportReading | None = None,
 ) -> Iterator[ReportLine]:
     """The report's lines for the tickets of ``store`` after ``after`` up to
@@ -216,4 +272,12 @@ def _comparable_key(key: CustomerKey | None) -> CustomerKey | None:
     return _NO_KEY if key is None else key
 
 
-__all__ = ["ReportReading", "ReportSource", "report_source", "sla_report_lines"]
+__all__ = [
+    "UNUSABLE_REASONS",
+    "Position",
+    "ReportReading",
+    "ReportSource",
+    "ReportStore",
+    "report_source",
+    "sla_report_lines",
+]

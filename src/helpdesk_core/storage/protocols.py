@@ -229,7 +229,8 @@ class TicketWithSlaState(NamedTuple):
     ``document`` (fresh, of the fingerprint asked) or its ``history`` with
     ``unusable`` saying why the state was not given: ``"missing"`` (none
     stored), ``"stale"`` (the ticket was written after it), ``"configuration"``
-    (computed under another SLA configuration)."""
+    (computed under another SLA configuration). The report's reader adds its
+    own reasons (``helpdesk_core.reports.stored_report.UNUSABLE_REASONS``)."""
 
     ticket: str
     created_at: datetime
@@ -237,13 +238,6 @@ class TicketWithSlaState(NamedTuple):
     document: str | None
     history: Ticket | None
     unusable: str | None
-
-
-UNUSABLE_REASONS = ("missing", "stale", "configuration", "customer", "later", "unreadable")
-"""Why a stored SLA state is not read: the store's three reasons
-(:class:`TicketWithSlaState`), then the reader's: the customer's facts changed
-since (``"customer"``), the ticket has an event after the report's instant
-(``"later"``), the document is not a stored SLA state (``"unreadable"``)."""
 
 
 class TicketIds(Protocol):
@@ -831,7 +825,6 @@ __all__ = [
     "DEFAULT_CONSUMER",
     "SLA_QUEUE_STATES",
     "STALE_WAKEUP",
-    "UNUSABLE_REASONS",
     "Lookup",
     "Outbox",
     "OutboxReader",
