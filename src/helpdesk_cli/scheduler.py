@@ -71,6 +71,7 @@ def tick(app: AppContext, now: datetime | None, fmt: str, batch: int) -> None:
     left as it was and tried again by the next tick; the others are applied
     and the exit code stays 0.
     """
+    app.fill_sla_states = False  # due work first: the scheduler keeps the states it touches
     desk = _desk(app)
     at = datetime.now(UTC) if now is None else now
     actions = run_due(desk, at, batch=batch)
@@ -121,6 +122,7 @@ def run(app: AppContext, poll: float, fmt: str, batch: int) -> None:
     second Ctrl-C interrupts at once (the transaction under way is rolled
     back, nothing half-done is kept).
     """
+    app.fill_sla_states = False  # due work first: the scheduler keeps the states it touches
     from helpdesk_core.desk.scheduler import serve
 
     desk = _desk(app)
