@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -528,3 +529,35 @@ def test_lint_warns_of_a_strategy_group_whose_members_are_all_deactivated_or_off
     assert RoutingFindingKind.EMPTY_GROUP in {f.kind for f in lint_routing(p.table, p.settings, gone)}
     lost = StaffSnapshot.of([person("E-1", calendar="mars"), person("E-2")], [group])
     assert RoutingFindingKind.UNKNOWN_CALENDAR in {f.kind for f in lint_routing(p.table, p.settings, lost)}
+
+
+# --- the worked example of docs/routing.md ----------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "routing.md"
+
+
+def test_the_worked_example_of_the_routing_docs_reads_as_written() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    toml = text.split("## A worked example", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    expected = text.split("an outage on Monday 10:00 reads:\n\n```\n", 1)[1].split("```", 1)[0]
+    config = parse_configuration(toml)
+    people = [person("E-1"), person("E-2"), person("E-3"), person("E-4", capacity=2), person("E-5"), person("E-7")]
+    groups = [EmployeeGroup(id="G-field", name="Field", members={"E-3", "E-4", "E-5"})]
+    snapshot = StaffSnapshot.of(
+        people, groups, calendars=config.calendars, load={"E-3": 1, "E-4": 2}, cursors={"G-field": "E-3"}
+    )
+
+    def run(f: RoutingFacts, at: datetime) -> RoutingDecision:
+        return route(f, at, table=config.routing.table, settings=config.routing.settings, staff=snapshot)
+
+    decision = run(RoutingFacts(registered_at=MONDAY_10, type="outage"), MONDAY_10)
+    assert "\n".join(decision.lines()) + "\n" == expected
+    assert decision.cursor == ("G-field", "E-5")
+    night = run(RoutingFacts(registered_at=SATURDAY_10, type="outage"), SATURDAY_10)
+    assert (night.assignee, night.observer_employees, night.observer_groups) == (
+        Assignee(id="E-7"), frozenset({"E-2"}), frozenset({"G-desk"})
+    )
+    question = run(RoutingFacts(registered_at=MONDAY_10, type="question", company_responsible=Assignee(id="E-3")), MONDAY_10)
+    assert (question.assignee, question.decided_by) == (Assignee(id="E-3"), Link.COMPANY)
+    nobody = run(RoutingFacts(registered_at=MONDAY_10, type="question"), MONDAY_10)
+    assert nobody.assignee == Assignee(id="E-1")
