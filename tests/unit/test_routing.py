@@ -4,6 +4,7 @@ group strategies, faults, decisions as JSON, and the routing lint."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,12 @@ from helpdesk_core.routing import (
     lint_routing,
     route,
 )
-from helpdesk_core.serialization import converter
+from helpdesk_core.serialization import (
+    converter,
+    routing_decision_from_json,
+    routing_decision_to_json,
+    routing_facts_from_json,
+)
 from helpdesk_core.worktime import WorkingCalendar
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -561,3 +567,42 @@ def test_the_worked_example_of_the_routing_docs_reads_as_written() -> None:
     assert (question.assignee, question.decided_by) == (Assignee(id="E-3"), Link.COMPANY)
     nobody = run(RoutingFacts(registered_at=MONDAY_10, type="question"), MONDAY_10)
     assert nobody.assignee == Assignee(id="E-1")
+
+
+# --- facts and decisions as JSON ------------------------------------------------
+
+
+def test_facts_written_as_json_are_read_strictly_with_errors_naming_the_field() -> None:
+    facts_json = {
+        "registered_at": "2026-03-02T10:00:00+01:00",
+        "type": "outage",
+        "customer_groups": ["G-gold"],
+        "attributes": {"region": "north"},
+        "company_responsible": {"id": "G-field", "group": True},
+        "customer_group_responsible": {"G-gold": "E-5"},
+    }
+    read = routing_facts_from_json(facts_json)
+    assert read.registered_at == MONDAY_10
+    assert read.company_responsible == Assignee(id="G-field", group=True)
+    assert read.customer_group_responsible == {"G-gold": Assignee(id="E-5")}
+    assert routing_facts_from_json(converter.unstructure(read)) == read
+    for bad, message in [
+        ({"type": "outage"}, "routing facts: missing required field 'registered_at'"),
+        ({"registered_at": "2026-03-02T10:00:00"}, "must be timezone-aware"),
+        ({"registered_at": "2026-03-02T10:00:00Z", "priority": 3}, "routing facts: priority: expected a text"),
+        ([], "routing facts: expected a JSON object"),
+    ]:
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            routing_facts_from_json(bad)
+
+
+def test_a_decision_recorded_by_an_older_version_still_reads() -> None:
+    decision = decide(policy('[routing]\ndefault_assignee = "E-9"\n'), facts())
+    recorded = routing_decision_to_json(decision)
+    assert routing_decision_from_json(recorded) == decision
+    trimmed = {k: v for k, v in recorded.items() if k not in ("chain", "fault", "strategy")}
+    later = {**recorded, "added_later": 1}
+    assert routing_decision_from_json(trimmed).assignee == Assignee(id="E-9")
+    assert routing_decision_from_json(later) == decision
+    with pytest.raises(ValidationError, match="routing decision: missing required field 'decided_by'"):
+        routing_decision_from_json({k: v for k, v in recorded.items() if k != "decided_by"})
