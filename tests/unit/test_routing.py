@@ -17,7 +17,7 @@ from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.model.assets import ServiceObject
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
-from helpdesk_core.model.ticket import Assignee
+from helpdesk_core.model.ticket import Assignee, Ticket
 from helpdesk_core.routing import (
     Link,
     RoutingDecision,
@@ -27,7 +27,9 @@ from helpdesk_core.routing import (
     StaffSnapshot,
     Strategy,
     lint_routing,
+    load_by_employee,
     route,
+    workload,
 )
 from helpdesk_core.serialization import (
     converter,
@@ -35,6 +37,7 @@ from helpdesk_core.serialization import (
     routing_decision_to_json,
     routing_facts_from_json,
 )
+from helpdesk_core.workflow import DEFAULT_GRAPH
 from helpdesk_core.worktime import WorkingCalendar
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -606,3 +609,31 @@ def test_a_decision_recorded_by_an_older_version_still_reads() -> None:
     assert routing_decision_from_json(later) == decision
     with pytest.raises(ValidationError, match="routing decision: missing required field 'decided_by'"):
         routing_decision_from_json({k: v for k, v in recorded.items() if k != "decided_by"})
+
+
+# --- workload ---------------------------------------------------------------------
+
+
+def ticket(id_: str, owner: Assignee | None, status: str = "open") -> Ticket:
+    return Ticket.register(id=id_, subject=id_, created_at=MONDAY_10, status=status, assignee=owner)
+
+
+def test_load_counts_only_statuses_flagged_counts_toward_load_and_feeds_the_strategies() -> None:
+    tickets = [
+        ticket("T-1", Assignee(id="E-3")),
+        ticket("T-2", Assignee(id="E-3"), "in_progress"),
+        ticket("T-3", Assignee(id="E-3"), "postponed"),  # rests: does not count
+        ticket("T-4", Assignee(id="E-4"), "resolved"),
+        ticket("T-5", Assignee(id="E-4"), "closed"),
+        ticket("T-6", Assignee(id="G-field", group=True)),
+        ticket("T-7", Assignee(id="E-4"), "escalated"),  # imported from another workflow: counts
+        ticket("T-8", None),
+    ]
+    assert load_by_employee(tickets, DEFAULT_GRAPH) == {"E-3": 2, "E-4": 1}
+    snapshot = field_staff(load=load_by_employee(tickets, DEFAULT_GRAPH))
+    assert snapshot.load_of("E-3") == 2  # E-3's capacity is 2: the strategies pass them over
+    rows = {row.employee: row for row in workload(tickets, DEFAULT_GRAPH, snapshot, MONDAY_10)}
+    assert rows["E-3"].by_status == {"in_progress": 1, "open": 1}
+    assert (rows["E-3"].capacity, rows["E-3"].at_capacity, rows["E-3"].working) == (2, True, None)
+    assert (rows["E-1"].load, rows["E-1"].working) == (0, False)  # on holiday in their calendar
+    assert (rows["E-4"].load, rows["E-4"].working, rows["E-2"].active) == (1, True, False)

@@ -18,6 +18,7 @@ from helpdesk_core.routing.decision import (
 )
 from helpdesk_core.routing.facts import RoutingFacts
 from helpdesk_core.routing.linting import RoutingFinding, RoutingFindingKind, lint_routing
+from helpdesk_core.routing.load import WorkloadRow, load_by_employee, load_by_status, workload
 from helpdesk_core.routing.policy import (
     ROUTING_FIELDS,
     OwnerChain,
@@ -54,11 +55,15 @@ __all__ = [
     "StaffSnapshot",
     "Strategy",
     "StrategyOutcome",
+    "WorkloadRow",
     "assignee_from_config",
     "fingerprint",
     "hand_over",
     "lint_routing",
+    "load_by_employee",
+    "load_by_status",
     "member_verdict",
     "refusal",
     "route",
+    "workload",
 ]
