@@ -407,6 +407,7 @@ assignee = "E-2"
     assert decision.fault.condition == "registered inside the working hours of 'office'"
     assert "calendar 'office' is not known" in decision.fault.message
     assert [(s.rule, s.outcome) for s in decision.passed_over] == [("Office hours", "fault")]
+    assert "the table stopped at the fault in 'Office hours': the owner chain decides" in decision.lines()
 
 
 # --- decisions as data ----------------------------------------------------------
@@ -516,6 +517,14 @@ observer_employees = ["E-old"]
     messages = [f.message for f in findings]
     assert "rule 'Typo': 'hihg' is not a known priority, did you mean 'high'? (known: low, normal, high, critical)" in messages
     assert "routing.default_assignee: employee E-old is deactivated and cannot be responsible; the owner chain answers instead" in messages
+
+
+def test_lint_names_an_sla_rule_the_aymine_chain_can_never_meet() -> None:
+    p = policy('[routing]\nowner_chain = "aymine"\nsla_responsible = { Gold = "E-1", Goldd = "E-1" }\n')
+    findings = lint_routing(p.table, p.settings, staff(), sla_rules=["Gold", "Standard"])
+    assert [f.message for f in findings if f.kind is RoutingFindingKind.UNKNOWN_VALUE] == [
+        "routing.sla_responsible.Goldd: 'Goldd' is not an SLA rule (known: Gold, Standard)"
+    ]
 
 
 def test_lint_of_a_sound_table_finds_nothing() -> None:

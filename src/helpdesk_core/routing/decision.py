@@ -122,10 +122,7 @@ class RoutingDecision:
             for step in self.passed_over
         ]
         if self.fault is not None:
-            lines.append(
-                f"fault in rule {self.fault.rule!r} ({self.fault.condition}): {self.fault.message}; "
-                "the owner chain decides"
-            )
+            lines.append(f"the table stopped at the fault in {self.fault.rule!r}: the owner chain decides")
         if self.rule is not None:
             lines.append(f"{self.rule!r} matches")
         elif self.fault is None:

@@ -131,10 +131,12 @@ def lint_routing(
     staff: StaffSnapshot,
     *,
     catalogs: Mapping[str, Collection[str]] | None = None,
+    sla_rules: Collection[str] | None = None,
 ) -> tuple[RoutingFinding, ...]:
     """Every finding: the table's rules in evaluation order, then the settings,
     then the whole table. ``staff`` is the directory (loads and cursors are not
-    read); ``catalogs`` as for :func:`helpdesk_core.rules.lint`."""
+    read); ``catalogs`` as for :func:`helpdesk_core.rules.lint`; ``sla_rules``,
+    when given, the SLA rule names ``sla_responsible`` may name."""
     findings: list[RoutingFinding] = []
     by_rule: dict[str | None, list[RoutingFinding]] = {}
     for finding in lint(table, catalogs or {}, calendars=tuple(staff.calendars)):
@@ -160,6 +162,15 @@ def lint_routing(
             _people("routing.default_assignee", None, settings.default_assignee, staff, responsible=True)
         )
     for name, assignee in sorted(settings.sla_responsible.items()):
+        if sla_rules is not None and name not in sla_rules:
+            known = ", ".join(sorted(sla_rules)) or "none"
+            findings.append(
+                RoutingFinding(
+                    RoutingFindingKind.UNKNOWN_VALUE,
+                    None,
+                    f"routing.sla_responsible.{name}: {name!r} is not an SLA rule (known: {known})",
+                )
+            )
         findings.extend(
             _people(f"routing.sla_responsible.{name}", None, assignee, staff, responsible=True)
         )

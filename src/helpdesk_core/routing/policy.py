@@ -20,7 +20,7 @@ import attrs
 
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.fingerprints import digest
-from helpdesk_core.model.checks import id_set, identifier_set
+from helpdesk_core.model.checks import enum_member, id_set, identifier_set, member_of
 from helpdesk_core.model.ticket import Assignee
 from helpdesk_core.rules import InWorkingHours, Rule, RuleTable, conditions_from_when
 
@@ -71,13 +71,23 @@ def _ids(value: Iterable[str]) -> frozenset[str]:
     return id_set(value)
 
 
+def _strategy(value: Strategy | str) -> Strategy:
+    return enum_member(Strategy, value)
+
+
+def _owner_chain(value: OwnerChain | str) -> OwnerChain:
+    return enum_member(OwnerChain, value)
+
+
 @attrs.frozen(kw_only=True)
 class RoutingResult:
     """What a routing rule decides: the assignee, how a group assignee hands
     the ticket on, and the observers the rule adds (employees and groups apart)."""
 
     assignee: Assignee = attrs.field(validator=attrs.validators.instance_of(Assignee))
-    strategy: Strategy = attrs.field(default=Strategy.KEEP_GROUP, converter=Strategy)
+    strategy: Strategy = attrs.field(
+        default=Strategy.KEEP_GROUP, converter=_strategy, validator=member_of(Strategy)
+    )
     observer_employees: frozenset[str] = attrs.field(
         default=frozenset(), converter=_ids, validator=identifier_set
     )
@@ -115,7 +125,9 @@ class RoutingSettings:
     """
 
     default_assignee: Assignee | None = None
-    owner_chain: OwnerChain = attrs.field(default=OwnerChain.STANDARD, converter=OwnerChain)
+    owner_chain: OwnerChain = attrs.field(
+        default=OwnerChain.STANDARD, converter=_owner_chain, validator=member_of(OwnerChain)
+    )
     observer_employees: frozenset[str] = attrs.field(
         default=frozenset(), converter=_ids, validator=identifier_set
     )
