@@ -9,7 +9,9 @@ Sections (all optional; no file at all is a valid setup):
   a missing list accepts any id, a present one refuses unknown ids;
 * ``[sla]`` with ``[[sla.rules]]`` — the first-match SLA rule table;
 * ``[desk]`` — how the live desk numbers new tickets (``ticket_ids``,
-  ``first_ticket_number``).
+  ``first_ticket_number``);
+* ``[routing]`` with ``[[routing.rules]]`` — who becomes responsible for a new
+  ticket and who observes it (docs/routing.md).
 
 Every error is a :class:`ConfigError` naming the file, the place in it and the
 bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``.
@@ -38,6 +40,7 @@ from helpdesk_core.model.catalog import (
     Priority,
     TicketType,
 )
+from helpdesk_core.routing import RoutingPolicy
 from helpdesk_core.serialization import converter
 from helpdesk_core.sla import SlaPolicy
 from helpdesk_core.sla.durations import parse_duration
@@ -59,7 +62,7 @@ PRESETS: Mapping[str, tuple[TransitionGraph, AutomationPolicy]] = {
 }
 """Status graphs, with their automation defaults, that ``workflow.preset`` names."""
 
-_SECTIONS = ("calendars", "workflow", "catalog", "sla", "desk")
+_SECTIONS = ("calendars", "workflow", "catalog", "sla", "desk", "routing")
 _DESK_KEYS = ("ticket_ids", "first_ticket_number")
 _WORKFLOW_KEYS = ("preset", "statuses", "transitions", "initial", "automation")
 _AUTOMATION_DURATIONS = ("auto_close_after", "reopen_window")
@@ -114,6 +117,7 @@ class Configuration:
     catalogs: Catalogs = attrs.field(factory=Catalogs)
     sla: SlaPolicy | None = None
     desk: DeskSettings = attrs.field(factory=DeskSettings)
+    routing: RoutingPolicy = attrs.field(factory=RoutingPolicy)
     source: str = "defaults"
 
     @property
@@ -171,6 +175,9 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
     if "sla" in data:
         sla = SlaPolicy.from_config(_table(data["sla"], "sla"), calendars=calendars, path="sla")
     desk = _desk(_table(data.get("desk", {}), "desk"))
+    routing = RoutingPolicy.from_config(
+        _table(data.get("routing", {}), "routing"), calendars=tuple(calendars), path="routing"
+    )
     return Configuration(
         calendars=calendars,
         graph=graph,
@@ -178,6 +185,7 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
         catalogs=catalogs,
         sla=sla,
         desk=desk,
+        routing=routing,
         source=source,
     )
 

@@ -32,6 +32,7 @@ from helpdesk_core.model.domain_events import DomainEvent
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import EVENT_KINDS, Assignee, AuthorKind, Event, Ticket
+from helpdesk_core.routing import Link, OwnerChain, RoutingDecision, RoutingFacts, Strategy
 from helpdesk_core.rules import Condition, condition_kind
 
 if TYPE_CHECKING:
@@ -642,6 +643,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(_is_frozenset, lambda members: sorted(members))
     conv.register_structure_hook(Assignee, _structure_assignee)
     conv.register_unstructure_hook(Assignee, _unstructure_assignee)
+    for routing_word in (Link, OwnerChain, Strategy):  # plain texts, not str subclasses, in JSON objects
+        conv.register_unstructure_hook(routing_word, lambda member: member.value)
     for event_class in EVENT_KINDS.values():
         _keeping_unknown_keys(conv, event_class)
     hooks: dict[str, tuple[type[Any], Callable[[Any, Any], Any]]] = {}  # by kind, as first met
@@ -1191,6 +1194,34 @@ def _customer_key(value: object, label: str) -> CustomerKey | None:
     return category, tuple(groups), tuple((group, rule) for group, rule in rules)
 
 
+def routing_decision_to_json(decision: RoutingDecision) -> dict[str, Any]:
+    """A routing decision as the JSON object an ``assign`` event records
+    (``docs/routing.md``)."""
+    out: dict[str, Any] = converter.unstructure(decision, RoutingDecision)
+    return out
+
+
+def _routing_value(data: object, cls: type[T], label: str) -> T:
+    if not isinstance(data, Mapping):
+        raise ValidationError(f"{label}: expected a JSON object, got {described(data)}")
+    try:
+        return converter.structure(data, cls)
+    except (ValidationError, CattrsError, KeyError, TypeError, ValueError) as error:
+        raise ValidationError(f"{label}: {_reason(error)}") from None
+
+
+def routing_decision_from_json(data: object) -> RoutingDecision:
+    """A decision back from :func:`routing_decision_to_json`'s object; keys a
+    later version adds are ignored, keys it lacks take their defaults."""
+    return _routing_value(data, RoutingDecision, "routing decision")
+
+
+def routing_facts_from_json(data: object) -> RoutingFacts:
+    """The facts of a ticket not registered yet, written as JSON (the
+    ``RoutingFacts`` field names; ``registered_at`` is required)."""
+    return _routing_value(data, RoutingFacts, "routing facts")
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Structure ``data`` into ``cls`` with the one converter."""
     return converter.structure(data, cls)
@@ -1206,6 +1237,9 @@ __all__ = [
     "domain_event_from_json",
     "domain_event_to_json",
     "make_converter",
+    "routing_decision_from_json",
+    "routing_decision_to_json",
+    "routing_facts_from_json",
     "sla_projection_from_json",
     "sla_projection_to_json",
     "structure",

@@ -212,3 +212,25 @@ def test_a_bom_and_a_semicolon_delimiter(store: Store, tmp_path: Path) -> None:
     assert counts(report) == (1, 0, 0, 0)
     kept = store.contacts.get("P-20").value
     assert (kept.first_name, kept.last_name, kept.mobile, kept.company) == ("Łucja", "Żak", "+48601234999", "C-3")
+
+
+def test_employees_carry_their_calendar_and_capacity_for_routing(store: Store, tmp_path: Path) -> None:
+    """The routing strategies read each employee's own calendar and capacity;
+    a file without the columns (every file written before them) still imports."""
+    people = tmp_path / "employees.csv"
+    people.write_text(
+        "external_id,first_name,email,calendar,capacity\n"
+        "E-1,Lenka,lenka@servis.cz,prague-office,5\n"
+        "E-2,Tomáš,tomas@servis.cz,,\n",
+        encoding="utf-8",
+    )
+    import_file("employees", people, store=store)
+    stored = {s.value.id: s.value for s in store.employees.iter()}
+    assert (stored["E-1"].calendar, stored["E-1"].capacity) == ("prague-office", 5)
+    assert (stored["E-2"].calendar, stored["E-2"].capacity) == (None, None)
+    assert next(iter(export_rows("employees", store)))["capacity"] == 5
+    bad = tmp_path / "bad.csv"
+    bad.write_text("external_id,first_name,email,capacity\nE-3,Jana,jana@servis.cz,lots\n", encoding="utf-8")
+    with pytest.raises(RowsRejected, match="capacity: expected a whole number >= 0, got 'lots'"):
+        import_file("employees", bad, store=store)
+    assert {s.value.id for s in store.employees.iter()} == {"E-1", "E-2"}

@@ -162,3 +162,15 @@ def test_random_deactivation_is_refused_whenever_tickets_are_unclosed(
     with pytest.raises(ValidationError, match=rf"responsible for {len(tickets)} unclosed"):
         employee.deactivated(unclosed_tickets=tickets)
     assert employee.deactivated(unclosed_tickets=()).active is False
+
+
+def test_an_employee_may_name_a_calendar_and_a_capacity_and_old_documents_still_load() -> None:
+    from helpdesk_core.serialization import converter
+
+    old = {"id": "E-1", "first_name": "Lenka", "email": "lenka@servis.cz", "role": "specialist"}
+    loaded = converter.structure(old, Employee)
+    assert (loaded.calendar, loaded.capacity) == (None, None)
+    busy = attrs.evolve(loaded, calendar="prague-office", capacity=3)
+    assert converter.structure(converter.unstructure(busy), Employee) == busy
+    with pytest.raises(ValidationError, match=r"Employee.capacity: expected a whole number >= 0, got -1"):
+        attrs.evolve(loaded, capacity=-1)

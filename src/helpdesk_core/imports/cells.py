@@ -88,6 +88,17 @@ def flag(key: str, value: object) -> bool | None:
     raise CellProblem(f"{key}: expected true/false, yes/no or 1/0, got {value!r}")
 
 
+def whole_number(key: str, value: object) -> int | None:
+    """A whole number >= 0 (``"5"`` in CSV, ``5`` in JSON Lines), or None when empty."""
+    if is_empty(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    raise CellProblem(f"{key}: expected a whole number >= 0, got {value!r}")
+
+
 def day(key: str, value: object) -> date | None:
     """An ISO-8601 calendar day (``2026-03-02``), or None when empty."""
     if is_empty(value):

@@ -65,7 +65,17 @@ EMPLOYEE_GROUPS = Kind(
 EMPLOYEES = Kind(
     name="employees",
     noun="employee",
-    keys=("external_id", "first_name", "last_name", "email", "role", "active", "groups"),
+    keys=(
+        "external_id",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "active",
+        "groups",
+        "calendar",
+        "capacity",
+    ),
     required=("external_id", "email"),
     lists=frozenset({"groups"}),
     references=(Reference("groups", ("employee-groups",), "employee group", many=True),),

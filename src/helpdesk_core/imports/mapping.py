@@ -68,6 +68,10 @@ def _day(kind: Kind, key: str, value: object, ctx: RowContext) -> object:
     return cells.day(key, value)
 
 
+def _whole_number(kind: Kind, key: str, value: object, ctx: RowContext) -> object:
+    return cells.whole_number(key, value)
+
+
 def _flag(kind: Kind, key: str, value: object, ctx: RowContext) -> object:
     return cells.flag(key, value)
 
@@ -138,6 +142,8 @@ CELLS: dict[str, dict[str, Cell]] = {
         "role": _choice(Role, "specialist"),
         "active": _active,
         "groups": _many_refs,
+        "calendar": _text,
+        "capacity": _whole_number,
     },
     "customer-groups": {"name": _text, "sla": _text, "responsible": _assignee},
     "companies": {

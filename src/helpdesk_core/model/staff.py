@@ -23,6 +23,7 @@ from helpdesk_core.model.checks import (
     identifier_set,
     member_of,
     non_blank,
+    non_negative,
     required,
     required_identifier,
     text,
@@ -56,11 +57,21 @@ def _role(value: Role | str) -> Role:
     return enum_member(Role, value)
 
 
+def _capacity(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None:
+        non_negative(instance, attribute, value)
+
+
 @attrs.frozen(kw_only=True)
 class Employee:
     """Somebody of the service desk. A deactivated employee (``active=False``)
     can neither log in nor be responsible for a ticket, and keeps their history.
-    At least one of ``first_name`` / ``last_name`` is required."""
+    At least one of ``first_name`` / ``last_name`` is required.
+
+    ``calendar`` names the working calendar of their own hours (None: routing
+    treats them as always at work); ``capacity`` is how many tickets in statuses
+    that count toward load they may hold before a routing strategy passes them
+    over (None: no limit). Neither limits assigning by hand."""
 
     id: str = attrs.field(validator=required_identifier)
     first_name: str = attrs.field(default="", validator=text)
@@ -74,6 +85,8 @@ class Employee:
         default=frozenset(), converter=id_set, validator=identifier_set
     )
     external_id: str | None = attrs.field(default=None, validator=identifier)
+    calendar: str | None = attrs.field(default=None, validator=identifier)
+    capacity: int | None = attrs.field(default=None, validator=_capacity)
 
     def __attrs_post_init__(self) -> None:
         if not (self.first_name.strip() or self.last_name.strip()):

@@ -126,7 +126,7 @@ REGISTRY: tuple[PersonalField, ...] = (
     *_fields(
         Employee, "employee",
         id=K, first_name=(I, Replacement.PSEUDONYM), last_name=I, email=(I, Replacement.PSEUDONYM_EMAIL),
-        role=K, active=K, groups=K, external_id=I,
+        role=K, active=K, groups=K, external_id=I, calendar=K, capacity=K,
     ),
     *_fields(
         Company, "company",

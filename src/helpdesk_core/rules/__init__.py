@@ -1,4 +1,4 @@
-"""Generic first-match rule tables: SLA rules now, routing rules later.
+"""Generic first-match rule tables: SLA rules and routing rules.
 
 Rules are evaluated top to bottom by ``order``; the first enabled rule whose
 conditions all hold on a ticket's *facts* wins, else the table's fallback.

@@ -1,0 +1,69 @@
+"""Routing: who becomes responsible for a new ticket and who observes it.
+
+``route(facts, at, table=…, settings=…, staff=…)`` is pure and returns a
+:class:`RoutingDecision` — the assignee, the observers (employees and groups
+apart), the rule or owner-chain link that decided, the configuration
+fingerprint, why each earlier rule did not match, what a group's strategy did
+and why nobody qualified, and any condition fault. See ``docs/routing.md``.
+"""
+
+from helpdesk_core.routing.decision import (
+    ChainStep,
+    Link,
+    MemberVerdict,
+    PassedRule,
+    RoutingDecision,
+    RoutingFault,
+    StrategyOutcome,
+)
+from helpdesk_core.routing.facts import RoutingFacts
+from helpdesk_core.routing.linting import RoutingFinding, RoutingFindingKind, lint_routing
+from helpdesk_core.routing.load import WorkloadRow, load_by_employee, load_by_status, workload
+from helpdesk_core.routing.policy import (
+    ROUTING_FIELDS,
+    OwnerChain,
+    RoutingPolicy,
+    RoutingResult,
+    RoutingRule,
+    RoutingSettings,
+    RoutingTable,
+    Strategy,
+    assignee_from_config,
+    fingerprint,
+)
+from helpdesk_core.routing.route import refusal, route
+from helpdesk_core.routing.staff import StaffSnapshot
+from helpdesk_core.routing.strategies import hand_over, member_verdict
+
+__all__ = [
+    "ROUTING_FIELDS",
+    "ChainStep",
+    "Link",
+    "MemberVerdict",
+    "OwnerChain",
+    "PassedRule",
+    "RoutingDecision",
+    "RoutingFacts",
+    "RoutingFault",
+    "RoutingFinding",
+    "RoutingFindingKind",
+    "RoutingPolicy",
+    "RoutingResult",
+    "RoutingRule",
+    "RoutingSettings",
+    "RoutingTable",
+    "StaffSnapshot",
+    "Strategy",
+    "StrategyOutcome",
+    "WorkloadRow",
+    "assignee_from_config",
+    "fingerprint",
+    "hand_over",
+    "lint_routing",
+    "load_by_employee",
+    "load_by_status",
+    "member_verdict",
+    "refusal",
+    "route",
+    "workload",
+]

@@ -1,0 +1,106 @@
+"""Agent workload: how many tickets each employee holds in statuses that count
+toward load, and each one's capacity and working hours at an instant.
+
+``load_by_employee`` fills :attr:`StaffSnapshot.load`; ``workload`` gives the
+rows of a workload report. A status the workflow does not know (a ticket
+imported from another desk) counts toward load: an unknown status is more
+likely open work than closed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+import attrs
+
+from helpdesk_core.model.checks import require_aware
+from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.routing.staff import StaffSnapshot
+from helpdesk_core.workflow import TransitionGraph
+
+
+def _readonly_counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(value))
+
+
+def _counts(graph: TransitionGraph, status: str) -> bool:
+    return not graph.knows(status) or graph.status(status).counts_toward_load
+
+
+def load_by_status(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[str, Counter[str]]:
+    """Per employee, their tickets counting toward load, by status id."""
+    found: dict[str, Counter[str]] = {}
+    counting: dict[str, bool] = {}
+    for ticket in tickets:
+        assignee = ticket.assignee
+        if assignee is None or assignee.group:
+            continue
+        status = ticket.status
+        if status not in counting:
+            counting[status] = _counts(graph, status)
+        if counting[status]:
+            found.setdefault(assignee.id, Counter())[status] += 1
+    return found
+
+
+def load_by_employee(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[str, int]:
+    """Per employee, the number of tickets they are responsible for in statuses
+    whose ``counts_toward_load`` flag is set (employees holding none are absent)."""
+    found = load_by_status(tickets, graph)
+    return {employee: sum(by_status.values()) for employee, by_status in found.items()}
+
+
+@attrs.frozen(kw_only=True)
+class WorkloadRow:
+    """One employee's workload at ``at``: ``by_status`` counts their tickets
+    counting toward load; ``capacity`` None is no limit; ``working`` None means
+    no calendar of their own (always available), else whether ``at`` falls in
+    their working hours (False also when their calendar is not known)."""
+
+    employee: str
+    name: str
+    active: bool
+    load: int
+    by_status: Mapping[str, int] = attrs.field(converter=_readonly_counts, hash=False)
+    capacity: int | None
+    working: bool | None
+
+    @property
+    def at_capacity(self) -> bool:
+        """Whether a routing strategy would pass them over for their load."""
+        return self.capacity is not None and self.load >= self.capacity
+
+
+def workload(
+    tickets: Iterable[Ticket], graph: TransitionGraph, staff: StaffSnapshot, at: datetime
+) -> tuple[WorkloadRow, ...]:
+    """A row per employee of ``staff`` (and per unknown employee holding
+    tickets), by employee id."""
+    require_aware(at, "workload instant")
+    by_status = load_by_status(tickets, graph)
+    rows = []
+    for employee_id in sorted(set(staff.employees) | set(by_status)):
+        employee = staff.employees.get(employee_id)
+        counts: Counter[str] = by_status.get(employee_id, Counter())
+        working: bool | None = None
+        if employee is not None and employee.calendar is not None:
+            calendar = staff.calendars.get(employee.calendar)
+            working = calendar is not None and bool(calendar.is_working(at))
+        rows.append(
+            WorkloadRow(
+                employee=employee_id,
+                name="" if employee is None else employee.display_name,
+                active=employee is not None and employee.active,
+                load=sum(counts.values()),
+                by_status={status: counts[status] for status in sorted(counts)},
+                capacity=None if employee is None else employee.capacity,
+                working=working,
+            )
+        )
+    return tuple(rows)
+
+
+__all__ = ["WorkloadRow", "load_by_employee", "load_by_status", "workload"]
