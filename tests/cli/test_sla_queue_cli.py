@@ -65,6 +65,12 @@ def test_the_queue_in_jsonl_is_the_desks_queue(generated: tuple[Path, Path], fla
     assert rows, f"the generated desk has tickets {flag}"
     assert all(list(row) == list(QUEUE_COLUMNS) for row in rows)
     assert len(rows) <= 20
+    # the due as the report writes it (the offset of the rule's calendar, not UTC)
+    with Desk.open(str(db), config=CONFIG, clock=FixedClock(DEMO_END)) as desk:
+        for row in rows:
+            sla = desk.sla_status(str(row["ticket"])).row
+            written = {None if due is None else due.isoformat() for due in (sla.reaction_due, sla.resolution_due)}
+            assert row["due"] in written, (row, written)
 
 
 def test_filters_and_the_other_formats(generated: tuple[Path, Path]) -> None:

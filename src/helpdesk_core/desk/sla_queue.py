@@ -252,12 +252,16 @@ def membership(
 def queue_entry(record: SlaStateRecord, *, subject: str, status: str, row: SlaRow) -> QueueEntry:
     """The entry of a ticket admitted by its (fresh) ``record``."""
     assert record.due is not None  # admitted records have one
+    # shown in the zone of the row's due (the rule's calendar), as the report shows it
+    dues = (row.reaction_due, row.resolution_due)
+    due = next((d for d in dues if d is not None and d == record.due), record.due)
+    at_risk = record.at_risk_from
     return QueueEntry(
         ticket=record.ticket,
         subject=subject,
         state=row.state.value,
-        due=record.due,
-        at_risk_from=record.at_risk_from,
+        due=due,
+        at_risk_from=None if at_risk is None else at_risk.astimezone(due.tzinfo),
         assignee=record.assignee,
         company=record.company,
         status=status,
