@@ -40,7 +40,7 @@ from helpdesk_core.model.catalog import (
     Priority,
     TicketType,
 )
-from helpdesk_core.routing import RoutingPolicy
+from helpdesk_core.routing.policy import RoutingPolicy
 from helpdesk_core.serialization import converter
 from helpdesk_core.sla import SlaPolicy
 from helpdesk_core.sla.durations import parse_duration

@@ -22,8 +22,9 @@ e-mail parser).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from helpdesk_core.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from helpdesk_core.desk.clock import Clock, FixedClock, SystemClock
@@ -55,13 +56,7 @@ _EXPORTS = {
 """Each public name and the module of the package defining it."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

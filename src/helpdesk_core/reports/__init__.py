@@ -9,8 +9,9 @@ queue) does not load the batch report, the what-if and the dashboard with it.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from helpdesk_core.lazy_exports import lazy_exports
 
 # ``dashboard`` names a module of the package and a function: imported now,
 # so that the package's attribute is the function even after the module loads.
@@ -73,13 +74,7 @@ _EXPORTS = {
 """Each public name and the module of the package defining it."""
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [
