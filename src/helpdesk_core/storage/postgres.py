@@ -30,7 +30,7 @@ from psycopg import errors as pg_errors
 from helpdesk_core.errors import ConflictError, StorageUnavailable, ValidationError
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.storage import migrations
-from helpdesk_core.storage.documents import from_utc_microseconds, ticket_from_documents, utc_microseconds
+from helpdesk_core.storage.documents import from_utc_microseconds, ticket_from_documents
 from helpdesk_core.storage.protocols import (
     DEFAULT_BATCH_SIZE,
     Stored,
@@ -47,6 +47,7 @@ from helpdesk_core.storage.sql import (
     SqlRepositories,
     SqlTicketReader,
     SqlTicketRepository,
+    position_bounds,
     ticket_filter,
 )
 from helpdesk_core.storage.sql_desk import SqlSchedule
@@ -143,13 +144,8 @@ class PostgresTicketReader(SqlTicketReader):
         active_since: datetime | None = None,
     ) -> Iterator[Stored[Ticket]]:
         where, filters = ticket_filter(status, company, active_since)
-        params: tuple[object, ...] = filters
-        if after is not None:
-            where += " AND (t.created_us, t.id) > (?, ?)"
-            params = (*params, utc_microseconds(after[0]), after[1])
-        if through is not None:
-            where += " AND (t.created_us, t.id) <= (?, ?)"
-            params = (*params, utc_microseconds(through[0]), through[1])
+        bounds, positions = position_bounds(after, through)
+        where, params = where + bounds, (*filters, *positions)
         sql = (
             "SELECT t.version, t.header, (SELECT string_agg(e.document, ',' ORDER BY e.seq) "
             "FROM ticket_events e WHERE e.ticket_id = t.id) FROM tickets t WHERE true"
@@ -181,14 +177,9 @@ class PostgresTicketReader(SqlTicketReader):
         company: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> Iterator[TicketWithSlaState]:
-        where, params = ticket_filter(None, company)
-        where = where.replace(" company", " t.company")
-        if after is not None:
-            where += " AND (t.created_us, t.id) > (?, ?)"
-            params = (*params, utc_microseconds(after[0]), after[1])
-        if through is not None:
-            where += " AND (t.created_us, t.id) <= (?, ?)"
-            params = (*params, utc_microseconds(through[0]), through[1])
+        where, filters = ticket_filter(None, company)
+        bounds, positions = position_bounds(after, through)
+        where, params = where.replace(" company", " t.company") + bounds, (*filters, *positions)
         sql = (
             "SELECT id, created_us, company, unusable, CASE WHEN unusable IS NULL THEN document END, "
             "CASE WHEN unusable IS NOT NULL THEN header END, CASE WHEN unusable IS NOT NULL THEN "

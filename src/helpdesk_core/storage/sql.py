@@ -485,6 +485,23 @@ def ticket_filter(
     return where, params
 
 
+def position_bounds(
+    after: TicketPosition | None, through: TicketPosition | None
+) -> tuple[str, tuple[object, ...]]:
+    """The extra ``AND …`` keeping tickets ``t`` positioned strictly after
+    ``after`` and at or before ``through`` (``(created_us, id)``), and its
+    parameters."""
+    where = ""
+    params: tuple[object, ...] = ()
+    if after is not None:
+        where += " AND (t.created_us, t.id) > (?, ?)"
+        params += (utc_microseconds(after[0]), after[1])
+    if through is not None:
+        where += " AND (t.created_us, t.id) <= (?, ?)"
+        params += (utc_microseconds(through[0]), through[1])
+    return where, params
+
+
 class SqlTicketRepository(SqlTicketReader):
     """Reads and writes tickets on a unit of work's session."""
 
