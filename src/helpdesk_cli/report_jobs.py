@@ -39,10 +39,8 @@ from helpdesk_core.reports.stored_report import ReportReading, ReportSource, sla
 from helpdesk_core.sla import SlaPolicy, SlaRow
 from helpdesk_core.storage import open_store
 from helpdesk_core.storage.protocols import TicketPosition
+from helpdesk_core.worker_processes import PARALLEL_FROM, available_cpus, shareable
 
-PARALLEL_FROM = 20_000
-"""Tickets from which ``--jobs`` defaults to the number of CPUs: below, starting
-workers costs more than it saves."""
 MIN_RANGE = 100
 MAX_RANGE = 5_000
 """Tickets per range, at least and at most: small enough to keep every worker
@@ -53,8 +51,6 @@ RANGES_PER_JOB = 8
 """Ranges per worker when the stream is short enough for ranges under MAX_RANGE."""
 SPOOL_PREFIX = "helpdesk-report-"
 """The name of a spool folder begins with this (then random letters)."""
-_SHARED_SCHEMES = ("sqlite", "postgresql", "postgres")
-"""Stores another process can open by URL (a plain path is an SQLite file)."""
 
 
 def sla_row_encoder(fmt: str, columns: Sequence[str]) -> Callable[[SlaRow], str] | None:
@@ -70,17 +66,6 @@ def sla_row_encoder(fmt: str, columns: Sequence[str]) -> Callable[[SlaRow], str]
         return lambda row: encode(row.to_json())
     return None
 
-
-
-def shareable(url: str) -> bool:
-    """Whether worker processes can open the store at ``url`` themselves
-    (an SQLite file or a database server; never ``memory://``)."""
-    return "://" not in url or url.split("://", 1)[0].lower() in _SHARED_SCHEMES
-
-
-def available_cpus() -> int:
-    """The CPUs this process may run on."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def default_jobs(url: str, tickets: int | None) -> int:

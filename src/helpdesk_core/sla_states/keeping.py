@@ -64,6 +64,28 @@ def status_category(graph: TransitionGraph, status: str) -> str | None:
     return graph.category(status).value
 
 
+def sla_state_record_of(
+    ticket: Ticket,
+    *,
+    config: Configuration,
+    customer: CustomerFacts | None,
+    fingerprint: str,
+) -> SlaStateRecord:
+    """``ticket``'s SLA state as it now stands (one fold of its history, with
+    ``customer`` the facts of its company as the rule selection sees them),
+    as the record a store keeps, computed under ``fingerprint``
+    (:func:`~helpdesk_core.sla_states.fingerprint.sla_fingerprint` of
+    ``config``). Pure: what the writers put and the rebuild writes."""
+    state = ticket_sla_state(ticket, policy=sla_policy(config), graph=config.graph, customer=customer)
+    return sla_state_record(
+        state,
+        document=ticket_sla_state_to_json(state),
+        fingerprint=fingerprint,
+        company=ticket.company,
+        status_category=status_category(config.graph, ticket.status),
+    )
+
+
 def keep_sla_state(
     uow: UnitOfWork,
     ticket: Ticket,
@@ -72,19 +94,9 @@ def keep_sla_state(
     customer: CustomerFacts | None,
     fingerprint: str,
 ) -> SlaStateRecord:
-    """Compute ``ticket``'s SLA state as it now stands (one fold of its
-    history, with ``customer`` the facts of its company as the rule selection
-    sees them) and put its record in ``uow``, computed under ``fingerprint``
-    (:func:`~helpdesk_core.sla_states.fingerprint.sla_fingerprint` of
-    ``config``). Call it after the ticket's write in the same unit of work."""
-    state = ticket_sla_state(ticket, policy=sla_policy(config), graph=config.graph, customer=customer)
-    record = sla_state_record(
-        state,
-        document=ticket_sla_state_to_json(state),
-        fingerprint=fingerprint,
-        company=ticket.company,
-        status_category=status_category(config.graph, ticket.status),
-    )
+    """Put ``ticket``'s record (:func:`sla_state_record_of`) in ``uow``. Call
+    it after the ticket's write in the same unit of work."""
+    record = sla_state_record_of(ticket, config=config, customer=customer, fingerprint=fingerprint)
     uow.sla_states.put(record)
     return record
 
@@ -155,6 +167,7 @@ __all__ = [
     "keep_after_rewrite",
     "keep_sla_state",
     "sla_policy",
+    "sla_state_record_of",
     "status_category",
     "withdraw_fingerprint",
 ]

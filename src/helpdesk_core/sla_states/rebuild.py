@@ -23,7 +23,6 @@ need before they trust the index.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import time
 from collections import deque
@@ -36,23 +35,17 @@ from helpdesk_core.config import Configuration
 from helpdesk_core.errors import ConflictError, ValidationError
 from helpdesk_core.model.parties import CustomerGroup
 from helpdesk_core.reports.customers import customer_facts
-from helpdesk_core.serialization import ticket_sla_state_to_json
 from helpdesk_core.sla import NO_CUSTOMER, CustomerFacts
-from helpdesk_core.sla.policy import SlaPolicy
 from helpdesk_core.sla_states.fingerprint import FINGERPRINT_SETTING, sla_fingerprint
-from helpdesk_core.sla_states.keeping import sla_policy, status_category
-from helpdesk_core.sla_states.state import CustomerKey, customer_key, sla_state_record, ticket_sla_state
+from helpdesk_core.sla_states.keeping import sla_state_record_of
+from helpdesk_core.sla_states.state import CustomerKey, customer_key
 from helpdesk_core.storage import Store, open_store
 from helpdesk_core.storage.protocols import SlaStateRecord, StandingState
+from helpdesk_core.worker_processes import PARALLEL_FROM, available_cpus, shareable
 
 DEFAULT_BATCH = 500
 """Records written per unit of work: short enough that the desk's writers
 wait little for one, long enough to amortise a commit."""
-PARALLEL_FROM = 20_000
-"""Tickets from which ``jobs=None`` means one worker per CPU (below, starting
-workers costs more than it saves)."""
-_SHARED_SCHEMES = ("sqlite", "postgresql", "postgres")
-"""Stores another process can open by URL (a plain path is an SQLite file)."""
 
 
 @attrs.frozen
@@ -166,35 +159,26 @@ class _Folder:
     """Folds tickets into records: what the rebuild's process, or each worker
     process, holds (its own store connection and customer cache)."""
 
-    def __init__(self, store: Store, policy: SlaPolicy, config: Configuration, fingerprint: str) -> None:
+    def __init__(self, store: Store, config: Configuration, fingerprint: str) -> None:
         self.store = store
-        self.policy = policy
-        self.graph = config.graph
+        self.config = config
         self.fingerprint = fingerprint
         self.customers = _Customers(store)
 
     def fold(self, ids: list[str]) -> Folded:
         records = []
         versions = {}
-        graph = self.graph
         found = self.store.tickets.find_many(ids)
         for ticket_id in ids:
             stored = found.get(ticket_id)
             if stored is None:  # deleted since it was listed
                 continue
             ticket = stored.value
-            state = ticket_sla_state(
-                ticket, policy=self.policy, graph=graph, customer=self.customers.facts(ticket.company)
-            )
-            records.append(
-                sla_state_record(
-                    state,
-                    document=ticket_sla_state_to_json(state),
-                    fingerprint=self.fingerprint,
-                    company=ticket.company,
-                    status_category=status_category(graph, ticket.status),
-                )
-            )
+            record = sla_state_record_of(
+                ticket, config=self.config, customer=self.customers.facts(ticket.company),
+                fingerprint=self.fingerprint,
+            )  # fmt: skip
+            records.append(record)
             versions[ticket_id] = stored.version
         return records, versions
 
@@ -202,26 +186,16 @@ class _Folder:
 _worker: _Folder | None = None
 
 
-def _start(url: str, policy: SlaPolicy, config: Configuration, fingerprint: str) -> None:
+def _start(url: str, config: Configuration, fingerprint: str) -> None:
     global _worker
     # Ctrl-C reaches the whole process group: the parent alone answers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker = _Folder(open_store(url), policy, config, fingerprint)
+    _worker = _Folder(open_store(url), config, fingerprint)
 
 
 def _fold(ids: list[str]) -> Folded:
     assert _worker is not None, "the pool initializer did not run"
     return _worker.fold(ids)
-
-
-def shareable(url: str) -> bool:
-    """Whether another process can open the store at ``url`` (an SQLite file
-    or a database server; never ``memory://``)."""
-    return "://" not in url or url.split("://", 1)[0].lower() in _SHARED_SCHEMES
-
-
-def _cpus() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _jobs(store: Store, jobs: int | None) -> int:
@@ -231,12 +205,12 @@ def _jobs(store: Store, jobs: int | None) -> int:
     if not shareable(store.url):
         return 1
     if jobs is None:
-        jobs = _cpus() if store.tickets.count() >= PARALLEL_FROM else 1
-    if min(jobs, _cpus()) <= 1:
+        jobs = available_cpus() if store.tickets.count() >= PARALLEL_FROM else 1
+    if min(jobs, available_cpus()) <= 1:
         return 1  # one process: multiprocessing is not even imported
     import multiprocessing
 
-    return min(jobs, _cpus()) if "fork" in multiprocessing.get_all_start_methods() else 1
+    return min(jobs, available_cpus()) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def _needing(
@@ -289,12 +263,11 @@ def rebuild(
     A configuration without SLA rules builds states that say ``no_sla``, as
     the desk's writers keep them (:func:`~helpdesk_core.sla_states.keeping.sla_policy`).
     Resumable: an interrupted rebuild leaves whole batches; the next keeps them."""
-    policy = sla_policy(config)
     if batch < 1:
         raise ValidationError(f"rebuild: batch must be at least 1, got {batch}")
     started = time.monotonic()
     fingerprint = sla_fingerprint(config)
-    folder = _Folder(store, policy, config, fingerprint)
+    folder = _Folder(store, config, fingerprint)
     tally = [0, 0]  # examined, kept
     rebuilt = skipped = 0
 
@@ -315,7 +288,7 @@ def rebuild(
         for ids in batches:
             write(folder.fold(ids), len(ids))
     else:
-        for folded, asked in _folded_in_workers(store.url, policy, config, fingerprint, workers, batches):
+        for folded, asked in _folded_in_workers(store.url, config, fingerprint, workers, batches):
             write(folded, asked)
     _set_fingerprint(store, fingerprint)
     examined, kept = tally
@@ -325,7 +298,7 @@ def rebuild(
 
 
 def _folded_in_workers(
-    url: str, policy: SlaPolicy, config: Configuration, fingerprint: str, jobs: int,
+    url: str, config: Configuration, fingerprint: str, jobs: int,
     batches: Iterator[list[str]],
 ) -> Iterator[tuple[Folded, int]]:  # fmt: skip
     """Each batch folded by one of ``jobs`` forked workers, in order; at most
@@ -333,7 +306,7 @@ def _folded_in_workers(
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start, initargs=(url, policy, config, fingerprint)) as pool:
+    with context.Pool(jobs, initializer=_start, initargs=(url, config, fingerprint)) as pool:
         pending: deque[tuple[Any, int]] = deque()
         for ids in batches:
             pending.append((pool.apply_async(_fold, (ids,)), len(ids)))
