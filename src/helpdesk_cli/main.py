@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "GDPR: forget a person, export what we hold, holds, retention, consent.",
     ),
     "report": ("helpdesk_cli.reports", "report_group", "Operational reports over the stored tickets."),
+    "routing": (
+        "helpdesk_cli.routing", "routing_group",
+        "The routing table: who becomes responsible for a new ticket.",
+    ),
     "run": ("helpdesk_cli.scheduler", "run", "Run the scheduler until stopped (SIGTERM, Ctrl-C)."),
     "tick": ("helpdesk_cli.scheduler", "tick", "Apply every automatic change and escalation due by --now."),
     "sla": (

@@ -21,6 +21,7 @@ README = ROOT / "README.md"
 
 PROMISES = {
     "exit 1 on any breach": 1,
+    "exit 1 on any finding": 1,
     "refused while they hold unclosed tickets": 2,
     "refused with exit 9": 9,
 }
