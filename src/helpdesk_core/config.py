@@ -23,7 +23,6 @@ docs/formats.md writes a calendar's ``week``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +31,7 @@ from zoneinfo import ZoneInfo
 import attrs
 import tomli
 
+from helpdesk_core.config_keys import refuse_unknown_keys
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.model.catalog import (
     AttributeDefinition,
@@ -193,17 +193,6 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
 def _desk(section: Mapping[str, Any]) -> DeskSettings:
     refuse_unknown_keys(section, _DESK_KEYS, "desk")
     return DeskSettings(**section)
-
-
-def refuse_unknown_keys(table: Mapping[str, Any], known: Sequence[str], path: str) -> None:
-    """Refuse a key not in ``known``, suggesting the closest one: a typo in a
-    configuration must never be silently ignored."""
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            place = f"{path}.{key}" if path else str(key)
-            raise ConfigError(f"{place}: unknown key (expected one of: {', '.join(known)}){hint}")
 
 
 def _table(value: object, path: str) -> Mapping[str, Any]:

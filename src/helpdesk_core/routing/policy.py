@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from helpdesk_core.config_keys import refuse_unknown_keys
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.fingerprints import digest
 from helpdesk_core.model.checks import enum_member, id_set, identifier_set, member_of
@@ -158,7 +159,7 @@ class RoutingPolicy:
         calendar names (a ``registered_in_hours`` naming another is refused)."""
         if not isinstance(section, Mapping):
             raise ConfigError(f"{path}: expected a table, got {section!r}")
-        _refuse_unknown(section, _SECTION_KEYS, path)
+        refuse_unknown_keys(section, _SECTION_KEYS, path)
         settings = RoutingSettings(
             default_assignee=(
                 None
@@ -210,14 +211,6 @@ def fingerprint(table: RoutingTable, settings: RoutingSettings) -> str | None:
     return value
 
 
-def _refuse_unknown(table: Mapping[str, Any], known: Sequence[str], path: str) -> None:
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(f"{path}.{key}: unknown key (expected one of: {', '.join(known)}){hint}")
-
-
 def _choice(value: object, kind: type[Strategy] | type[OwnerChain], path: str) -> Any:
     allowed = [member.value for member in kind]
     if not isinstance(value, str) or value not in allowed:
@@ -261,7 +254,7 @@ def _sla_responsible(value: object, path: str) -> dict[str, Assignee]:
 def _rule_from_config(raw: object, *, order: int, calendars: Collection[str], path: str) -> RoutingRule:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{path}: expected a table, got {raw!r}")
-    _refuse_unknown(raw, _RULE_KEYS, path)
+    refuse_unknown_keys(raw, _RULE_KEYS, path)
     for key in ("name", "assignee"):
         if key not in raw:
             raise ConfigError(f"{path}: missing {key!r}")
