@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         assignee_from_config,
         fingerprint,
     )
+    from helpdesk_core.routing.recorded import ROUTING_KEY, recorded_decision, routing_assignment
     from helpdesk_core.routing.route import refusal, route
     from helpdesk_core.routing.staff import StaffSnapshot
     from helpdesk_core.routing.strategies import hand_over, member_verdict
@@ -71,6 +72,9 @@ _EXPORTS = {
     "Strategy": "policy",
     "assignee_from_config": "policy",
     "fingerprint": "policy",
+    "ROUTING_KEY": "recorded",
+    "recorded_decision": "recorded",
+    "routing_assignment": "recorded",
     "refusal": "route",
     "route": "route",
     "StaffSnapshot": "staff",
@@ -83,6 +87,7 @@ __getattr__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = [
     "ROUTING_FIELDS",
+    "ROUTING_KEY",
     "ChainStep",
     "Link",
     "MemberVerdict",
@@ -109,7 +114,9 @@ __all__ = [
     "load_by_employee",
     "load_by_status",
     "member_verdict",
+    "recorded_decision",
     "refusal",
     "route",
+    "routing_assignment",
     "workload",
 ]

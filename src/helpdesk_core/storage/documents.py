@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -170,6 +170,19 @@ def ticket_header(ticket: Ticket) -> str:
     return _dumps(data)
 
 
+def assigned_counts_of(tickets: Iterable[Ticket], employees: Collection[str]) -> dict[str, dict[str, int]]:
+    """:meth:`TicketReader.assigned_counts` over ``tickets`` in memory."""
+    wanted = set(employees)
+    found: dict[str, dict[str, int]] = {}
+    for ticket in tickets:
+        assignee = ticket.assignee
+        if assignee is None or assignee.group or assignee.id not in wanted:
+            continue
+        by_status = found.setdefault(assignee.id, {})
+        by_status[ticket.status] = by_status.get(ticket.status, 0) + 1
+    return found
+
+
 def event_document(event: Event) -> str:
     """One event as the JSON text of its ticket-history JSONL form."""
     return _dumps(converter.unstructure(event, type(event)))
@@ -264,6 +277,7 @@ __all__ = [
     "PRIVACY_KINDS",
     "Appended",
     "Kind",
+    "assigned_counts_of",
     "check_appended",
     "event_document",
     "event_documents",

@@ -42,6 +42,7 @@ from helpdesk_core.serialization import domain_event_from_json, domain_event_to_
 from helpdesk_core.storage.documents import (
     KINDS,
     PRIVACY_KINDS,
+    assigned_counts_of,
     by_name,
     event_document,
     from_utc_microseconds,
@@ -192,6 +193,9 @@ class MemoryTicketReader(MemoryLookup[Ticket]):
         return [
             (from_utc_microseconds(created_us), id) for created_us, id in keys[every - 1 :: every]
         ]
+
+    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
+        return assigned_counts_of((stored.value for stored in self._table().values()), employees)
 
     def latest_event(self) -> datetime | None:
         return max((s.value.updated_at for s in self._table().values()), default=None)

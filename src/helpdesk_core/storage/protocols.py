@@ -207,6 +207,14 @@ class TicketReader(Lookup[Ticket], Protocol):
         instant or later can read every ticket's stored SLA state."""
         ...
 
+    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
+        """Per employee of ``employees``, how many tickets they are now
+        responsible for (as an employee, not through a group), by current
+        status id; employees holding none are left out. What routing's load
+        and the workload report count (the caller keeps the statuses whose
+        ``counts_toward_load`` flag is set)."""
+        ...
+
     def iter_with_sla_states(
         self,
         fingerprint: str,

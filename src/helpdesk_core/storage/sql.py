@@ -11,7 +11,7 @@ guarantees that of two writers based on the same version only one succeeds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -27,6 +27,7 @@ from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage.documents import (
     Kind,
+    assigned_counts_of,
     by_name,
     check_appended,
     event_documents,
@@ -386,6 +387,10 @@ class SqlTicketReader:
                 position = (row[0], row[1])
                 found.append((from_utc_microseconds(row[0]), row[1]))
         return found
+
+    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
+        # groundwork: reads every ticket; the tickets table's assignee column replaces it
+        return assigned_counts_of((stored.value for stored in self.iter_tickets()), employees)
 
     def latest_event(self) -> datetime | None:
         with self._borrow() as session:
