@@ -173,7 +173,7 @@ def new(app: AppContext, subject: str, description: str, type_: str | None, prio
     ))
     ticket = outcome.ticket
     assigned = "" if ticket.assignee is None else f", assigned to {ticket.assignee.id}"
-    if outcome.routing is not None:
+    if outcome.routing is not None and ticket.assignee is not None:
         assigned += f" (routed: {outcome.routing.headline})"
     report(desk, outcome, when, fmt, f"registered{assigned}")
 

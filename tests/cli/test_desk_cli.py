@@ -97,6 +97,25 @@ def test_new_as_json_is_the_ticket_history_object_with_version_and_sla(db: Path)
     assert sla["resolution_left"] == 8 * 60
 
 
+def test_new_without_assignee_routes_and_json_shows_the_decision(db: Path) -> None:
+    """The examples' company C-1 names E-3 responsible: the owner chain makes
+    E-3 the owner; the JSON's top-level assignee is the owner and ``routing``
+    the whole decision, recorded in the assign event at registration too."""
+    text = helpdesk(db, "ticket", "new", "--subject", "Grinder", "--company", "C-1", "--by", "E-2", "--at", MONDAY)
+    assert text.stdout == (
+        "T-1001 version 1: registered, assigned to E-3 (routed: the company's responsible); status open\n"
+    )
+    ticket = as_json(helpdesk(db, "ticket", "new", "--subject", "Grinder", "--company", "C-1", "--contact",
+                              "P-1", "--by", "E-2", "--at", MONDAY, "--format", "json"))
+    assert ticket["assignee"] == "E-3"
+    decision = ticket["routing"]
+    assert decision["decided_by"] == "contact" and decision["assignee"] == "E-3"
+    assert [step["link"] for step in decision["chain"]] == ["service_object", "contact"]
+    [event] = ticket["events"]
+    assert event["kind"] == "assign" and event["by"] == "system" and event["routing"] == decision
+    assert stored(db, ticket["id"])["events"] == ticket["events"]
+
+
 def test_new_with_a_given_id_keeps_it(db: Path) -> None:
     result = register(db, "--id", "INC-7")
     assert result.stdout.startswith("INC-7 version 1: registered")
