@@ -156,13 +156,14 @@ def staff_in(sources: RoutingSources, config: Configuration) -> StaffSnapshot:
     handing_over = strategy_groups(config)
     members = {m for g in handing_over if g in groups for m in groups[g].members}
     graph = config.graph
+    counted = sources.tickets.assigned_counts(members) if members else {}
     load = {
         employee: sum(
             count
             for status, count in by_status.items()
             if not graph.knows(status) or graph.status(status).counts_toward_load
         )
-        for employee, by_status in sources.tickets.assigned_counts(members).items()
+        for employee, by_status in counted.items()
     }
     cursors = {}
     for group, strategies in handing_over.items():
