@@ -20,13 +20,6 @@ from helpdesk_core.intake.message import IncomingMessage
 _ADDRESS = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 _ADDRESS_RE = re.compile(_ADDRESS)
 
-BOUNCE_SENDERS = re.compile(
-    r"^(mailer-daemon|mail-daemon|mailerdaemon|postmaster|mdaemon|mail\.delivery\.system|mailer|"
-    r"mail-delivery-subsystem|mail_delivery_system|bounce|bounces|nobody|no-reply)$",
-    re.IGNORECASE,
-)
-"""Local parts of the addresses bounces come from (``MAILER-DAEMON@…``)."""
-
 _DAEMON_LOCAL_PARTS = re.compile(r"^(mailer-daemon|mail-daemon|postmaster|mdaemon)$", re.IGNORECASE)
 
 BOUNCE_SUBJECTS = re.compile(
@@ -34,7 +27,8 @@ BOUNCE_SUBJECTS = re.compile(
     r"failed|has failed|notification)|mail delivery (failed|failure|system|subsystem)|failure notice|"
     r"could not (be )?deliver|not delivered|non[- ]?delivery|delivery problem|message delayed|"
     r"delayed mail|warning: could not send|mail system error|permanent delivery failure|nameserver error|"
-    r"mail could not be delivered|unzustellbar|nicht zustellbar|non remis|non recapitabile|no entregado|"
+    r"mail could not be delivered|\bdelayed\b|unzustellbar|nicht zustellbar|non remis|non recapitabile|"
+    r"no entregado|"
     r"nedoručitelné|nie dostarczono|недоставлен|не доставлено|メールエラー|配信エラー|delivery failure",
     re.IGNORECASE,
 )
@@ -49,7 +43,9 @@ BOUNCE_PHRASES = re.compile(
     r"Unable to deliver message to the following|delivery errors|were unable to deliver your message|"
     r"The following recipients? (did not receive|could not be reached|cannot be reached)|"
     r"Could not be delivered to|The original message was received at|"
-    r"message (could not|cannot) be delivered|permanent (fatal )?(delivery )?error|"
+    r"(message|mail) (could not|cannot) be delivered|has not yet been delivered|"
+    r"nicht zugestellt werden|konnte nicht zugestellt|не может быть доставлено|无法发送|无法送达|"
+    r"送信できませんでした|配信できませんでした|permanent (fatal )?(delivery )?error|"
     r"Delivery Status Notification|undeliverable",
     re.IGNORECASE,
 )
@@ -67,10 +63,13 @@ _HEADER_LINE = re.compile(
     r"^(Return-Path|Received|DKIM-Signature|X-Track|Message-ID):", re.IGNORECASE | re.MULTILINE
 )
 
-_LONE_ADDRESS = re.compile(
-    rf"^[\s>*]*[<\"']?(?:rfc822;\s*)?(?P<address>{_ADDRESS})[>\"']?\s*:?\s*(?:\((?:{_ADDRESS})\))?\s*$",
+_LEADING_ADDRESS = re.compile(
+    rf"^[\s>*]*(?:<(?P<bracketed>{_ADDRESS})>|\"(?P<quoted>{_ADDRESS})\"|"
+    rf"(?:rfc822;\s*)?(?P<bare>{_ADDRESS})(?=\s*$|\s*[:;(]|\s+on\s))",
     re.MULTILINE,
 )
+"""An address opening a line: Exim, Gmail, Yahoo, qmail and Postfix list the
+failed recipients so (``  a@b``, ``<a@b>:``, ``"a@b":``, ``a@b on <date>``)."""
 _SAID_ADDRESS = re.compile(
     rf"(?:delivered to|deliver(?:y)? to|failed to|recipient|addressee|unknown user|user unknown|"
     rf"SMTP=|wasn't delivered to|not delivered to|Your message to|following address:?)"
@@ -106,8 +105,9 @@ def failed_recipients(message: IncomingMessage) -> tuple[str, ...]:
         found.extend(_ADDRESS_RE.findall(header))
     region = diagnostic_text(message.body)
     if not found:
-        for pattern in (_LONE_ADDRESS, _SAID_ADDRESS):
-            found.extend(match.group("address") for match in pattern.finditer(region))
+        for match in _LEADING_ADDRESS.finditer(region):
+            found.append(match.group("bracketed") or match.group("quoted") or match.group("bare"))
+        found.extend(match.group("address") for match in _SAID_ADDRESS.finditer(region))
     ignored = {message.from_.address} if message.from_ else set()
     result: list[str] = []
     for address in found:
@@ -121,7 +121,6 @@ def failed_recipients(message: IncomingMessage) -> tuple[str, ...]:
 
 __all__ = [
     "BOUNCE_PHRASES",
-    "BOUNCE_SENDERS",
     "BOUNCE_SUBJECTS",
     "diagnostic_text",
     "failed_recipients",

@@ -112,7 +112,14 @@ def classify(
 def _bounce(message: IncomingMessage) -> Classification | None:
     reports = message.delivery_reports
     if message.report_type == "delivery-status" or reports:
-        recipients = tuple(dict.fromkeys(report.original_recipient or report.recipient for report in reports))
+        recipients = tuple(
+            dict.fromkeys(
+                address
+                for report in reports
+                for address in (report.recipient, report.original_recipient)
+                if address and "." in address.rpartition("@")[2]
+            )
+        )
         actions = {report.action for report in reports}
         if not recipients:
             recipients = failed_recipients(message)
@@ -130,13 +137,14 @@ def _bounce(message: IncomingMessage) -> Classification | None:
     daemon = from_bounce_daemon(message)
     subject = BOUNCE_SUBJECTS.search(message.subject)
     phrase = BOUNCE_PHRASES.search(diagnostic_text(message.body)[:20000])
-    if (daemon and (subject or phrase)) or (subject and phrase):
+    recipients = failed_recipients(message) if daemon or subject or phrase else ()
+    if (daemon and (subject or phrase or recipients)) or (subject and phrase):
         signals = [
             *(["sent by a mail system"] if daemon else []),
             *([f"subject {subject.group(0)!r}"] if subject else []),
             *([f"text {phrase.group(0)!r}"] if phrase else []),
+            *(["failed recipients named in its text"] if recipients and not (subject or phrase) else []),
         ]
-        recipients = failed_recipients(message)
         temporary = bool(re.search(r"delay|warning|will (continue|retry|keep trying)", message.subject, re.I))
         return Classification("bounce", "a delivery failure: " + ", ".join(signals), recipients, temporary)
     return None

@@ -167,6 +167,7 @@ class _Reader:
     def __init__(self, raw: bytes, fallbacks: tuple[str, ...]) -> None:
         self.raw = raw
         self.fallbacks = fallbacks
+        self.header_fallbacks = fallbacks
         self.collected = _Collected()
         self.part_number = 0
 
@@ -174,6 +175,10 @@ class _Reader:
         repaired, defects = repair_header_block(self.raw)
         self.collected.defects.extend(defects)
         message = email.parser.BytesParser(policy=policy.compat32).parsebytes(repaired)
+        body_charset = _first_text_charset(message)
+        if body_charset and body_charset.lower() not in ("us-ascii", "ascii"):
+            # Raw 8-bit headers are most likely in the charset the body declares.
+            self.header_fallbacks = tuple(dict.fromkeys(("utf-8", body_charset, *self.fallbacks)))
         headers = self._headers(message)
         self._walk(message, within=None, depth=0, alternative=None)
         return self._message(message, headers)
@@ -185,7 +190,7 @@ class _Reader:
         rows = []
         for name, value in message.raw_items():
             raw_value = value if isinstance(value, str) else str(value)
-            text, defects = header_text(raw_value, name=name, fallbacks=self.fallbacks)
+            text, defects = header_text(raw_value, name=name, fallbacks=self.header_fallbacks)
             self.collected.defects.extend(defects)
             rows.append((name, raw_value, text))
         return rows
@@ -201,7 +206,7 @@ class _Reader:
         def addresses(name: str, label: str, only_first: bool = False) -> tuple[Mailbox, ...]:
             values = raw_values(name)
             found, defects = mailboxes(
-                values[:1] if only_first else values, name=label, fallbacks=self.fallbacks
+                values[:1] if only_first else values, name=label, fallbacks=self.header_fallbacks
             )
             self.collected.defects.extend(defects)
             return found
@@ -408,6 +413,16 @@ class _Reader:
             part, content_type, data, name, disposition=_disposition(part), within=within
         )
         self._walk(nested, within=attachment.file_name, depth=depth + 1, alternative=None)
+
+
+def _first_text_charset(message: _Message) -> str | None:
+    """The charset the first text part declares (``None`` when none does)."""
+    for index, part in enumerate(message.walk()):
+        if index > 20:
+            break
+        if _content_type(part).startswith("text/"):
+            return _param(part, "charset")
+    return None
 
 
 def _disposition(part: _Message) -> str | None:
