@@ -52,7 +52,7 @@ address as its value: a message that comes back with it is a loop."""
 AUTOMATIC_REPLY_SUBJECT = re.compile(
     r"^\s*(auto(matic|matische|matisk|matická|matyczna|matico|matique|mático|mática)?[ _-]?"
     r"(reply|respons[e]?|antwort|svar|odpověď|odpowiedź|risposta|réponse|respuesta|resposta|antwoord|response)|"
-    r"(réponse|risposta|respuesta|resposta|odpowiedź|odpověď|antwort) automati\w*|"
+    r"(réponse|risposta|respuesta|resposta|odpowiedź|odpověď|antwort) autom[aá]t\w*|"
     r"out of (the )?office|ooo\b|abwesenheitsnotiz|abwesend|absence|absent|fuera de la oficina|"
     r"fora do escritório|afwezig|ikke til stede|frånvaro|poza biurem|nepřítomn|mimo kancelář|"
     r"автоответ|автоматический ответ|автовідповідь|автоматична відповідь|"

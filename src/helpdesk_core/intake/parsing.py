@@ -175,7 +175,7 @@ class _Reader:
         repaired, defects = repair_header_block(self.raw)
         self.collected.defects.extend(defects)
         message = email.parser.BytesParser(policy=policy.compat32).parsebytes(repaired)
-        body_charset = _first_text_charset(message)
+        body_charset = _safely(message, _first_text_charset, None)
         if body_charset and body_charset.lower() not in ("us-ascii", "ascii"):
             # Raw 8-bit headers are most likely in the charset the body declares.
             self.header_fallbacks = tuple(dict.fromkeys(("utf-8", body_charset, *self.fallbacks)))
@@ -374,6 +374,11 @@ class _Reader:
                 return
             if content_type == "text/plain":
                 self.collected.named_texts.append(_lines(text))
+        if content_type in ("application/ms-tnef", "application/vnd.ms-tnef"):
+            self.collected.defects.append(
+                f"{self._label(content_type)}: a TNEF attachment ({name or 'winmail.dat'}) kept as it is; "
+                "the files inside it are not unpacked"
+            )
         self._attach(part, content_type, data, name, disposition=disposition, within=within)
 
     def _attach(
