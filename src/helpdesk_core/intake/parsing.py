@@ -1,11 +1,13 @@
 """Raw bytes of an e-mail message to an :class:`IncomingMessage`.
 
 :func:`parse_message` never raises: the standard library's ``email`` package
-parses (``policy.default``; a part whose headers that policy cannot read is
-read again under ``compat32``), and whatever still fails becomes a defect in
-words, with the raw message kept and, at worst, shown as text. See
-``docs/intake.md`` for which parts become the text, the HTML text and the
-attachments.
+splits the MIME structure (under ``compat32``: ``policy.default`` builds a
+header object for every header it looks at, which doubles the time and can
+raise on broken headers — docs/intake.md has the figures), every header is
+decoded from its raw value by :mod:`.headers`, and whatever still fails
+becomes a defect in words, with the raw message kept and, at worst, shown as
+text. See ``docs/intake.md`` for which parts become the text, the HTML text
+and the attachments.
 """
 
 from __future__ import annotations
