@@ -260,3 +260,38 @@ def test_the_loop_header_marks_our_mail_even_from_another_sender() -> None:
 def test_our_address_with_a_foreign_message_id_or_another_desks_loop_header_is_not_a_loop() -> None:
     assert kind_of("From: support@desk.example", "Message-ID: <x@gmail.com>", own=True).kind == "human"
     assert kind_of("From: a@example.com", f"{LOOP_HEADER}: help@other.example", own=True).kind == "human"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Vacation booking problem", "Hello, my vacation booking failed."),
+        ("Out of office hours support?", "Do you answer at night?"),
+        ("Away game tickets", "Two please."),
+        ("Order not delivered", "My order could not be delivered, the courier says."),
+        ("Package undeliverable", "The parcel came back as undeliverable. Delivery errors again!"),
+    ],
+)
+def test_a_customer_writing_about_absence_or_delivery_is_a_person(subject: str, body: str) -> None:
+    result = kind_of("From: a@example.com", f"Subject: {subject}", body=body)
+    assert result.kind == "human", result.reason
+
+
+def test_a_report_names_only_the_recipients_that_failed() -> None:
+    result = kind_of(
+        "From: MAILER-DAEMON@mx.example.net",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="d"',
+        body=(
+            "--d\r\nContent-Type: text/plain\r\n\r\nSome failed.\r\n"
+            "--d\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+            "Final-Recipient: rfc822; fine@example.com\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n"
+            "Final-Recipient: rfc822; gone@example.com\r\nOriginal-Recipient: rfc822; alias@example.org\r\n"
+            "Action: failed\r\nStatus: 5.1.1\r\n\r\n"
+            "Final-Recipient: rfc822; slow@example.com\r\nAction: delayed\r\nStatus: 4.4.7\r\n--d--\r\n"
+        ),
+    )
+    assert (result.kind, result.bounced_recipients, result.temporary) == (
+        "bounce",
+        ("gone@example.com", "alias@example.org"),
+        False,
+    )

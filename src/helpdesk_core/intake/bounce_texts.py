@@ -40,13 +40,13 @@ BOUNCE_PHRASES = re.compile(
     r"Delivery to the following recipients? failed|Delivery has failed to these recipients|"
     r"did not reach the following recipient|could not be delivered to one or more|"
     r"Your message (wasn't|was not|couldn't be|could not be) delivered|Message not delivered to|"
-    r"Unable to deliver message to the following|delivery errors|were unable to deliver your message|"
+    r"Unable to deliver message to the following|fatal delivery errors|were unable to deliver your message|"
     r"The following recipients? (did not receive|could not be reached|cannot be reached)|"
     r"Could not be delivered to|The original message was received at|"
     r"(message|mail) (could not|cannot) be delivered|has not yet been delivered|"
     r"nicht zugestellt werden|konnte nicht zugestellt|не может быть доставлено|无法发送|无法送达|"
     r"送信できませんでした|配信できませんでした|permanent (fatal )?(delivery )?error|"
-    r"Delivery Status Notification|undeliverable",
+    r"Delivery Status Notification",
     re.IGNORECASE,
 )
 """Sentences only delivery failures write."""

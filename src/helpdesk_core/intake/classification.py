@@ -50,15 +50,17 @@ LOOP_HEADER = "X-Helpdesk-Loop"
 address as its value: a message that comes back with it is a loop."""
 
 AUTOMATIC_REPLY_SUBJECT = re.compile(
+    # Phrases only automatic replies open their subject with...
     r"^\s*(auto(matic|matische|matisk|matická|matyczna|matico|matique|mático|mática)?[ _-]?"
-    r"(reply|respons[e]?|antwort|svar|odpověď|odpowiedź|risposta|réponse|respuesta|resposta|antwoord|response)|"
+    r"(reply|respons[e]?|antwort|svar|odpověď|odpowiedź|risposta|réponse|respuesta|resposta|antwoord)\b|"
     r"(réponse|risposta|respuesta|resposta|odpowiedź|odpověď|antwort) autom[aá]t\w*|"
-    r"out of (the )?office|ooo\b|abwesenheitsnotiz|abwesend|absence|absent|fuera de la oficina|"
-    r"fora do escritório|afwezig|ikke til stede|frånvaro|poza biurem|nepřítomn|mimo kancelář|"
-    r"автоответ|автоматический ответ|автовідповідь|автоматична відповідь|"
-    r"自動応答|自動返信|自动回复|不在|vacation|on vacation|away from|away until|"
-    r"autoreply|auto:|"
-    r"מענה 'אני לא נמצא'|رد تلقائي)",
+    r"abwesenheitsnotiz|автоответ|автоматический ответ|автовідповідь|автоматична відповідь|"
+    r"自動応答|自動返信|自动回复|מענה 'אני לא נמצא'|رد تلقائي|"
+    # ...and words a person may open a subject with too ("Vacation booking",
+    # "Out of office hours?"), so only when a colon follows as in a reply.
+    r"(out of (the )?office( auto ?reply)?|ooo|vacation|on vacation|away|absent|absence|abwesend|"
+    r"fuera de la oficina|fora do escritório|afwezig|ikke til stede|frånvaro|poza biurem|"
+    r"nepřítomen|nepřítomnost|mimo kancelář|不在)\s*[:：])",
     re.IGNORECASE,
 )
 """Subjects of automatic and vacation replies in the languages met in real
@@ -112,10 +114,13 @@ def classify(
 def _bounce(message: IncomingMessage) -> Classification | None:
     reports = message.delivery_reports
     if message.report_type == "delivery-status" or reports:
+        failing = [report for report in reports if report.action == "failed"] or [
+            report for report in reports if report.action not in ("delivered", "relayed", "expanded")
+        ]
         recipients = tuple(
             dict.fromkeys(
                 address
-                for report in reports
+                for report in failing
                 for address in (report.recipient, report.original_recipient)
                 if address and "." in address.rpartition("@")[2]
             )
