@@ -295,3 +295,17 @@ def test_a_report_names_only_the_recipients_that_failed() -> None:
         ("gone@example.com", "alias@example.org"),
         False,
     )
+
+
+def test_a_report_of_successful_delivery_is_automatic_not_a_bounce() -> None:
+    result = kind_of(
+        "From: MAILER-DAEMON@mx.example.net",
+        "Subject: Successful Mail Delivery Report",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="d"',
+        body=(
+            "--d\r\nContent-Type: text/plain\r\n\r\nDelivered.\r\n"
+            "--d\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+            "Final-Recipient: rfc822; fine@example.com\r\nAction: delivered\r\nStatus: 2.0.0\r\n--d--\r\n"
+        ),
+    )
+    assert result == Classification("auto_reply", "a delivery status report that the message was delivered")
