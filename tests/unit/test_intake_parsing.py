@@ -137,6 +137,13 @@ def test_header_lines_that_lost_their_indent_do_not_end_the_headers() -> None:
     assert message.text == "Hello.\n"
 
 
+def test_the_repair_leaves_headers_the_parser_accepts_alone() -> None:
+    message = raw(mail("Received: by x", "X_Original_To: a@example.com", "Subject: kept"))
+    assert message.header("X_Original_To") == "a@example.com"
+    assert message.header("Received") == "by x"
+    assert not any("are not headers" in defect for defect in message.defects)
+
+
 def test_headers_are_kept_decoded_in_order() -> None:
     message = raw(mail("From: a@example.com", "X-Thing: one", "x-thing: =?utf-8?q?dv=C4=9B?="))
     assert message.header_values("X-THING") == ("one", "dvě")

@@ -38,6 +38,8 @@ _Message = email.message.Message
 
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
 _PLAUSIBLE_HEADER = re.compile(rb"[A-Za-z][A-Za-z0-9-]*[ \t]*:")
+_PARSER_HEADER = re.compile(rb"From |[\x21-\x39\x3b-\x7e]*:|[ \t]")
+"""What the standard library's parser takes for a header line (its headerRE)."""
 _MAX_DEPTH = 40
 
 
@@ -73,10 +75,7 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     broken = [
         index
         for index, line in enumerate(block)
-        if index > 0
-        and not header_rows[index]
-        and line[:1] not in (b" ", b"\t")
-        and any(header_rows[index + 1 :])
+        if index > 0 and not _PARSER_HEADER.match(line) and any(header_rows[index + 1 :])
     ]
     if not broken:
         return raw, []
