@@ -137,6 +137,20 @@ def test_header_lines_that_lost_their_indent_do_not_end_the_headers() -> None:
     assert message.text == "Hello.\n"
 
 
+def test_the_repaired_headers_keep_the_body_whole() -> None:
+    lines = ["Received: by x", "DKIM-Signature: v=1;", *(f"b=line{n}" for n in range(12)), "Subject: s"]
+    message = raw(
+        mail(
+            *lines,
+            'Content-Type: multipart/alternative; boundary="0123456789"',
+            body="--0123456789\r\nContent-Type: text/plain\r\n\r\nThe reply.\r\n--0123456789--\r\n",
+        )
+    )
+    assert message.subject == "s"
+    assert message.text == "The reply."
+    assert [d for d in message.defects if "are not headers" not in d] == []
+
+
 def test_the_repair_leaves_headers_the_parser_accepts_alone() -> None:
     message = raw(mail("Received: by x", "X_Original_To: a@example.com", "Subject: kept"))
     assert message.header("X_Original_To") == "a@example.com"

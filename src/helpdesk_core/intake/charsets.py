@@ -63,10 +63,14 @@ def codec_of(label: str | None) -> str | None:
         return None
     name = label.strip().strip("\"'").lower()
     name = _ALIASES.get(name, name)
-    try:
-        return codecs.lookup(name).name
-    except (LookupError, ValueError):
-        return None
+    for candidate in (name, name[2:] if name.startswith("x-") else None):
+        if not candidate:
+            continue
+        try:
+            return codecs.lookup(candidate).name
+        except (LookupError, ValueError):
+            continue
+    return None
 
 
 def _is_utf8_with_multibyte(data: bytes) -> bool:

@@ -27,6 +27,16 @@ def _has_surrogates(value: str) -> bool:
     return _SURROGATE.search(value) is not None
 
 
+def _raw_8bit(value: str, fallbacks: tuple[str, ...], what: str) -> tuple[str, str | None]:
+    """A header written in raw 8-bit bytes: UTF-8 is allowed there (RFC 6532)
+    and says nothing; anything else is a guess among ``fallbacks``."""
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return decode_text(data, None, fallbacks=fallbacks, what=what)
+
+
 def header_text(
     raw: str, *, name: str = "header", fallbacks: tuple[str, ...] = DEFAULT_FALLBACK_CHARSETS
 ) -> tuple[str, list[str]]:
@@ -35,10 +45,7 @@ def header_text(
     defects: list[str] = []
     value = _FOLD.sub("", raw)
     if _has_surrogates(value):
-        text, defect = decode_text(
-            value.encode("ascii", "surrogateescape"), None, fallbacks=fallbacks, what=f"{name} header"
-        )
-        value = text
+        value, defect = _raw_8bit(value, fallbacks, f"{name} header")
         if defect:
             defects.append(defect)
     if "=?" in value:
@@ -96,9 +103,8 @@ def mailboxes(
     for raw in raw_values:
         value = _FOLD.sub("", raw)
         if _has_surrogates(value):
-            value, defect = decode_text(value.encode("ascii", "surrogateescape"), None, fallbacks=fallbacks)
-            if defect:
-                defects.append(f"{name}: {defect}")
+            # Said once already, when the header itself was decoded.
+            value, _ = _raw_8bit(value, fallbacks, name)
         unfolded.append(value)
     found: list[Mailbox] = []
     try:

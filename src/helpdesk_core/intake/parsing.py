@@ -37,9 +37,9 @@ _T = TypeVar("_T")
 _Message = email.message.Message
 
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
-_PLAUSIBLE_HEADER = re.compile(rb"[A-Za-z][A-Za-z0-9-]*[ \t]*:")
-_PARSER_HEADER = re.compile(rb"From |[\x21-\x39\x3b-\x7e]*:|[ \t]")
-"""What the standard library's parser takes for a header line (its headerRE)."""
+_PLAUSIBLE_HEADER = re.compile(rb"[A-Za-z0-9][A-Za-z0-9_.-]*[ \t]*:")
+"""A header line as mail programs write them (the standard library's parser
+takes more: ``h=mime-version:…`` of a DKIM signature that lost its indent)."""
 _MAX_DEPTH = 40
 
 
@@ -75,13 +75,16 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     broken = [
         index
         for index, line in enumerate(block)
-        if index > 0 and not _PARSER_HEADER.match(line) and any(header_rows[index + 1 :])
+        if index > 0
+        and not header_rows[index]
+        and line[:1] not in (b" ", b"\t")
+        and any(header_rows[index + 1 :])
     ]
     if not broken:
         return raw, []
+    consumed = sum(len(line) for line in block)
     for index in broken:
         block[index] = b" " + block[index]
-    consumed = sum(len(line) for line in block)
     repaired = b"".join(block) + raw[consumed:]
     return repaired, [
         f"header lines {', '.join(str(index + 1) for index in broken[:10])} are not headers; "
