@@ -7,13 +7,13 @@ delete — read from the ``tickets`` table's assignee columns on SQL stores."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from helpdesk_core.desk import privacy as desk_privacy
-from helpdesk_core.model.ticket import Assignee, Assignment, Comment, StatusChange, Ticket
+from helpdesk_core.model.ticket import Assignee, Assignment, Comment, Event, StatusChange, Ticket
 from helpdesk_core.storage import Store, open_store
 from helpdesk_core.storage.documents import assigned_counts_of
 from helpdesk_core.testing.contract import FORGET_AT, START, privacy_sample, sample_aggregates
@@ -37,7 +37,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
 
 
-def _at(minutes: int) -> object:
+def _at(minutes: int) -> datetime:
     return START + timedelta(minutes=minutes)
 
 
@@ -50,13 +50,15 @@ def _counts(store: Store) -> dict[str, dict[str, int]]:
     answered = store.tickets.assigned_counts(EVERYBODY)
     held = [stored.value for stored in store.tickets.iter_tickets()]
     assert answered == assigned_counts_of(held, EVERYBODY)
+    # None asks for every employee holding a ticket: here, the same ones
+    assert store.tickets.assigned_counts(None) == assigned_counts_of(held, None) == answered
     return answered
 
 
-def _append(store: Store, id: str, *events: object) -> None:
+def _append(store: Store, id: str, *events: Event) -> None:
     with store.unit_of_work() as uow:
         stored = uow.tickets.get(id)
-        uow.tickets.append(id, list(events), expected_version=stored.version)  # type: ignore[arg-type]
+        uow.tickets.append(id, list(events), expected_version=stored.version)
         uow.commit()
 
 
@@ -139,3 +141,6 @@ def test_many_employees_are_counted_in_chunks(store: Store) -> None:
         uow.commit()
     found = store.tickets.assigned_counts(employees)
     assert found == {employees[n]: {"open": 1} for n in range(0, 1_200, 7)}
+    assert store.tickets.assigned_counts(None) == found
+    # employees the store has no record of are counted as any other
+    assert store.tickets.assigned_counts(["E-0007", "nobody"]) == {"E-0007": {"open": 1}}

@@ -7,13 +7,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
+
 from helpdesk_core.model.ticket import Assignee, Assignment, Comment, StatusChange, Ticket
 from helpdesk_core.storage import open_store
-from helpdesk_core.storage.documents import assigned_counts_of, event_documents, ticket_header, utc_microseconds
+from helpdesk_core.storage.documents import (
+    assigned_counts_of,
+    event_documents,
+    ticket_header,
+    utc_microseconds,
+)
 from helpdesk_core.storage.migrations import latest, migrations
 from helpdesk_core.storage.postgres import PostgresSession
 from helpdesk_core.storage.sql import Session, assigned_counts_sql
@@ -23,7 +29,7 @@ from helpdesk_core.testing.contract import START
 EMPLOYEES = ("E-1", "E-2", "E-3", "G-1")
 
 
-def _at(minutes: int) -> object:
+def _at(minutes: int) -> datetime:
     return START + timedelta(minutes=minutes)
 
 
@@ -135,7 +141,9 @@ def test_sqlite_counts_from_the_assignee_index_alone(tmp_path: Path) -> None:
         plan = " | ".join(
             row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {assigned_counts_sql(3)}", ("a", "b", "c"))
         )
+        everybody = " | ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {assigned_counts_sql(None)}"))
     assert plan == "SEARCH tickets USING COVERING INDEX tickets_by_assignee (assignee=?)", plan
+    assert everybody == "SEARCH tickets USING COVERING INDEX tickets_by_assignee (assignee>?)", everybody
 
 
 def test_postgres_counts_from_the_assignee_index(postgres_url: str) -> None:

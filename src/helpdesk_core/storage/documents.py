@@ -170,13 +170,15 @@ def ticket_header(ticket: Ticket) -> str:
     return _dumps(data)
 
 
-def assigned_counts_of(tickets: Iterable[Ticket], employees: Collection[str]) -> dict[str, dict[str, int]]:
+def assigned_counts_of(
+    tickets: Iterable[Ticket], employees: Collection[str] | None
+) -> dict[str, dict[str, int]]:
     """:meth:`TicketReader.assigned_counts` over ``tickets`` in memory."""
-    wanted = set(employees)
+    wanted = None if employees is None else set(employees)
     found: dict[str, dict[str, int]] = {}
     for ticket in tickets:
         assignee = ticket.assignee
-        if assignee is None or assignee.group or assignee.id not in wanted:
+        if assignee is None or assignee.group or (wanted is not None and assignee.id not in wanted):
             continue
         by_status = found.setdefault(assignee.id, {})
         by_status[ticket.status] = by_status.get(ticket.status, 0) + 1

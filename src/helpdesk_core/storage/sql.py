@@ -388,17 +388,22 @@ class SqlTicketReader:
                 found.append((from_utc_microseconds(row[0]), row[1]))
         return found
 
-    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
-        """One ``GROUP BY`` per :data:`_MANY_PER_QUERY` employees over the
-        ``tickets_by_assignee`` index (``(assignee, status)`` of the tickets
-        held by an employee, not a group): no document is read."""
-        wanted = sorted(set(employees))
+    def assigned_counts(self, employees: Collection[str] | None) -> dict[str, dict[str, int]]:
+        """One ``GROUP BY`` per :data:`_MANY_PER_QUERY` employees (or one over
+        everybody) on the ``tickets_by_assignee`` index (``(assignee, status)``
+        of the tickets held by an employee, not a group): no document is read."""
         found: dict[str, dict[str, int]] = {}
         with self._borrow() as session:  # every chunk: one snapshot
-            for start in range(0, len(wanted), _MANY_PER_QUERY):
-                chunk = wanted[start : start + _MANY_PER_QUERY]
-                for employee, status, count in session.rows(assigned_counts_sql(len(chunk)), chunk):
-                    found.setdefault(employee, {})[status] = int(count)
+            if employees is None:
+                rows = session.rows(assigned_counts_sql(None))
+            else:
+                wanted = sorted(set(employees))
+                rows = []
+                for start in range(0, len(wanted), _MANY_PER_QUERY):
+                    chunk = wanted[start : start + _MANY_PER_QUERY]
+                    rows += session.rows(assigned_counts_sql(len(chunk)), chunk)
+        for employee, status, count in rows:
+            found.setdefault(employee, {})[status] = int(count)
         return found
 
     def latest_event(self) -> datetime | None:
@@ -441,13 +446,15 @@ class SqlTicketReader:
             position = (rows[-1][1], rows[-1][0])
 
 
-def assigned_counts_sql(count: int) -> str:
+def assigned_counts_sql(count: int | None) -> str:
     """The query of :meth:`SqlTicketReader.assigned_counts` for ``count``
-    employees: its ``assignee_group = 0`` matches the partial index's
-    condition, so both backends read the index alone."""
+    employees (None: every one holding a ticket): its ``assignee_group = 0``
+    matches the partial index's condition, so both backends read the index
+    alone, in its order (no sort for the ``GROUP BY``)."""
+    which = "IS NOT NULL" if count is None else f"IN ({', '.join('?' * count)})"
     return (
         "SELECT assignee, status, count(*) FROM tickets "
-        f"WHERE assignee_group = 0 AND assignee IN ({', '.join('?' * count)}) GROUP BY assignee, status"
+        f"WHERE assignee_group = 0 AND assignee {which} GROUP BY assignee, status"
     )
 
 
