@@ -137,3 +137,36 @@ def test_without_at_it_is_now_and_a_bad_instant_is_a_usage_error(desk: tuple[Pat
     bad = invoke(desk, "--at", "2026-03-02T10:00")
     assert bad.exit_code == 2 and "has no UTC offset" in bad.stderr
     assert "Traceback" not in bad.output
+
+
+def test_a_missing_store_is_refused_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.sqlite3"
+    result = CliRunner().invoke(
+        cli, ["report", "workload"], obj=AppContext(db_url=str(missing)), catch_exceptions=False
+    )
+    assert result.exit_code == 3 and "no store at" in result.stderr
+    assert not missing.exists()
+
+
+def test_the_example_of_the_routing_docs_reads_as_written(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "routing.md").read_text(encoding="utf-8")
+    block = text.split("## Workload report", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    command, shown = block[0], [line.removeprefix("# ") for line in block[1:]]
+    config = tmp_path / "helpdesk.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    db = tmp_path / "desk.sqlite3"
+    store = open_store(str(db))
+    with store.unit_of_work() as uow:
+        uow.employees.add(_person("E-1", "Jana", calendar="office", capacity=2))
+        uow.employees.add(_person("E-2", "Petr", active=False))
+        uow.tickets.add(_ticket("T-1", Assignee(id="E-1")))
+        uow.tickets.add(_ticket("T-2", Assignee(id="E-1"), "in_progress"))
+        uow.tickets.add(_ticket("T-3", Assignee(id="E-9")))
+        uow.commit()
+    store.close()
+    args = command.split()[1:]
+    assert args[:2] == ["report", "workload"]
+    result = CliRunner().invoke(cli, args, obj=AppContext(db_url=str(db), config_path=config))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if not set(line) <= {"─", " "}]
+    assert [line.split() for line in lines] == [line.split() for line in shown]
