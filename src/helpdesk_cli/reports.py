@@ -1,5 +1,6 @@
 """``helpdesk report dashboard``: what needs attention now, and the flow of
-work per day — as tables, as JSON, and as a chart (PNG or SVG)."""
+work per day — as tables, as JSON, and as a chart (PNG or SVG).
+``helpdesk report workload``: each agent's open load, capacity and hours."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from rich.table import Table
 
 from helpdesk_cli.choices import Choice
 from helpdesk_cli.context import AppContext
-from helpdesk_cli.output import OutputUnwritable
+from helpdesk_cli.output import OutputUnwritable, emit_rows
 from helpdesk_cli.output_files import whole_output
 from helpdesk_cli.sla import (
     day_or_instant,
@@ -36,6 +37,8 @@ from helpdesk_core.reports.dashboard import MAX_DAYS, check_period
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from helpdesk_core.routing.load import WorkloadRow
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -210,3 +213,46 @@ def draw_chart(board: Dashboard, path: Path) -> None:
             figure.savefig(whole, dpi=110, format=path.suffix.lower().lstrip("."))
     except OSError as error:
         raise OutputUnwritable(f"{path}: cannot write the chart: {error.strerror or error}") from None
+
+
+WORKLOAD_COLUMNS = ("employee", "name", "active", "load", "by_status", "capacity", "at_capacity", "working")
+"""The workload report's columns (docs/routing.md, "Workload report")."""
+_NONE = "—"
+
+
+def _yes(value: bool | None) -> str:
+    return _NONE if value is None else "yes" if value else "no"
+
+
+def _workload_cells(row: WorkloadRow) -> dict[str, object]:
+    """A row as the table and CSV show it: yes/no, "—" for no capacity limit
+    or no calendar, the counts by status as ``status count`` pairs."""
+    by_status = ", ".join(f"{status} {count}" for status, count in row.by_status.items())
+    return {
+        "employee": row.employee,
+        "name": row.name,
+        "active": _yes(row.active),
+        "load": row.load,
+        "by_status": by_status or _NONE,
+        "capacity": _NONE if row.capacity is None else row.capacity,
+        "at_capacity": _yes(row.at_capacity),
+        "working": _yes(row.working),
+    }
+
+
+@report_group.command("workload")
+@click.option("--at", "at", callback=instant, metavar="DATETIME",
+              help="The load and the working hours at this instant, with a UTC offset (default: now).")
+@click.option("--format", "fmt", type=Choice(["table", "json", "csv"]), default="table", show_default=True)
+@pass_app
+def workload_command(app: AppContext, at: datetime | None, fmt: str) -> None:
+    """Each employee's load — their tickets in statuses counting toward load
+    (`counts_toward_load`), by status —, their capacity, whether they are at
+    it, and whether the instant is inside their working hours (— without a
+    calendar of their own). Tickets held by a group count for nobody; an
+    employee the store does not know who holds tickets gets a row too."""
+    from helpdesk_core.desk.workload import workload_report
+
+    rows = workload_report(app.existing_store, app.config, at or now())
+    shown_rows = (row.to_json() for row in rows) if fmt == "json" else (_workload_cells(row) for row in rows)
+    emit_rows(shown_rows, WORKLOAD_COLUMNS, fmt, None)

@@ -133,12 +133,15 @@ def test_a_rebuild_killed_half_way_leaves_whole_batches_and_the_next_one_complet
 
 def _downgraded(db: Path) -> None:
     """Make ``db`` a store written before the SLA-state table (schema 4): the
-    tables and index of migrations 5 and 6 dropped, their numbers forgotten."""
+    tables, columns and indexes of migrations 5 to 7 dropped, their numbers forgotten."""
     with closing(sqlite3.connect(db, isolation_level=None)) as raw:
         for statement in (
             "DROP TABLE ticket_sla",
             "DROP TABLE store_settings",
             "DROP INDEX tickets_by_last_event",
+            "DROP INDEX tickets_by_assignee",
+            "ALTER TABLE tickets DROP COLUMN assignee",
+            "ALTER TABLE tickets DROP COLUMN assignee_group",
             "DELETE FROM schema_version WHERE version >= 5",
         ):
             raw.execute(statement)

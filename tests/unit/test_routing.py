@@ -28,6 +28,7 @@ from helpdesk_core.routing import (
     Strategy,
     lint_routing,
     load_by_employee,
+    load_by_status,
     route,
     workload,
 )
@@ -645,7 +646,8 @@ def test_load_counts_only_statuses_flagged_counts_toward_load_and_feeds_the_stra
     assert load_by_employee(tickets, DEFAULT_GRAPH) == {"E-3": 2, "E-4": 1}
     snapshot = field_staff(load=load_by_employee(tickets, DEFAULT_GRAPH))
     assert snapshot.load_of("E-3") == 2  # E-3's capacity is 2: the strategies pass them over
-    rows = {row.employee: row for row in workload(tickets, DEFAULT_GRAPH, snapshot, MONDAY_10)}
+    counts = load_by_status(tickets, DEFAULT_GRAPH)
+    rows = {row.employee: row for row in workload(counts, DEFAULT_GRAPH, snapshot, MONDAY_10)}
     assert rows["E-3"].by_status == {"in_progress": 1, "open": 1}
     assert (rows["E-3"].capacity, rows["E-3"].at_capacity, rows["E-3"].working) == (2, True, None)
     assert (rows["E-1"].load, rows["E-1"].working) == (0, False)  # on holiday in their calendar

@@ -1,10 +1,13 @@
 """Agent workload: how many tickets each employee holds in statuses that count
 toward load, and each one's capacity and working hours at an instant.
 
-``load_by_employee`` fills :attr:`StaffSnapshot.load`; ``workload`` gives the
-rows of a workload report. A status the workflow does not know (a ticket
-imported from another desk) counts toward load: an unknown status is more
-likely open work than closed.
+Both start from what the store counts without reading a ticket
+(:meth:`~helpdesk_core.storage.protocols.TicketReader.assigned_counts`: per
+employee, their tickets by current status) or, over tickets in memory, from
+:func:`load_by_status`. ``load_of_counts`` fills :attr:`StaffSnapshot.load`;
+``workload`` gives the rows of a workload report. A status the workflow does
+not know (a ticket imported from another desk) counts toward load: an
+unknown status is more likely open work than closed.
 """
 
 from __future__ import annotations
@@ -46,6 +49,33 @@ def load_by_status(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[st
     return found
 
 
+def counting_load(
+    counts: Mapping[str, Mapping[str, int]], graph: TransitionGraph
+) -> dict[str, dict[str, int]]:
+    """Of ``counts`` (per employee, their tickets by current status), the
+    statuses counting toward load, each employee's in status-id order;
+    employees left with none are absent."""
+    counting: dict[str, bool] = {}
+    found: dict[str, dict[str, int]] = {}
+    for employee, by_status in counts.items():
+        kept = {}
+        for status in sorted(by_status):
+            if status not in counting:
+                counting[status] = _counts(graph, status)
+            if counting[status] and by_status[status]:
+                kept[status] = by_status[status]
+        if kept:
+            found[employee] = kept
+    return found
+
+
+def load_of_counts(counts: Mapping[str, Mapping[str, int]], graph: TransitionGraph) -> dict[str, int]:
+    """Per employee of ``counts`` (their tickets by current status), how many
+    are in statuses counting toward load (employees holding none are absent):
+    :attr:`StaffSnapshot.load` from the store's ``assigned_counts``."""
+    return {employee: sum(kept.values()) for employee, kept in counting_load(counts, graph).items()}
+
+
 def load_by_employee(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[str, int]:
     """Per employee, the number of tickets they are responsible for in statuses
     whose ``counts_toward_load`` flag is set (employees holding none are absent)."""
@@ -73,18 +103,35 @@ class WorkloadRow:
         """Whether a routing strategy would pass them over for their load."""
         return self.capacity is not None and self.load >= self.capacity
 
+    def to_json(self) -> dict[str, object]:
+        """The row as the workload report's JSON object (docs/routing.md,
+        "Workload report"): ``working`` null for no calendar of their own."""
+        return {
+            "employee": self.employee,
+            "name": self.name,
+            "active": self.active,
+            "load": self.load,
+            "by_status": dict(self.by_status),
+            "capacity": self.capacity,
+            "at_capacity": self.at_capacity,
+            "working": self.working,
+        }
+
 
 def workload(
-    tickets: Iterable[Ticket], graph: TransitionGraph, staff: StaffSnapshot, at: datetime
+    counts: Mapping[str, Mapping[str, int]], graph: TransitionGraph, staff: StaffSnapshot, at: datetime
 ) -> tuple[WorkloadRow, ...]:
     """A row per employee of ``staff`` (and per unknown employee holding
-    tickets), by employee id."""
+    tickets counting toward load), by employee id. ``counts`` is, per
+    employee, their tickets by current status (what the store's
+    ``assigned_counts`` gives, or :func:`load_by_status`); only the statuses
+    counting toward load are kept."""
     require_aware(at, "workload instant")
-    by_status = load_by_status(tickets, graph)
+    by_status = counting_load(counts, graph)
     rows = []
     for employee_id in sorted(set(staff.employees) | set(by_status)):
         employee = staff.employees.get(employee_id)
-        counts: Counter[str] = by_status.get(employee_id, Counter())
+        held = by_status.get(employee_id, {})
         working: bool | None = None
         if employee is not None and employee.calendar is not None:
             calendar = staff.calendars.get(employee.calendar)
@@ -94,8 +141,8 @@ def workload(
                 employee=employee_id,
                 name="" if employee is None else employee.display_name,
                 active=employee is not None and employee.active,
-                load=sum(counts.values()),
-                by_status={status: counts[status] for status in sorted(counts)},
+                load=sum(held.values()),
+                by_status=held,
                 capacity=None if employee is None else employee.capacity,
                 working=working,
             )
@@ -103,4 +150,4 @@ def workload(
     return tuple(rows)
 
 
-__all__ = ["WorkloadRow", "load_by_employee", "load_by_status", "workload"]
+__all__ = ["WorkloadRow", "counting_load", "load_by_employee", "load_by_status", "load_of_counts", "workload"]

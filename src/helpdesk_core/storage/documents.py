@@ -22,7 +22,7 @@ from helpdesk_core.model.assets import Equipment, ServiceObject
 from helpdesk_core.model.contracts import Contract
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
-from helpdesk_core.model.ticket import Event, StatusChange, Ticket
+from helpdesk_core.model.ticket import Assignee, Assignment, Event, StatusChange, Ticket
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
@@ -170,13 +170,15 @@ def ticket_header(ticket: Ticket) -> str:
     return _dumps(data)
 
 
-def assigned_counts_of(tickets: Iterable[Ticket], employees: Collection[str]) -> dict[str, dict[str, int]]:
+def assigned_counts_of(
+    tickets: Iterable[Ticket], employees: Collection[str] | None
+) -> dict[str, dict[str, int]]:
     """:meth:`TicketReader.assigned_counts` over ``tickets`` in memory."""
-    wanted = set(employees)
+    wanted = None if employees is None else set(employees)
     found: dict[str, dict[str, int]] = {}
     for ticket in tickets:
         assignee = ticket.assignee
-        if assignee is None or assignee.group or assignee.id not in wanted:
+        if assignee is None or assignee.group or (wanted is not None and assignee.id not in wanted):
             continue
         by_status = found.setdefault(assignee.id, {})
         by_status[ticket.status] = by_status.get(ticket.status, 0) + 1
@@ -246,6 +248,9 @@ class Appended:
     """The status after the last appended status change, or None: unchanged."""
     last_us: int
     """The instant of the last appended event (UTC microseconds)."""
+    assignment: Assignment | None = None
+    """The last appended ``assign`` event, or None: responsibility unchanged
+    (an assign event to nobody is an :class:`Assignment` whose ``to`` is None)."""
 
 
 def check_appended(ticket_id: str, last_us: int, events: Sequence[Event]) -> Appended:
@@ -253,6 +258,7 @@ def check_appended(ticket_id: str, last_us: int, events: Sequence[Event]) -> App
     than each other); returns what the append changes."""
     previous = last_us
     status: str | None = None
+    assignment: Assignment | None = None
     for index, event in enumerate(events):
         at = utc_microseconds(event.at)
         if at < previous:
@@ -264,7 +270,18 @@ def check_appended(ticket_id: str, last_us: int, events: Sequence[Event]) -> App
         previous = at
         if isinstance(event, StatusChange):
             status = event.to
-    return Appended(status, previous)
+        elif isinstance(event, Assignment):
+            assignment = event
+    return Appended(status, previous, assignment)
+
+
+def assignee_columns(assignee: Assignee | None) -> tuple[str | None, int]:
+    """The ``tickets`` columns ``(assignee, assignee_group)`` of a ticket
+    whose responsible is ``assignee``: the employee's or group's id (NULL:
+    nobody) and 1 for a group, else 0."""
+    if assignee is None:
+        return None, 0
+    return assignee.id, 1 if assignee.group else 0
 
 
 def by_name() -> Mapping[str, Kind[Any]]:
@@ -278,6 +295,7 @@ __all__ = [
     "Appended",
     "Kind",
     "assigned_counts_of",
+    "assignee_columns",
     "check_appended",
     "event_document",
     "event_documents",

@@ -194,7 +194,7 @@ class MemoryTicketReader(MemoryLookup[Ticket]):
             (from_utc_microseconds(created_us), id) for created_us, id in keys[every - 1 :: every]
         ]
 
-    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
+    def assigned_counts(self, employees: Collection[str] | None) -> dict[str, dict[str, int]]:
         return assigned_counts_of((stored.value for stored in self._table().values()), employees)
 
     def latest_event(self) -> datetime | None:

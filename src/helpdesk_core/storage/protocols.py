@@ -207,12 +207,14 @@ class TicketReader(Lookup[Ticket], Protocol):
         instant or later can read every ticket's stored SLA state."""
         ...
 
-    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
+    def assigned_counts(self, employees: Collection[str] | None) -> dict[str, dict[str, int]]:
         """Per employee of ``employees``, how many tickets they are now
         responsible for (as an employee, not through a group), by current
-        status id; employees holding none are left out. What routing's load
-        and the workload report count (the caller keeps the statuses whose
-        ``counts_toward_load`` flag is set)."""
+        status id; employees holding none are left out. ``None``: every
+        employee holding a ticket, the store's employee records or not. What
+        routing's load and the workload report count (the caller keeps the
+        statuses whose ``counts_toward_load`` flag is set). SQL stores read
+        the ``tickets_by_assignee`` index alone, never a ticket's document."""
         ...
 
     def iter_with_sla_states(

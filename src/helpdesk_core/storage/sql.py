@@ -27,7 +27,7 @@ from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
 from helpdesk_core.storage.documents import (
     Kind,
-    assigned_counts_of,
+    assignee_columns,
     by_name,
     check_appended,
     event_documents,
@@ -388,9 +388,23 @@ class SqlTicketReader:
                 found.append((from_utc_microseconds(row[0]), row[1]))
         return found
 
-    def assigned_counts(self, employees: Collection[str]) -> dict[str, dict[str, int]]:
-        # groundwork: reads every ticket; the tickets table's assignee column replaces it
-        return assigned_counts_of((stored.value for stored in self.iter_tickets()), employees)
+    def assigned_counts(self, employees: Collection[str] | None) -> dict[str, dict[str, int]]:
+        """One ``GROUP BY`` per :data:`_MANY_PER_QUERY` employees (or one over
+        everybody) on the ``tickets_by_assignee`` index (``(assignee, status)``
+        of the tickets held by an employee, not a group): no document is read."""
+        found: dict[str, dict[str, int]] = {}
+        with self._borrow() as session:  # every chunk: one snapshot
+            if employees is None:
+                rows = session.rows(assigned_counts_sql(None))
+            else:
+                wanted = sorted(set(employees))
+                rows = []
+                for start in range(0, len(wanted), _MANY_PER_QUERY):
+                    chunk = wanted[start : start + _MANY_PER_QUERY]
+                    rows += session.rows(assigned_counts_sql(len(chunk)), chunk)
+        for employee, status, count in rows:
+            found.setdefault(employee, {})[status] = int(count)
+        return found
 
     def latest_event(self) -> datetime | None:
         with self._borrow() as session:
@@ -430,6 +444,18 @@ class SqlTicketReader:
             if len(rows) < batch_size:
                 return
             position = (rows[-1][1], rows[-1][0])
+
+
+def assigned_counts_sql(count: int | None) -> str:
+    """The query of :meth:`SqlTicketReader.assigned_counts` for ``count``
+    employees (None: every one holding a ticket): its ``assignee_group = 0``
+    matches the partial index's condition, so both backends read the index
+    alone, in its order (no sort for the ``GROUP BY``)."""
+    which = "IS NOT NULL" if count is None else f"IN ({', '.join('?' * count)})"
+    return (
+        "SELECT assignee, status, count(*) FROM tickets "
+        f"WHERE assignee_group = 0 AND assignee {which} GROUP BY assignee, status"
+    )
 
 
 _UNUSABLE = (
@@ -522,13 +548,14 @@ class SqlTicketRepository(SqlTicketReader):
             len(documents),
             utc_microseconds(value.updated_at),
             ticket_header(value),
+            *assignee_columns(value.assignee),
         )
         with self._borrow() as session:
             if expected_version is None:
                 try:
                     session.run(
                         "INSERT INTO tickets (created_us, status, company, event_count, last_us, header, "
-                        "id, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                        "assignee, assignee_group, id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                         (*columns, value.id),
                     )
                 except ConflictError as error:
@@ -538,7 +565,8 @@ class SqlTicketRepository(SqlTicketReader):
                 return 1
             changed = session.run(
                 "UPDATE tickets SET created_us = ?, status = ?, company = ?, event_count = ?, last_us = ?, "
-                "header = ?, version = version + 1 WHERE id = ? AND version = ?",
+                "header = ?, assignee = ?, assignee_group = ?, version = version + 1 "
+                "WHERE id = ? AND version = ?",
                 (*columns, value.id, expected_version),
             )
             if changed != 1:
@@ -563,10 +591,16 @@ class SqlTicketRepository(SqlTicketReader):
             if row is None or row[0] != expected_version:
                 raise _stale("ticket", id, expected_version, session, "tickets")
             appended = check_appended(id, row[2], events)
+            assignment = appended.assignment
+            responsible: tuple[object, ...] = ()
+            reassigns = ""
+            if assignment is not None:  # only an appended assign event moves the responsible
+                responsible = assignee_columns(assignment.assignee)
+                reassigns = "assignee = ?, assignee_group = ?, "
             changed = session.run(
-                "UPDATE tickets SET status = coalesce(?, status), event_count = event_count + ?, "
+                f"UPDATE tickets SET status = coalesce(?, status), {reassigns}event_count = event_count + ?, "
                 "last_us = ?, version = version + 1 WHERE id = ? AND version = ?",
-                (appended.status, len(events), appended.last_us, id, expected_version),
+                (appended.status, *responsible, len(events), appended.last_us, id, expected_version),
             )
             if changed != 1:
                 raise _stale("ticket", id, expected_version, session, "tickets")
@@ -648,6 +682,7 @@ __all__ = [
     "SqlRepository",
     "SqlTicketReader",
     "SqlTicketRepository",
+    "assigned_counts_sql",
     "events_in_seq_order",
     "ticket_filter",
 ]
