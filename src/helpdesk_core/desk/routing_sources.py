@@ -27,6 +27,7 @@ from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.reports.customers import customer_facts
 from helpdesk_core.routing.facts import RoutingFacts
+from helpdesk_core.routing.load import load_of_counts
 from helpdesk_core.routing.policy import OwnerChain, Strategy
 from helpdesk_core.routing.staff import StaffSnapshot
 from helpdesk_core.storage.protocols import Reader, StoreSettingsReader, TicketReader
@@ -155,16 +156,7 @@ def staff_in(sources: RoutingSources, config: Configuration) -> StaffSnapshot:
     groups = {stored.value.id: stored.value for stored in sources.employee_groups.iter()}
     handing_over = strategy_groups(config)
     members = {m for g in handing_over if g in groups for m in groups[g].members}
-    graph = config.graph
-    counted = sources.tickets.assigned_counts(members) if members else {}
-    load = {
-        employee: sum(
-            count
-            for status, count in by_status.items()
-            if not graph.knows(status) or graph.status(status).counts_toward_load
-        )
-        for employee, by_status in counted.items()
-    }
+    load = load_of_counts(sources.tickets.assigned_counts(members), config.graph) if members else {}
     cursors = {}
     for group, strategies in handing_over.items():
         if Strategy.ROUND_ROBIN in strategies:

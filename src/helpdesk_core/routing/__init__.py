@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     )
     from helpdesk_core.routing.facts import RoutingFacts
     from helpdesk_core.routing.linting import RoutingFinding, RoutingFindingKind, lint_routing
-    from helpdesk_core.routing.load import WorkloadRow, load_by_employee, load_by_status, workload
+    from helpdesk_core.routing.load import (
+        WorkloadRow,
+        counting_load,
+        load_by_employee,
+        load_by_status,
+        load_of_counts,
+        workload,
+    )
     from helpdesk_core.routing.policy import (
         ROUTING_FIELDS,
         OwnerChain,
@@ -59,7 +66,9 @@ _EXPORTS = {
     "RoutingFindingKind": "linting",
     "lint_routing": "linting",
     "WorkloadRow": "load",
+    "counting_load": "load",
     "load_by_employee": "load",
+    "load_of_counts": "load",
     "load_by_status": "load",
     "workload": "load",
     "ROUTING_FIELDS": "policy",
@@ -109,12 +118,14 @@ __all__ = [
     "StrategyOutcome",
     "WorkloadRow",
     "assignee_from_config",
+    "counting_load",
     "default_observers",
     "fingerprint",
     "hand_over",
     "lint_routing",
     "load_by_employee",
     "load_by_status",
+    "load_of_counts",
     "member_verdict",
     "recorded_decision",
     "refusal",
