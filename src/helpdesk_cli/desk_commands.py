@@ -68,6 +68,10 @@ def ticket_json(desk: Desk, outcome: Outcome, at: datetime) -> dict[str, Any]:
     data = ticket_to_json(outcome.ticket)
     data["version"] = outcome.version
     data["sla"] = sla_json(desk.sla_status(outcome.ticket.id, as_of=at))
+    if outcome.routing is not None:
+        from helpdesk_core.serialization import routing_decision_to_json
+
+        data["routing"] = routing_decision_to_json(outcome.routing)
     if outcome.follow_up_of is not None:
         data["follow_up_of"] = outcome.follow_up_of
     return data
@@ -160,15 +164,17 @@ def new(app: AppContext, subject: str, description: str, type_: str | None, prio
         raise click.UsageError("--expected-version is for a ticket that exists already")
     desk = app.creating_desk
     when = at or desk.clock.now()
-    outcome = desk.register_ticket(
+    given = None if assignee is None else assignee_of(app, assignee)
+    # a registration reads no version: retried when a concurrent one moved a round-robin cursor
+    outcome = desk.retrying(lambda: desk.register_ticket(
         subject=subject, description=description, type=type_, priority=priority, channel=channel,
         company=company, contact=contact, contract=contract, service_object=service_object,
-        equipment=equipment,
-        assignee=None if assignee is None else assignee_of(app, assignee),
-        id=ticket_id, by=by, at=when,
-    )
+        equipment=equipment, assignee=given, id=ticket_id, by=by, at=when,
+    ))
     ticket = outcome.ticket
     assigned = "" if ticket.assignee is None else f", assigned to {ticket.assignee.id}"
+    if outcome.routing is not None:
+        assigned += f" (routed: {outcome.routing.headline})"
     report(desk, outcome, when, fmt, f"registered{assigned}")
 
 

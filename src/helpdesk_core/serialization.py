@@ -8,6 +8,7 @@ kept (in ``extra``) and written back unchanged.
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import math
@@ -608,6 +609,13 @@ def _structure_json_object(value: object, _: object) -> dict[str, Any]:
     return dict(value)
 
 
+def _structure_word(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    allowed = [member.value for member in cls]
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+    return cls(value)
+
+
 def make_converter() -> cattrs.Converter:
     """Build the converter; call :data:`converter` instead of building another."""
     conv = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
@@ -647,6 +655,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Assignee, _unstructure_assignee)
     for routing_word in (Link, OwnerChain, Strategy):  # plain texts, not str subclasses, in JSON objects
         conv.register_unstructure_hook(routing_word, lambda member: member.value)
+        # and members back, not the texts (which compare equal and so hide it)
+        conv.register_structure_hook(routing_word, _structure_word)
     for event_class in EVENT_KINDS.values():
         _keeping_unknown_keys(conv, event_class)
     hooks: dict[str, tuple[type[Any], Callable[[Any, Any], Any]]] = {}  # by kind, as first met

@@ -69,3 +69,20 @@ def test_the_check_catches_an_offender(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import sqlite3\nfrom datetime import datetime\nx = datetime.now()\n", encoding="utf-8")
     assert offences(bad) == ["line 1: imports sqlite3", "line 3: calls datetime.now()"]
+
+
+@pytest.mark.parametrize("package", ["helpdesk_core.routing", "helpdesk_core.desk", "helpdesk_core.reports"])
+def test_a_lazy_export_stays_itself_after_its_modules_are_imported(package: str) -> None:
+    """Importing a submodule sets the package attribute of its name: a module
+    ``route.py`` next to a lazily exported function ``route`` made
+    ``from helpdesk_core.routing import route`` hand out the module once
+    anything had imported ``helpdesk_core.routing.route`` directly."""
+    import importlib
+    import pkgutil
+    import types
+
+    module = importlib.import_module(package)
+    for info in pkgutil.iter_modules(module.__path__):
+        importlib.import_module(f"{package}.{info.name}")
+    modules = [name for name in module.__all__ if isinstance(getattr(module, name), types.ModuleType)]
+    assert modules == [], f"{package} exports modules instead of its names: {modules}"

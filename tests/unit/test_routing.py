@@ -417,7 +417,11 @@ def test_a_decision_round_trips_through_json_and_names_its_configuration() -> No
     p = group_policy("round_robin")
     decision = decide(p, facts(), field_staff())
     text = json.dumps(converter.unstructure(decision))
-    assert converter.structure(json.loads(text), RoutingDecision) == decision
+    back = converter.structure(json.loads(text), RoutingDecision)
+    assert back == decision
+    assert type(back.decided_by) is Link and type(back.strategy.strategy) is Strategy, (  # type: ignore[union-attr]
+        "enum members come back, not texts that merely compare equal"
+    )
     assert json.loads(text)["strategy"]["cursor"] == "E-4"
     assert decision.fingerprint == p.fingerprint and decision.fingerprint is not None
     other = group_policy("least_loaded")

@@ -7,6 +7,7 @@ import attrs
 
 from helpdesk_core.model.domain_events import DomainEvent
 from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.routing.decision import RoutingDecision
 from helpdesk_core.sla import SlaRow
 
 
@@ -19,7 +20,9 @@ class Outcome:
     ``events`` exactly the domain events that went to the out-box, in order,
     ``warnings`` what deserves a word without refusing (a contract that does
     not cover the day), ``follow_up_of`` the closed ticket a follow-up was
-    made for.
+    made for. ``routing`` is the decision that chose the owner and the
+    observers of a ticket registered without an assignee (recorded in its
+    ``assign`` event too).
     """
 
     ticket: Ticket
@@ -27,6 +30,7 @@ class Outcome:
     events: tuple[DomainEvent, ...] = ()
     warnings: tuple[str, ...] = ()
     follow_up_of: str | None = None
+    routing: RoutingDecision | None = None
 
 
 @attrs.frozen(kw_only=True)

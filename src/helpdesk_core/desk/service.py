@@ -43,6 +43,7 @@ from helpdesk_core.desk.registration import (
     check_parties,
     implied_company,
 )
+from helpdesk_core.desk.routing_registration import route_new_ticket
 from helpdesk_core.desk.scheduler import DueAction, wakeup_of
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ConflictError, HistoryError, TransitionError, ValidationError
@@ -70,6 +71,7 @@ from helpdesk_core.model.ticket import (
     TypeChange,
 )
 from helpdesk_core.reports.customers import customer_facts
+from helpdesk_core.routing.recorded import routing_assignment
 from helpdesk_core.sla import CustomerFacts, GroupRoster, SlaRow, evaluate
 from helpdesk_core.sla_states.fingerprint import sla_fingerprint
 from helpdesk_core.sla_states.keeping import adopt_when_empty, keep_sla_state, sla_policy
@@ -391,7 +393,11 @@ class Desk:
         the catalog must accept the type, priority and attributes (required
         ones included). A contract that does not cover the day (no current or
         an unpaid period) is returned in ``warnings``. Without an assignee the
-        ticket stays unassigned. ``by``: an active employee, ``system``, or the
+        ticket is routed (:mod:`~helpdesk_core.desk.routing_registration`): the
+        routing table, else the owner chain, chooses the owner and the
+        observers, and the ``assign`` event at the registration instant records
+        the decision (``Outcome.routing``); with an assignee the default
+        observers are added. ``by``: an active employee, ``system``, or the
         ticket's own contact (a customer registering through a portal).
         """
         at = self._now(at)
@@ -417,6 +423,22 @@ class Desk:
             if assignee is not None:
                 check_assignee(uow, assignee, where=where)
             check_observers(uow, observer_employees, observer_groups, where=where)
+            routed = route_new_ticket(
+                uow,
+                config,
+                at=at,
+                assignee=assignee,
+                type=type,
+                priority=priority,
+                channel=channel,
+                attributes=attributes,
+                company=company,
+                contact=contact,
+                service_object=service_object,
+            )
+            observer_employees += tuple(sorted(routed.observer_employees))
+            observer_groups += tuple(sorted(routed.observer_groups))
+            warnings += routed.warnings
             if id is None:
                 ticket_id = allocate_ticket_id(uow, config.desk)
             else:
@@ -430,7 +452,7 @@ class Desk:
                 status=config.graph.initial,
                 type=type,
                 priority=priority,
-                assignee=assignee,
+                assignee=assignee if routed.decision is None else routed.decision.assignee,
                 description=description,
                 channel=channel,
                 company=company,
@@ -443,14 +465,23 @@ class Desk:
                 attributes=dict(attributes or {}),
             )
             config.catalogs.check_new_ticket(ticket)
-            happened = [ticket_registered(ticket, by=actor.id, warnings=warnings)]
+            if routed.decision is not None and routed.worth_recording:
+                ticket = ticket.with_event(routing_assignment(routed.decision))
+                routed.move_cursor(uow)
+            happened = [ticket_registered(ticket, by=actor.id, warnings=warnings, **routed.summary())]
             version = uow.tickets.add(ticket)
             uow.outbox.append(happened)
             self._keep(uow, ticket, None)
             if self._may_adopt:
                 self._may_adopt = adopt_when_empty(uow, self.sla_fingerprint) != "other tickets"
             uow.commit()
-        return Outcome(ticket=ticket, version=version, events=tuple(happened), warnings=warnings)
+        return Outcome(
+            ticket=ticket,
+            version=version,
+            events=tuple(happened),
+            warnings=warnings,
+            routing=routed.decision,
+        )
 
     def _registering_actor(self, uow: UnitOfWork, by: str, contact: str | None, where: str) -> Actor:
         if contact is not None and by == contact:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         fingerprint,
     )
     from helpdesk_core.routing.recorded import ROUTING_KEY, recorded_decision, routing_assignment
-    from helpdesk_core.routing.route import refusal, route
+    from helpdesk_core.routing.router import default_observers, refusal, route
     from helpdesk_core.routing.staff import StaffSnapshot
     from helpdesk_core.routing.strategies import hand_over, member_verdict
 
@@ -75,8 +75,9 @@ _EXPORTS = {
     "ROUTING_KEY": "recorded",
     "recorded_decision": "recorded",
     "routing_assignment": "recorded",
-    "refusal": "route",
-    "route": "route",
+    "default_observers": "router",
+    "refusal": "router",
+    "route": "router",
     "StaffSnapshot": "staff",
     "hand_over": "strategies",
     "member_verdict": "strategies",
@@ -108,6 +109,7 @@ __all__ = [
     "StrategyOutcome",
     "WorkloadRow",
     "assignee_from_config",
+    "default_observers",
     "fingerprint",
     "hand_over",
     "lint_routing",

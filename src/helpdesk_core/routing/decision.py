@@ -115,6 +115,20 @@ class RoutingDecision:
             return None
         return (self.strategy.group, self.strategy.cursor)
 
+    @property
+    def headline(self) -> str:
+        """Who decided, in a few words: ``rule 'VIP' (round_robin in group
+        G-1)``, ``the company's responsible``, ``nobody named an owner``."""
+        if self.decided_by is Link.NOBODY:
+            return "nobody named an owner"
+        if self.decided_by is Link.RULE:
+            words = f"rule {self.rule!r}"
+            if self.strategy is not None:
+                words += f" ({self.strategy.strategy.value} in group {self.strategy.group})"
+        else:
+            words = LINK_WORDS[self.decided_by]
+        return words + (" after a fault in a condition" if self.fault is not None else "")
+
     def lines(self) -> tuple[str, ...]:
         """The decision in words, one line each, for ``routing explain``."""
         lines = [
@@ -145,6 +159,15 @@ class RoutingDecision:
         return tuple(lines)
 
 
+LINK_WORDS: dict[Link, str] = {
+    Link.SLA_RULE: "the SLA rule's responsible",
+    Link.CUSTOMER_GROUP: "the customer group's responsible",
+    Link.SERVICE_OBJECT: "the service object's responsible",
+    Link.CONTACT: "the contact's responsible",
+    Link.COMPANY: "the company's responsible",
+    Link.DEFAULT_ASSIGNEE: "the account's default assignee",
+}
+
 _OUTCOME_WORDS = {"disabled": "is skipped", "failed": "does not match", "fault": "cannot be evaluated"}
 
 
@@ -155,6 +178,7 @@ def _who(assignee: Assignee | None) -> str:
 
 
 __all__ = [
+    "LINK_WORDS",
     "ChainStep",
     "Link",
     "MemberVerdict",

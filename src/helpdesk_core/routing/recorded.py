@@ -1,8 +1,9 @@
 """The routing decision a ticket's history recorded at its registration.
 
-When the desk routes a new ticket, the ``assign`` event written with the
-registration (at the registration instant, by ``system``) carries the whole
-decision under ``extra["routing"]`` — also when it names nobody — so
+When the desk routes a new ticket, it registers it with the decision's owner
+and writes an ``assign`` event to that same owner with the registration (at
+the registration instant, by ``system``) carrying the whole decision under
+``extra["routing"]`` — also when it names nobody but something was named — so
 ``helpdesk routing explain`` can say months later who decided and why, under
 which configuration fingerprint, whatever the table and the staff are now.
 """

@@ -1,4 +1,4 @@
-"""``route``: the owner and the observers of a new ticket, as a decision.
+"""The router — ``route``: the owner and the observers of a new ticket, as a decision.
 
 1. The routing table is explained on the ticket's facts: the first enabled
    matching rule names the assignee (a group may hand the ticket to a member by
@@ -25,6 +25,7 @@ from datetime import datetime
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.ticket import Assignee
 from helpdesk_core.routing.decision import (
+    LINK_WORDS,
     ChainStep,
     Link,
     PassedRule,
@@ -38,15 +39,7 @@ from helpdesk_core.routing.staff import StaffSnapshot
 from helpdesk_core.routing.strategies import hand_over
 from helpdesk_core.rules import Outcome, describe
 
-_LINK_WORDS = {
-    Link.RULE: "the rule's assignee",
-    Link.SLA_RULE: "the SLA rule's responsible",
-    Link.CUSTOMER_GROUP: "the customer group's responsible",
-    Link.SERVICE_OBJECT: "the service object's responsible",
-    Link.CONTACT: "the contact's responsible",
-    Link.COMPANY: "the company's responsible",
-    Link.DEFAULT_ASSIGNEE: "the account's default assignee",
-}
+_LINK_WORDS = {Link.RULE: "the rule's assignee", **LINK_WORDS}
 
 
 def _who(assignee: Assignee) -> str:
@@ -90,6 +83,18 @@ def _links(
     yield Link.DEFAULT_ASSIGNEE, settings.default_assignee, "routing.default_assignee is not set"
 
 
+def default_observers(
+    facts: RoutingFacts, settings: RoutingSettings
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The default observers of a ticket with ``facts``: the union of the
+    account's, the company's and the contact's — employees, then groups."""
+    employees = (
+        settings.observer_employees | facts.company_observer_employees | facts.contact_observer_employees
+    )
+    groups = settings.observer_groups | facts.company_observer_groups | facts.contact_observer_groups
+    return employees, groups
+
+
 def route(
     facts: RoutingFacts,
     at: datetime,
@@ -116,12 +121,7 @@ def route(
     if explanation.match.faults:
         first = explanation.match.faults[0]
         fault = RoutingFault(rule=first.rule, condition=describe(first.condition), message=first.message)
-    observer_employees = (
-        settings.observer_employees | facts.company_observer_employees | facts.contact_observer_employees
-    )
-    observer_groups = (
-        settings.observer_groups | facts.company_observer_groups | facts.contact_observer_groups
-    )
+    observer_employees, observer_groups = default_observers(facts, settings)
     winner = explanation.match.rule
     chain: list[ChainStep] = []
 
@@ -174,4 +174,4 @@ def route(
     return decided(None, Link.NOBODY)
 
 
-__all__ = ["refusal", "route"]
+__all__ = ["default_observers", "refusal", "route"]
