@@ -16,11 +16,7 @@ from helpdesk_cli.context import AppContext
 from helpdesk_cli.main import cli
 from helpdesk_core.config import load_configuration
 from helpdesk_core.desk.routing_check import routing_findings
-from helpdesk_core.desk.routing_explain import route_facts
-from helpdesk_core.desk.routing_sources import ticket_routing_facts
 from helpdesk_core.model.staff import Employee, EmployeeGroup
-from helpdesk_core.model.ticket import Assignee, Ticket
-from helpdesk_core.routing import routing_assignment
 from helpdesk_core.storage import open_store
 
 CALENDAR = """
@@ -144,13 +140,12 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Prague"))
 
 @pytest.fixture(scope="module")
 def routed_desk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A store whose T-1…T-3 (outages, Monday to Wednesday) were routed
-    round robin to E-3, E-4, E-5, and T-4 (a question, Thursday) was given
+    """A store whose T-1001…T-1003 (outages, Monday to Wednesday) were routed
+    round robin to E-3, E-4, E-5, and T-1004 (a question, Thursday) was given
     to E-2 by hand; and the configuration they were routed under."""
     folder = tmp_path_factory.mktemp("routed")
     db, config = folder / "desk.sqlite3", folder / "helpdesk.toml"
     config.write_text(TABLE, encoding="utf-8")
-    conf = load_configuration(config)
     store = open_store(str(db))
     try:
         with store.unit_of_work() as uow:
@@ -159,33 +154,26 @@ def routed_desk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                                            email=f"e{number}@desk.example"))
             uow.employee_groups.add(EmployeeGroup(id="G-field", name="Field", members=["E-3", "E-4", "E-5"]))
             uow.commit()
-        for day in range(3):
-            ticket = Ticket.register(id=f"T-{day + 1}", subject="Down", type="outage",
-                                     created_at=MONDAY + timedelta(days=day))
-            with store.unit_of_work() as uow:  # what the desk's registration does
-                decision = route_facts(uow, conf, ticket_routing_facts(uow, conf, ticket), ticket.created_at)
-                assert decision.cursor is not None
-                group, member = decision.cursor
-                uow.settings.put(f"routing.cursor.{group}", member,
-                                 expected=uow.settings.get(f"routing.cursor.{group}"))
-                uow.tickets.add(ticket.with_event(routing_assignment(decision)))
-                uow.commit()
-        with store.unit_of_work() as uow:
-            uow.tickets.add(Ticket.register(id="T-4", subject="How?", type="question",
-                                            created_at=MONDAY + timedelta(days=3), assignee=Assignee(id="E-2")))
-            uow.commit()
     finally:
         store.close()
+    for day in range(3):  # registered by the desk: routed, the decision recorded
+        at = (MONDAY + timedelta(days=day)).isoformat()
+        new = invoke(db, config, "ticket", "new", "--subject", "Down", "--type", "outage", "--at", at)
+        assert new.exit_code == 0, new.output
+    question = (MONDAY + timedelta(days=3)).isoformat()
+    new = invoke(db, config, "ticket", "new", "--subject", "How?", "--type", "question", "--assignee", "E-2",
+                 "--at", question)
+    assert new.exit_code == 0, new.output
     return db, config
 
 
 def test_explain_tells_the_recorded_decision(routed_desk: tuple[Path, Path]) -> None:
     db, config = routed_desk
-    result = invoke(db, config, "routing", "explain", "T-2")
+    result = invoke(db, config, "routing", "explain", "T-1002")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     fingerprint = load_configuration(config).routing.fingerprint
-    assert lines[0] == f"ticket T-2 was routed at 2026-03-03T10:00:00+01:00 under configuration {fingerprint}"
+    assert lines[0] == f"ticket T-1002 was routed at 2026-03-03T10:00:00+01:00 under configuration {fingerprint}"
     assert "'Outages' matches" in lines
     assert "round_robin in group G-field: E-4 is the next qualifying member after E-3 (by id)" in lines
     assert "assignee: employee E-4" in lines
@@ -196,25 +184,25 @@ def test_explain_says_when_the_configuration_changed(routed_desk: tuple[Path, Pa
     db, _ = routed_desk
     proposed = tmp_path / "proposed.toml"
     proposed.write_text(PROPOSED, encoding="utf-8")
-    result = invoke(db, proposed, "routing", "explain", "T-2", "--format", "json")
+    result = invoke(db, proposed, "routing", "explain", "T-1002", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["ticket"], data["recorded"], data["assignee"], data["rule"]) == ("T-2", True, "E-4", "Outages")
+    assert (data["ticket"], data["recorded"], data["assignee"], data["rule"]) == ("T-1002", True, "E-4", "Outages")
     assert data["current_fingerprint"] == load_configuration(proposed).routing.fingerprint != data["fingerprint"]
     assert data["under_another_configuration"] is True
-    text = invoke(db, proposed, "routing", "explain", "T-2").stdout
+    text = invoke(db, proposed, "routing", "explain", "T-1002").stdout
     assert text.splitlines()[-1].startswith("decided under another configuration: ")
 
 
 def test_explain_a_ticket_that_was_not_routed(routed_desk: tuple[Path, Path]) -> None:
     db, config = routed_desk
-    result = invoke(db, config, "routing", "explain", "T-4")
+    result = invoke(db, config, "routing", "explain", "T-1004")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "ticket T-4 was not routed: employee E-2 was made responsible by hand or by an import"
+    assert lines[0] == "ticket T-1004 was not routed: employee E-2 was made responsible by hand or by an import"
     assert lines[1].startswith("today's answer, not history: ")
     assert "assignee: employee E-1" in lines
-    data = json.loads(invoke(db, config, "routing", "explain", "T-4", "--format", "json").stdout)
+    data = json.loads(invoke(db, config, "routing", "explain", "T-1004", "--format", "json").stdout)
     assert (data["recorded"], data["owner"], data["assignee"]) == (False, "E-2", "E-1")
 
 
@@ -265,7 +253,7 @@ def test_a_bad_facts_file_is_one_line_naming_the_file(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("args", [[], ["T-1", "--facts", "-"], ["T-1", "--at", "2026-03-02"]])
+@pytest.mark.parametrize("args", [[], ["T-1001", "--facts", "-"], ["T-1001", "--at", "2026-03-02"]])
 def test_explain_needs_a_ticket_or_facts(routed_desk: tuple[Path, Path], args: list[str]) -> None:
     db, config = routed_desk
     app = AppContext(db_url=str(db), config_path=config)
@@ -286,13 +274,13 @@ def test_replay_a_proposed_table(routed_desk: tuple[Path, Path], tmp_path: Path)
                         "3 would change owner")
     assert "  1  employee E-2 -> employee E-1" in lines
     assert "  1  employee E-3 -> employee E-5" in lines
-    assert "  T-1  2026-03-02T10:00:00+01:00  employee E-3 -> employee E-5  (rule 'Outages')" in lines
+    assert "  T-1001  2026-03-02T10:00:00+01:00  employee E-3 -> employee E-5  (rule 'Outages')" in lines
     ranged = invoke(db, config, "routing", "replay", "--config", str(proposed), "--from", "2026-03-03",
                     "--to", "2026-03-04", "--format", "json", "--limit", "1")
     assert ranged.exit_code == 0, ranged.output
     data = json.loads(ranged.stdout)
-    assert (data["examined"], data["changed"], data["unchanged"]) == (2, 1, 1)  # T-2 (E-4 -> E-5), T-3 stays
-    assert [t["ticket"] for t in data["changed_tickets"]] == ["T-2"]
+    assert (data["examined"], data["changed"], data["unchanged"]) == (2, 1, 1)  # T-1002 (E-4 -> E-5), T-1003 stays
+    assert [t["ticket"] for t in data["changed_tickets"]] == ["T-1002"]
     assert data["registered_from"] == "2026-03-03T00:00:00+01:00"
     assert data["registered_before"] == "2026-03-05T00:00:00+01:00"
 

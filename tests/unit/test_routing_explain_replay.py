@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from helpdesk_core.config import Configuration, parse_configuration
-from helpdesk_core.desk.routing_explain import explain_facts, explain_routing, route_facts
+from helpdesk_core.desk import Desk, FixedClock
+from helpdesk_core.desk.routing_explain import explain_facts, explain_routing
 from helpdesk_core.desk.routing_replay import replay_routing
 from helpdesk_core.desk.routing_sources import ticket_routing_facts
 from helpdesk_core.errors import NotFound, ValidationError
@@ -18,7 +20,7 @@ from helpdesk_core.model.parties import Company, Contact
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.model.ticket import Assignee, Assignment, Ticket
 from helpdesk_core.routing import Link, StaffSnapshot, routing_assignment
-from helpdesk_core.routing.route import route
+from helpdesk_core.routing.router import route
 from helpdesk_core.serialization import routing_explanation_to_json, routing_replay_to_json
 from helpdesk_core.storage import Store, open_store
 
@@ -92,22 +94,19 @@ def registered(
     *,
     routed: bool = True,
     assignee: Assignee | None = None,
-    **fields: object,
-) -> Ticket:
-    """A ticket stored as the desk registers it: routed (the decision in the
-    ``assign`` event at the registration instant) or given ``assignee`` by hand."""
-    ticket = Ticket.register(id=ticket_id, subject="Help", created_at=at, assignee=assignee, **fields)  # type: ignore[arg-type]
+    **fields: Any,
+) -> None:
+    """A ticket registered by the desk (routed without ``assignee``, else
+    given ``assignee`` by hand), or with ``routed=False`` stored as an
+    import stores it (no routing at all)."""
+    if routed or assignee is not None:
+        Desk(store, conf, FixedClock(at)).register_ticket(
+            id=ticket_id, subject="Help", by="system", at=at, assignee=assignee, **fields
+        )
+        return
     with store.unit_of_work() as uow:
-        if routed:  # what the desk does: the decision recorded, a round-robin cursor moved
-            decision = route_facts(uow, conf, ticket_routing_facts(uow, conf, ticket), at)
-            ticket = ticket.with_event(routing_assignment(decision))
-            if decision.cursor is not None:
-                group, member = decision.cursor
-                key = f"routing.cursor.{group}"
-                uow.settings.put(key, member, expected=uow.settings.get(key))
-        uow.tickets.add(ticket)
+        uow.tickets.add(Ticket.register(id=ticket_id, subject="Help", created_at=at, **fields))
         uow.commit()
-    return ticket
 
 
 # explain ------------------------------------------------------------------------------------------
@@ -305,3 +304,15 @@ def test_the_first_owner_of_an_imported_ticket_is_its_assign_event_at_registrati
     assert (replay.examined, replay.unchanged) == (1, 1)  # E-1 then and now; E-5 came later
     assert explain_routing(store, conf, "T-1").owner == Assignee(id="E-1")
 
+
+
+def test_a_ticket_routing_gave_nobody_says_it_was_registered_without_an_owner(store: Store) -> None:
+    nobody = config(CALENDAR)  # no table, no default assignee, no responsibles: nothing recorded
+    registered(store, nobody, "T-1", MONDAY_10, type="question")
+    explanation = explain_routing(store, config(), "T-1")
+    assert not explanation.recorded and explanation.owner is None
+    assert explanation.lines()[0] == (
+        "ticket T-1 has no routing decision recorded: it was registered without an owner "
+        "(routing named nobody, or an import left it so)"
+    )
+    assert explanation.decision.assignee == Assignee(id="E-1")  # today's table has a default assignee

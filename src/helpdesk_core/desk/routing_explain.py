@@ -22,7 +22,7 @@ from helpdesk_core.model.ticket import Assignee, Assignment, Ticket
 from helpdesk_core.routing.decision import RoutingDecision
 from helpdesk_core.routing.facts import RoutingFacts
 from helpdesk_core.routing.recorded import recorded_decision
-from helpdesk_core.routing.route import route
+from helpdesk_core.routing.router import route
 
 FACT_KEYS: Final = tuple(field.name for field in attrs.fields(RoutingFacts))
 """The keys a ``--facts`` JSON object may hold: the fields of
@@ -93,6 +93,13 @@ class RoutingExplanation:
             head = [
                 f"facts routed at {decision.at.isoformat()} under the configuration in force "
                 f"({self.current_fingerprint}), with the staff as stored now"
+            ]
+        elif self.owner is None:
+            head = [
+                f"ticket {self.ticket} has no routing decision recorded: it was registered without "
+                "an owner (routing named nobody, or an import left it so)",
+                "today's answer, not history: the configuration in force "
+                f"({self.current_fingerprint}) and today's staff would route it so:",
             ]
         else:
             head = [

@@ -35,7 +35,7 @@ from helpdesk_core.model.checks import aware
 from helpdesk_core.model.ticket import Assignee
 from helpdesk_core.routing.decision import Link
 from helpdesk_core.routing.recorded import recorded_decision
-from helpdesk_core.routing.route import route
+from helpdesk_core.routing.router import route
 
 DEFAULT_LIMIT: Final = 20
 """How many changed tickets a replay lists by default."""
