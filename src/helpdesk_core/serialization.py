@@ -37,9 +37,9 @@ from helpdesk_core.routing import Link, OwnerChain, RoutingDecision, RoutingFact
 from helpdesk_core.rules import Condition, condition_kind
 
 if TYPE_CHECKING:
-    from helpdesk_core.desk.routing_explain import RoutingExplanation
-    from helpdesk_core.desk.routing_replay import RoutingReplay
     from helpdesk_core.reports.as_of import TicketAsOf
+    from helpdesk_core.routing.explanation import RoutingExplanation
+    from helpdesk_core.routing.replay import RoutingReplay
     from helpdesk_core.sla.projection import SlaProjection
     from helpdesk_core.sla_states.state import CustomerKey, TicketSlaState
 
@@ -1254,7 +1254,7 @@ def routing_replay_to_json(replay: RoutingReplay) -> dict[str, Any]:
     """``helpdesk routing replay --format json``: the replay as one JSON
     object (``docs/routing.md``); each rule or chain link that decides carries
     its ``label`` in words."""
-    from helpdesk_core.desk.routing_replay import RoutingReplay
+    from helpdesk_core.routing.replay import RoutingReplay
 
     out: dict[str, Any] = converter.unstructure(replay, RoutingReplay)
     for row, decider in zip(out["deciders"], replay.deciders, strict=True):

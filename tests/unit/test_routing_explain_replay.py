@@ -212,7 +212,8 @@ def test_facts_of_a_ticket_not_registered_yet(store: Store) -> None:
     [
         ({"typ": "outage"}, r"routing facts\.typ: unknown key .*did you mean 'type'\?"),
         ({"registered_at": "monday"}, r"routing facts: .*registered_at"),
-        ({"customer_groups": 3}, r"routing facts: .*customer_groups"),
+        ({"customer_groups": 3}, r"routing facts: customer_groups: expected a list of texts"),
+        ({"attributes": [1]}, r"routing facts: attributes: expected a JSON object, got \[1\]"),
         (["outage"], r"routing facts: expected a JSON object, got list"),
     ],
 )

@@ -18,8 +18,8 @@ from helpdesk_core.config_keys import refuse_unknown_keys
 from helpdesk_core.desk.routing_sources import RoutingSources, staff_in, ticket_routing_facts
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.model.checks import require_aware
-from helpdesk_core.model.ticket import Assignee, Assignment, Ticket
 from helpdesk_core.routing.decision import RoutingDecision
+from helpdesk_core.routing.explanation import RoutingExplanation, first_owner
 from helpdesk_core.routing.facts import RoutingFacts
 from helpdesk_core.routing.recorded import recorded_decision
 from helpdesk_core.routing.router import route
@@ -28,87 +28,7 @@ FACT_KEYS: Final = tuple(field.name for field in attrs.fields(RoutingFacts))
 """The keys a ``--facts`` JSON object may hold: the fields of
 :class:`~helpdesk_core.routing.RoutingFacts`."""
 
-
-def who(assignee: Assignee | None) -> str:
-    """``employee E-3``, ``group G-1`` or ``nobody``."""
-    if assignee is None:
-        return "nobody"
-    return f"group {assignee.id}" if assignee.group else f"employee {assignee.id}"
-
-
-def first_owner(ticket: Ticket) -> Assignee | None:
-    """Who became responsible when ``ticket`` was registered: its initial
-    assignee, else the first ``assign`` event at the registration instant
-    (the one a routed registration writes), else nobody."""
-    if ticket.initial_assignee is not None:
-        return ticket.initial_assignee
-    for event in ticket.events:
-        if event.at != ticket.created_at:
-            break
-        if isinstance(event, Assignment):
-            return event.assignee
-    return None
-
-
-@attrs.frozen(kw_only=True)
-class RoutingExplanation:
-    """A routing decision with where it comes from.
-
-    ``recorded``: ``decision`` is the one the ticket's registration recorded
-    (history). Otherwise it is today's answer: how the current table and
-    staff route the ticket's facts (``ticket`` set, ``owner`` the owner it was
-    given at registration) or facts written by hand (``ticket`` None).
-    ``current_fingerprint`` is the fingerprint of the configuration in force.
-    """
-
-    ticket: str | None
-    recorded: bool
-    decision: RoutingDecision
-    current_fingerprint: str | None
-    owner: Assignee | None = None
-
-    @property
-    def under_another_configuration(self) -> bool:
-        """Whether a recorded decision was made under a configuration other
-        than the one in force."""
-        return self.recorded and self.decision.fingerprint != self.current_fingerprint
-
-    def lines(self) -> tuple[str, ...]:
-        """The explanation in words, one line each."""
-        decision = self.decision
-        if self.recorded:
-            head = [
-                f"ticket {self.ticket} was routed at {decision.at.isoformat()} "
-                f"under configuration {decision.fingerprint}"
-            ]
-            if self.under_another_configuration:
-                tail = [
-                    "decided under another configuration: the routing configuration in force now "
-                    f"is {self.current_fingerprint}"
-                ]
-            else:
-                tail = ["the routing configuration in force now is the same"]
-            return (*head, *decision.lines(), *tail)
-        if self.ticket is None:
-            head = [
-                f"facts routed at {decision.at.isoformat()} under the configuration in force "
-                f"({self.current_fingerprint}), with the staff as stored now"
-            ]
-        elif self.owner is None:
-            head = [
-                f"ticket {self.ticket} has no routing decision recorded: it was registered without "
-                "an owner (routing named nobody, or an import left it so)",
-                "today's answer, not history: the configuration in force "
-                f"({self.current_fingerprint}) and today's staff would route it so:",
-            ]
-        else:
-            head = [
-                f"ticket {self.ticket} was not routed: {who(self.owner)} was made responsible "
-                "by hand or by an import",
-                "today's answer, not history: the configuration in force "
-                f"({self.current_fingerprint}) and today's staff would route it so:",
-            ]
-        return (*head, *decision.lines())
+_OBJECT_KEYS: Final = ("attributes", "customer_group_responsible")
 
 
 def explain_routing(sources: RoutingSources, config: Configuration, ticket_id: str) -> RoutingExplanation:
@@ -155,6 +75,9 @@ def facts_from_json(data: object, *, registered_at: datetime) -> RoutingFacts:
         refuse_unknown_keys(data, FACT_KEYS, "routing facts")
     except ConfigError as error:
         raise ValidationError(str(error)) from None
+    for key in _OBJECT_KEYS:  # the converter's message for these would not name the field
+        if key in data and not isinstance(data[key], Mapping):
+            raise ValidationError(f"routing facts: {key}: expected a JSON object, got {data[key]!r}")
     filled: dict[str, Any] = {"registered_at": registered_at.isoformat(), **data}
     return routing_facts_from_json(filled)
 
@@ -207,7 +130,5 @@ __all__ = [
     "explain_facts",
     "explain_routing",
     "facts_from_json",
-    "first_owner",
     "route_facts",
-    "who",
 ]
