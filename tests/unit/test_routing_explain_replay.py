@@ -317,3 +317,29 @@ def test_a_ticket_routing_gave_nobody_says_it_was_registered_without_an_owner(st
         "(routing named nobody, or an import left it so)"
     )
     assert explanation.decision.assignee == Assignee(id="E-1")  # today's table has a default assignee
+
+
+def test_a_replay_streams_from_the_start_of_the_range_and_stops_at_its_end(store: Store) -> None:
+    conf = config()
+    for day in range(6):
+        registered(store, conf, f"T-{day}", MONDAY_10 + timedelta(days=day), routed=False, type="question")
+    streamed: list[str] = []
+    reader = store.tickets
+
+    class CountingTickets:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(reader, name)
+
+        def iter_tickets(self, **bounds: Any) -> Any:
+            for stored in reader.iter_tickets(**bounds):
+                streamed.append(stored.value.id)
+                yield stored
+
+    class Sources:
+        def __getattr__(self, name: str) -> Any:
+            return CountingTickets() if name == "tickets" else getattr(store, name)
+
+    replay = replay_routing(Sources(), conf, registered_from=MONDAY_10 + timedelta(days=2),
+                            registered_before=MONDAY_10 + timedelta(days=4))
+    assert replay.examined == 2
+    assert streamed == ["T-2", "T-3", "T-4"]  # T-4 ends the range: nothing later is read

@@ -21,18 +21,30 @@ never the tickets themselves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Final, Generic, TypeVar
 
 import attrs
 
 from helpdesk_core.config import Configuration, load_configuration
 from helpdesk_core.desk.routing_sources import RoutingSources, staff_in, ticket_routing_facts
 from helpdesk_core.errors import ValidationError
+from helpdesk_core.model.assets import ServiceObject
+from helpdesk_core.model.parties import Company, Contact, CustomerGroup
+from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.routing.explanation import first_owner
 from helpdesk_core.routing.recorded import recorded_decision
 from helpdesk_core.routing.replay import DEFAULT_LIMIT, ReplayTally, RoutingReplay
 from helpdesk_core.routing.router import route
+from helpdesk_core.storage.protocols import Reader, Stored, StoreSettingsReader, TicketReader
+
+T = TypeVar("T")
+
+REMEMBERED: Final = 10_000
+"""How many parties of each kind a replay keeps decoded between tickets
+(forgotten all at once beyond it, so memory stays bounded)."""
 
 
 def replay_routing(
@@ -59,6 +71,7 @@ def replay_routing(
         )
     routed = config if proposed is None else _with_routing_of(config, proposed)
     policy = routed.routing
+    sources = _Remembering.of(sources)
     staff = attrs.evolve(staff_in(sources, routed), cursors={})
     cursors: dict[str, str] = {}
     tally = ReplayTally(limit=limit)
@@ -121,6 +134,77 @@ def _with_routing_of(config: Configuration, proposed: Configuration) -> Configur
     policy's time conditions may name."""
     calendars = {**proposed.calendars, **config.calendars}
     return attrs.evolve(config, routing=proposed.routing, calendars=calendars)
+
+
+class _Remembered(Generic[T]):
+    """A reader that keeps what it found: the tickets of a replay ask for
+    the same companies and contacts over and over."""
+
+    def __init__(self, reader: Reader[T]) -> None:
+        self._reader = reader
+        self._found: dict[str, Stored[T] | None] = {}
+
+    def _remember(self, found: dict[str, Stored[T] | None]) -> None:
+        if len(self._found) + len(found) > REMEMBERED:
+            self._found.clear()
+        self._found.update(found)
+
+    def find(self, id: str) -> Stored[T] | None:
+        if id not in self._found:
+            self._remember({id: self._reader.find(id)})
+        return self._found[id]
+
+    def find_many(self, ids: Iterable[str]) -> dict[str, Stored[T]]:
+        wanted = set(ids)
+        missing = wanted - self._found.keys()
+        if missing:
+            found = self._reader.find_many(missing)
+            self._remember({id: found.get(id) for id in missing})
+            if not wanted <= self._found.keys():  # forgotten meanwhile: read them all at once
+                return self._reader.find_many(wanted)
+        return {id: stored for id in wanted if (stored := self._found[id]) is not None}
+
+    def get(self, id: str) -> Stored[T]:
+        return self._reader.get(id)
+
+    def count(self) -> int:
+        return self._reader.count()
+
+    def get_by_external_id(self, external_id: str) -> Stored[T] | None:
+        return self._reader.get_by_external_id(external_id)
+
+    def find_many_by_external_id(self, external_ids: Iterable[str]) -> dict[str, Stored[T]]:
+        return self._reader.find_many_by_external_id(external_ids)
+
+    def iter(self, *, after: str | None = None, batch_size: int = 1000) -> Iterator[Stored[T]]:
+        return self._reader.iter(after=after, batch_size=batch_size)
+
+
+@attrs.frozen
+class _Remembering:
+    """``sources`` whose parties are remembered (:class:`_Remembered`)."""
+
+    tickets: TicketReader
+    companies: Reader[Company]
+    contacts: Reader[Contact]
+    customer_groups: Reader[CustomerGroup]
+    service_objects: Reader[ServiceObject]
+    employees: Reader[Employee]
+    employee_groups: Reader[EmployeeGroup]
+    settings: StoreSettingsReader
+
+    @classmethod
+    def of(cls, sources: RoutingSources) -> _Remembering:
+        return cls(
+            sources.tickets,
+            _Remembered(sources.companies),
+            _Remembered(sources.contacts),
+            _Remembered(sources.customer_groups),
+            _Remembered(sources.service_objects),
+            sources.employees,
+            sources.employee_groups,
+            sources.settings,
+        )
 
 
 __all__ = ["replay_in_range", "replay_routing"]
