@@ -343,3 +343,15 @@ def test_a_replay_streams_from_the_start_of_the_range_and_stops_at_its_end(store
                             registered_before=MONDAY_10 + timedelta(days=4))
     assert replay.examined == 2
     assert streamed == ["T-2", "T-3", "T-4"]  # T-4 ends the range: nothing later is read
+
+
+def test_a_damaged_recorded_decision_names_the_ticket(store: Store) -> None:
+    ticket = Ticket.register(id="T-1", subject="Help", created_at=MONDAY_10)
+    damaged = Assignment(at=MONDAY_10, to="E-1", by="system", extra={"routing": {"decided_by": "rule"}})
+    with store.unit_of_work() as uow:
+        uow.tickets.add(ticket.with_event(damaged))
+        uow.commit()
+    with pytest.raises(ValidationError, match=r"^ticket T-1: the recorded routing decision: routing decision: "):
+        explain_routing(store, config(), "T-1")
+    with pytest.raises(ValidationError, match=r"^ticket T-1: the recorded routing decision: "):
+        replay_routing(store, config())

@@ -18,6 +18,7 @@ from helpdesk_core.config_keys import refuse_unknown_keys
 from helpdesk_core.desk.routing_sources import RoutingSources, staff_in, ticket_routing_facts
 from helpdesk_core.errors import ConfigError, ValidationError
 from helpdesk_core.model.checks import require_aware
+from helpdesk_core.model.ticket import Ticket
 from helpdesk_core.routing.decision import RoutingDecision
 from helpdesk_core.routing.explanation import RoutingExplanation, first_owner
 from helpdesk_core.routing.facts import RoutingFacts
@@ -31,6 +32,16 @@ FACT_KEYS: Final = tuple(field.name for field in attrs.fields(RoutingFacts))
 _OBJECT_KEYS: Final = ("attributes", "customer_group_responsible")
 
 
+def decision_of(ticket: Ticket) -> RoutingDecision | None:
+    """:func:`~helpdesk_core.routing.recorded_decision` of ``ticket``; one
+    that cannot be read (a history written by hand or by another tool) is a
+    :class:`ValidationError` naming the ticket."""
+    try:
+        return recorded_decision(ticket)
+    except ValidationError as error:
+        raise ValidationError(f"ticket {ticket.id}: the recorded routing decision: {error}") from None
+
+
 def explain_routing(sources: RoutingSources, config: Configuration, ticket_id: str) -> RoutingExplanation:
     """Why ticket ``ticket_id`` has its owner (``NotFound`` for an unknown id).
 
@@ -41,7 +52,7 @@ def explain_routing(sources: RoutingSources, config: Configuration, ticket_id: s
     gives it (but for round robin, which a replay simulates)."""
     ticket = sources.tickets.get(ticket_id).value
     current = config.routing.fingerprint
-    decision = recorded_decision(ticket)
+    decision = decision_of(ticket)
     if decision is not None:
         return RoutingExplanation(
             ticket=ticket.id, recorded=True, decision=decision, current_fingerprint=current
@@ -127,6 +138,7 @@ def route_facts(
 __all__ = [
     "FACT_KEYS",
     "RoutingExplanation",
+    "decision_of",
     "explain_facts",
     "explain_routing",
     "facts_from_json",

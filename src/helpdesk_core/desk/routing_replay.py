@@ -29,13 +29,13 @@ from typing import Final, Generic, TypeVar
 import attrs
 
 from helpdesk_core.config import Configuration, load_configuration
+from helpdesk_core.desk.routing_explain import decision_of
 from helpdesk_core.desk.routing_sources import RoutingSources, staff_in, ticket_routing_facts
 from helpdesk_core.errors import ValidationError
 from helpdesk_core.model.assets import ServiceObject
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
 from helpdesk_core.routing.explanation import first_owner
-from helpdesk_core.routing.recorded import recorded_decision
 from helpdesk_core.routing.replay import DEFAULT_LIMIT, ReplayTally, RoutingReplay
 from helpdesk_core.routing.router import route
 from helpdesk_core.storage.protocols import Reader, Stored, StoreSettingsReader, TicketReader
@@ -91,7 +91,7 @@ def replay_routing(
             group, member = decision.cursor
             cursors[group] = member
             staff = attrs.evolve(staff, cursors=cursors)
-        recorded = recorded_decision(ticket)
+        recorded = decision_of(ticket)
         then = first_owner(ticket) if recorded is None else recorded.assignee
         tally.add(ticket, owner_then=then, routed_then=recorded is not None, now=decision)
     return tally.replay(
