@@ -355,3 +355,19 @@ def test_a_damaged_recorded_decision_names_the_ticket(store: Store) -> None:
         explain_routing(store, config(), "T-1")
     with pytest.raises(ValidationError, match=r"^ticket T-1: the recorded routing decision: "):
         replay_routing(store, config())
+
+
+def test_the_words_list_the_top_ten_moves_and_the_value_holds_them_all(store: Store) -> None:
+    conf = config()
+    with store.unit_of_work() as uow:
+        for number in range(6, 18):
+            uow.employees.add(Employee(id=f"E-{number}", first_name=f"Agent {number}", email=f"e{number}@d.example"))
+        uow.commit()
+    for number in range(6, 18):  # twelve owners by hand, all going to E-1 (the default assignee) now
+        registered(store, conf, f"T-{number}", MONDAY_10 + timedelta(minutes=number), routed=False,
+                   assignee=Assignee(id=f"E-{number}"), type="question")
+    replay = replay_routing(store, conf)
+    assert len(replay.moves) == 12 and replay.changed == 12
+    lines = replay.lines()
+    assert "moves (owner then -> owner now, the top 10 of 12):" in lines
+    assert sum(line.endswith("-> employee E-1") and line.startswith("  1  ") for line in lines) == 10

@@ -21,6 +21,10 @@ from helpdesk_core.routing.explanation import who
 DEFAULT_LIMIT: Final = 20
 """How many changed tickets a replay lists by default."""
 
+TOP_MOVES: Final = 10
+"""How many moves (owner then → owner now) the words list, most tickets first
+(the value and its JSON hold them all)."""
+
 LOAD_WORDS: Final = (
     "load is today's (each member's tickets counting toward load now, not at each registration); "
     "round robin is simulated from no cursor, in registration order"
@@ -111,11 +115,13 @@ class RoutingReplay:
             f"{self.changed} would change owner",
         ]
         if self.moves:
-            lines.append("moves (owner then -> owner now):")
+            top = self.moves[:TOP_MOVES]
+            more = "" if len(top) == len(self.moves) else f", the top {len(top)} of {len(self.moves)}"
+            lines.append(f"moves (owner then -> owner now{more}):")
             width = len(str(self.moves[0].tickets))
             lines.extend(
                 f"  {move.tickets:>{width}}  {who(move.owner_then)} -> {who(move.owner_now)}"
-                for move in self.moves
+                for move in top
             )
         if self.deciders:
             lines.append("decided now by:")
@@ -218,6 +224,7 @@ class ReplayTally:
 __all__ = [
     "DEFAULT_LIMIT",
     "LOAD_WORDS",
+    "TOP_MOVES",
     "DecidedBy",
     "OwnerMove",
     "ReplayTally",
