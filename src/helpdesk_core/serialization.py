@@ -38,6 +38,8 @@ from helpdesk_core.rules import Condition, condition_kind
 
 if TYPE_CHECKING:
     from helpdesk_core.reports.as_of import TicketAsOf
+    from helpdesk_core.routing.explanation import RoutingExplanation
+    from helpdesk_core.routing.replay import RoutingReplay
     from helpdesk_core.sla.projection import SlaProjection
     from helpdesk_core.sla_states.state import CustomerKey, TicketSlaState
 
@@ -1232,6 +1234,34 @@ def routing_facts_from_json(data: object) -> RoutingFacts:
     return _routing_value(data, RoutingFacts, "routing facts")
 
 
+def routing_explanation_to_json(explanation: RoutingExplanation) -> dict[str, Any]:
+    """``helpdesk routing explain --format json``: the decision object of
+    :func:`routing_decision_to_json` with ``ticket`` (null for facts),
+    ``recorded`` (the registration's decision, or today's answer),
+    ``current_fingerprint``, ``under_another_configuration`` and, for a
+    ticket that was not routed, ``owner`` (who it was given to then)."""
+    out = routing_decision_to_json(explanation.decision)
+    out["ticket"] = explanation.ticket
+    out["recorded"] = explanation.recorded
+    out["current_fingerprint"] = explanation.current_fingerprint
+    out["under_another_configuration"] = explanation.under_another_configuration
+    if explanation.ticket is not None and not explanation.recorded:
+        out["owner"] = converter.unstructure(explanation.owner, Assignee | None)
+    return out
+
+
+def routing_replay_to_json(replay: RoutingReplay) -> dict[str, Any]:
+    """``helpdesk routing replay --format json``: the replay as one JSON
+    object (``docs/routing.md``); each rule or chain link that decides carries
+    its ``label`` in words."""
+    from helpdesk_core.routing.replay import RoutingReplay
+
+    out: dict[str, Any] = converter.unstructure(replay, RoutingReplay)
+    for row, decider in zip(out["deciders"], replay.deciders, strict=True):
+        row["label"] = decider.label
+    return out
+
+
 def structure(data: object, cls: type[T]) -> T:
     """Structure ``data`` into ``cls`` with the one converter."""
     return converter.structure(data, cls)
@@ -1249,7 +1279,9 @@ __all__ = [
     "make_converter",
     "routing_decision_from_json",
     "routing_decision_to_json",
+    "routing_explanation_to_json",
     "routing_facts_from_json",
+    "routing_replay_to_json",
     "sla_projection_from_json",
     "sla_projection_to_json",
     "structure",
