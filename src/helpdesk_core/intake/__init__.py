@@ -1,0 +1,1 @@
+"""E-mail, web-form and phone intake: pure decisions, no I/O."""
