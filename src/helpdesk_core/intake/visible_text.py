@@ -380,7 +380,7 @@ def _separator_above(lines: Sequence[str], index: int) -> int:
 def _end_of_quote(lines: Sequence[str], index: int) -> int:
     """The line after the quote block starting at ``index``: ``>`` lines, blank
     lines between them, and a lone unquoted line wrapped between two ``>``
-    lines; blank lines after the block belong to it."""
+    lines (see :func:`_wrapped_quote_line`); blank lines after the block belong to it."""
     n = len(lines)
     while index < n:
         line = lines[index]
@@ -394,11 +394,23 @@ def _end_of_quote(lines: Sequence[str], index: int) -> int:
                 index = probe
             else:
                 return probe
-        elif index > 0 and _quoted(lines[index - 1]) and index + 1 < n and _quoted(lines[index + 1]):
-            index += 1  # a line the sender's client wrapped without its ">"
+        elif _wrapped_quote_line(lines, index):
+            index += 1
         else:
             return index
     return index
+
+
+def _wrapped_quote_line(lines: Sequence[str], index: int) -> bool:
+    """A quoted line the client wrapped without its ``>``: between two quoted
+    lines, after a long one, going on in lower case or after a quoted-printable
+    ``=`` (``… Nullam pharetra d`` / ``ignissim odio?``). A short answer between
+    quoted questions, or one starting with a capital or a digit, is no such line."""
+    if not (0 < index < len(lines) - 1 and _quoted(lines[index - 1]) and _quoted(lines[index + 1])):
+        return False
+    previous = lines[index - 1].lstrip(" \t>").rstrip()
+    first = lines[index].lstrip()[:1]
+    return len(previous) >= 40 and (previous.endswith("=") or not (first.isupper() or first.isdigit()))
 
 
 def _segments(lines: Sequence[str]) -> list[_Segment]:
