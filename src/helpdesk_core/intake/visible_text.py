@@ -40,6 +40,7 @@ How it decides, line by line (lines are the body's, with CRLF and CR read as LF)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Final
@@ -84,7 +85,6 @@ class VisibleText:
 
 # --- the markers ---------------------------------------------------------------------------------
 
-_LIBRARY_LANGUAGES: Final = tuple(lang for lang, table in MAIL_LANGUAGES.items() if "wrote_header" in table)
 
 _QUOTED = re.compile(r"^[ \t]*>")
 _SEPARATOR = re.compile(r"^[ \t]*(?:[-_=*~]{5,}|[_]{5,}[ \t]*[-_]*)[ \t]*$")
@@ -116,10 +116,6 @@ _OPENER = re.compile(
 )
 # Japanese, Yandex and other clients: "2022年1月1日(金) 9:00 名前 <a@b.c>:" — a date, a time, an address.
 _DATED_ADDRESS = re.compile(r"^\d.*\d{1,2}:\d{2}.*(?:<[^<>\s]+@[^<>\s]+>|\S+@\S+)\s*[:：]\s*$")
-_LIBRARY_WROTE: Final = tuple(
-    re.compile(str(MAIL_LANGUAGES[lang]["wrote_header"]), re.IGNORECASE | re.MULTILINE)
-    for lang in _LIBRARY_LANGUAGES
-)
 
 _FIELD_GROUPS: Final = {
     "from": "from|von|od|от|від|de|da|van|fra|från|发件人|寄件者|差出人|feladó|lähettäjä|kimden|보낸 사람",
@@ -218,6 +214,8 @@ _SIGN_OFF = re.compile(
 _SHORT_NAME_SIGN = re.compile(r"^(?:-[ \t]?[^\W\d_]|/[^\W\d_])[^\n]{0,38}$")
 
 _MAX_HEADER_LINES = 4
+_MAX_HEADER_CHARS = 300
+_MAX_BLOCK_LINES = 12
 _MAX_SIGN_OFF_TAIL = 6
 _MAX_FOOTER_TAIL = 12
 
@@ -268,20 +266,26 @@ def _joined(lines: Sequence[str]) -> str:
 
 
 def _is_wrote_header(text: str) -> bool:
-    candidate = text.lstrip("-* \t")
-    if len(candidate) > 400 or not (_HAS_DIGIT.search(candidate) or _HAS_ADDRESS.search(candidate)):
+    candidate = text.lstrip("-* \t").rstrip()
+    if not candidate.endswith((":", "：")) or len(candidate) > _MAX_HEADER_CHARS:
+        return False
+    if not (_HAS_DIGIT.search(candidate) or _HAS_ADDRESS.search(candidate)):
         return False
     if _DATED_ADDRESS.match(candidate):
         return True
-    named = _WROTE.search(candidate) is not None or any(p.search(candidate) for p in _LIBRARY_WROTE)
-    if not named:
+    if _WROTE.search(candidate) is None:
         return False
     if _OPENER.match(candidate):
         return True
     return bool(_HAS_TIME.search(candidate) or _HAS_ADDRESS.search(candidate))
 
 
+@functools.lru_cache(maxsize=4096)
 def _field_group(line: str) -> tuple[str, str] | None:
+    """The group (from, date, to, cc, subject) and value of a header-field line."""
+    head = line[:40]
+    if ":" not in head and "：" not in head:
+        return None
     match = _FIELD.match(line)
     if match is None:
         return None
@@ -297,7 +301,7 @@ def _outlook_block(lines: Sequence[str], start: int) -> tuple[int, bool] | None:
     groups: set[str] = set()
     forward = False
     index = start
-    while index < len(lines):
+    while index < min(len(lines), start + _MAX_BLOCK_LINES):
         found = _field_group(lines[index])
         if found is None:
             # a wrapped address list inside the block: one line, then fields again
@@ -355,13 +359,15 @@ def _header_at(lines: Sequence[str], index: int) -> _Header | None:
 def _wrote_header_size(lines: Sequence[str], index: int) -> int:
     """How many lines the ``… wrote:`` header starting at ``index`` spans (0: none).
     A header wrapped over several lines starts with its opener (``On``, a date…)."""
+    if _quoted(lines[index]):
+        return 0
     for size in range(1, _MAX_HEADER_LINES + 1):
-        window = lines[index : index + size]
-        if len(window) < size or any(_blank(w) for w in window) or _quoted(window[0]):
+        last = index + size - 1
+        if last >= len(lines) or _blank(lines[last]):
             return 0
-        if size > 1 and not _OPENER.match(window[0].lstrip("-* \t")):
+        if size == 2 and not _OPENER.match(lines[index].lstrip("-* \t")):
             return 0
-        if _is_wrote_header(_joined(window)):
+        if lines[last].rstrip().endswith((":", "：")) and _is_wrote_header(_joined(lines[index : last + 1])):
             return size
     return 0
 
@@ -466,34 +472,30 @@ def _segments(lines: Sequence[str]) -> list[_Segment]:
 
 def _signature_start(lines: Sequence[str], segment: _Segment, first_line: int) -> tuple[int, str] | None:
     """Where the signature of a text segment starts and what marks it."""
+    written_after = [0] * (segment.end - segment.start + 1)  # non-blank lines after each line
+    for index in range(segment.end - 1, segment.start - 1, -1):
+        offset = index - segment.start
+        written_after[offset] = written_after[offset + 1] + (0 if _blank(lines[index]) else 1)
     for index in range(segment.start, segment.end):
         line = lines[index]
         stripped = line.strip()
         if not stripped:
             continue
-        tail = [lines[i] for i in range(index + 1, segment.end) if not _blank(lines[i])]
+        after = written_after[index - segment.start] - 1
         if _DASH_DASH.match(line):
             return index, "signature"
         sent = _SENT_FROM.match(line)
         if sent is not None and _is_device_tag(sent.group("rest")):
             return index, "mobile_signature"
-        if _LIST_FOOTER.match(line) and tail and len(tail) <= _MAX_FOOTER_TAIL:
+        if _LIST_FOOTER.match(line) and 0 < after <= _MAX_FOOTER_TAIL:
             return index, "list_footer"
-        if index == first_line:
+        if index == first_line or after > _MAX_SIGN_OFF_TAIL:
             continue
-        preceded_by_blank = index > 0 and _blank(lines[index - 1])
-        if (
-            _SIGN_OFF.match(stripped)
-            and len(tail) <= _MAX_SIGN_OFF_TAIL
-            and all(len(t.strip()) <= 80 for t in tail[:_MAX_SIGN_OFF_TAIL])
-        ):
+        short_tail = all(len(lines[i].strip()) <= 80 for i in range(index + 1, segment.end))
+        if _SIGN_OFF.match(stripped) and short_tail:
             return index, "sign_off"
-        if (
-            preceded_by_blank
-            and _SHORT_NAME_SIGN.match(line)
-            and not _is_list_item(lines, index)
-            and len(tail) <= _MAX_SIGN_OFF_TAIL
-        ):
+        preceded_by_blank = index > 0 and _blank(lines[index - 1])
+        if preceded_by_blank and _SHORT_NAME_SIGN.match(line) and not _is_list_item(lines, index):
             return index, "signature"
     return None
 
