@@ -12,9 +12,9 @@ How it decides, line by line (lines are the body's, with CRLF and CR read as LF)
 1. **Markers.** Quoted lines start with ``>``. A quote header is a line (or up
    to four wrapped lines) such as ``On … wrote:``, ``Am … schrieb …:``,
    ``Dne … napsal(a):``, ``W dniu … napisał:``, ``… пишет:``,
-   ``… написав(ла):``, ``2022年1月1日(金) 9:00 名前 <a@b>:`` — the verbs of
-   ``mail-parser-reply``'s languages plus our own — and it must carry a date,
-   a time or an address, so ``Something wrote:`` in a sentence is no header.
+   ``… написав(ла):``, ``2022年1月1日(金) 9:00 名前 <a@b>:`` (the verbs of
+   some twenty languages); it ends in a colon and carries a date, a time or an
+   address, so ``Something wrote:`` in a sentence is no header.
    An Outlook block is two or more ``From:``/``Sent:``/``To:``/``Subject:``
    lines in one of many languages; ``-----Original Message-----`` banners and
    separator lines right above a header belong to the cut.
@@ -32,8 +32,9 @@ How it decides, line by line (lines are the body's, with CRLF and CR read as LF)
    followed by the answer (bottom-posting) is cut.
 5. **Signature** of the last answer: ``-- ``, ``Sent from my iPhone`` and its
    kin, a sign-off line (``Best regards,``, ``S pozdravem``, ``Pozdrawiam``,
-   ``С уважением``, ``З повагою``, ``Mit freundlichen Grüßen``…) followed by a
-   few short lines, ``-Name``, or a ``____`` mailing-list footer. It is cut
+   ``С уважением``, ``З повагою``, ``Mit freundlichen Grüßen``…; ours plus the
+   sign-off and "sent from" lists of ``mail-parser-reply``'s languages)
+   followed by a few short lines, ``-Name``, or a ``____`` mailing-list footer. It is cut
    when ``cut_signature`` is true (the default); a desk that wants its agents
    to see the customer's signature (phone numbers, job title) sets it false.
 """
