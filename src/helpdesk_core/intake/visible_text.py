@@ -115,8 +115,12 @@ _OPENER = re.compile(
     r"man|tir|ons|tor|fre|lør|søn|mån|tis|lör|sön)\b)",
     re.IGNORECASE,
 )
-# Japanese, Yandex and other clients: "2022年1月1日(金) 9:00 名前 <a@b.c>:" — a date, a time, an address.
-_DATED_ADDRESS = re.compile(r"^\d.*\d{1,2}:\d{2}.*(?:<[^<>\s]+@[^<>\s]+>|\S+@\S+)\s*[:：]\s*$")
+# Headers without a verb — Japanese, Yandex, Gmail and Mail.ru in Russian:
+# "2022年1月1日(金) 9:00 名前 <a@b.c>:", "пн, 2 дек. 2026 г. в 10:15, Иван <ivan@example.ru>:" —
+# a time, then the address closing the line; or a date first and a bare address.
+_DATED_ADDRESS = re.compile(
+    r"^(?:.*\d{1,2}:\d{2}.*<[^<>\s]+@[^<>\s]+>|\d.*\d{1,2}:\d{2}.*\s[^\s<>]+@[^\s<>]+)\s*[:：]\s*$"
+)
 
 _FIELD_GROUPS: Final = {
     "from": "from|von|od|от|від|de|da|van|fra|från|发件人|寄件者|差出人|feladó|lähettäjä|kimden|보낸 사람",
