@@ -7,6 +7,8 @@ extra      packages                      what needs them
 postgresql ``psycopg[binary,pool]``      a ``postgresql://`` store
 xlsx       ``openpyxl``                  ``--format xlsx`` (Excel workbooks)
 charts     ``matplotlib``                ``report dashboard --chart``
+intake     ``html-text`` (on ``lxml``)   HTML-only e-mail read as text (without
+                                         it a simpler reader, and a defect says so)
 all        all of the above
 ========== ============================= =====================================
 
@@ -25,6 +27,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "postgresql": ("psycopg", "psycopg_pool"),
     "xlsx": ("openpyxl",),
     "charts": ("matplotlib",),
+    "intake": ("html_text",),
 }
 """Each extra and the modules it provides (as imported)."""
 

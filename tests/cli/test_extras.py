@@ -51,15 +51,16 @@ def desk(tmp_path: Path) -> str:
 def test_the_package_requires_no_extra_and_each_extra_names_its_packages() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     required = " ".join(project["dependencies"]).lower()
-    for package in ("psycopg", "openpyxl", "matplotlib", "numpy"):
+    for package in ("psycopg", "openpyxl", "matplotlib", "numpy", "html-text", "lxml"):
         assert package not in required, f"{package} is required by a lean install"
     extras = project["optional-dependencies"]
     assert extras["postgresql"] == ["psycopg[binary,pool]>=3.1"]
     assert extras["xlsx"] == ["openpyxl>=3.1"]
     assert extras["charts"] == ["matplotlib>=3.8"]
-    assert extras["all"] == ["helpdesk-core[postgresql,xlsx,charts]"]
+    assert extras["intake"] == ["html-text>=0.6"]
+    assert extras["all"] == ["helpdesk-core[postgresql,xlsx,charts,intake]"]
     assert "helpdesk-core[all]" in extras["dev"], "make test and make demo install everything"
-    assert set(EXTRAS) == {"postgresql", "xlsx", "charts"}
+    assert set(EXTRAS) == {"postgresql", "xlsx", "charts", "intake"}
 
 
 def test_xlsx_without_openpyxl_names_the_extra_and_writes_nothing(
