@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 
 from helpdesk_core.config import parse_configuration
@@ -151,6 +152,16 @@ def test_the_unknown_sender_policies(address: str, policy: str, expected: tuple[
 def test_a_created_contact_without_a_name_is_named_after_the_address() -> None:
     link = link_sender(DIRECTORY.by_address("k.dvorak@nowhere.example"), "create_contact")
     assert link.new_contact is not None and link.new_contact.first_name == "k.dvorak"
+
+
+def test_a_contact_created_during_a_run_is_found_by_the_next_lookup() -> None:
+    made = Contact(id="P-8", first_name="Karel", company="C-1", email="Karel@cafe.example")
+    later = DIRECTORY.with_contact(made)
+    assert (later.by_address("karel@cafe.example").contact, DIRECTORY.by_address("karel@cafe.example").contact) == (
+        "P-8", None)
+    moved = later.with_contact(attrs.evolve(made, email="k@cafe.example"))
+    assert moved.by_address("karel@cafe.example").kind == "company"  # the old address is gone
+    assert moved.by_address("k@cafe.example").contact == "P-8"
 
 
 def test_an_order_is_known_by_a_contract_number_of_one_company() -> None:

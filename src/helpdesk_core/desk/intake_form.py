@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 @attrs.frozen
 class FormIntake:
-    """What became of a form, with the keys of FORMATS.md "Intake decisions"
+    """What became of a form, with the keys of the fixed format "Intake decisions"
     where they apply: ``action`` (``new_ticket`` | ``held``), ``ticket`` (None
     when held or in a dry run), ``contact`` (None for a contact a dry run
     would create: see ``new_contact``), ``company``, ``reason``."""
@@ -42,7 +42,7 @@ class FormIntake:
     warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The decision as JSON (the FORMATS keys, then the form's own)."""
+        """The decision as JSON (the "Intake decisions" keys, then the form's own)."""
         draft = self.new_contact
         return {
             "action": self.action,

@@ -188,6 +188,30 @@ class PeopleDirectory:
             contract_companies={n: tuple(sorted(c)) for n, c in numbers.items()},
         )
 
+    def with_contact(self, contact: Contact) -> PeopleDirectory:
+        """This directory with ``contact`` added (or replaced): a run that
+        creates a contact for an unknown sender looks the next message from
+        the same address up as that contact, without reading the store again."""
+        kept = {c.id: c for c in self.contacts.values() if c.id != contact.id}
+        by_email = {a: tuple(p for p in people if p.id != contact.id or p.kind != "contact")
+                    for a, people in self.by_email.items()}
+        by_copy = {
+            a: tuple(p for p in people if p.id != contact.id) for a, people in self.by_copy_email.items()
+        }
+        person = Person("contact", contact.id, contact.display_name, contact.company, "email")
+        if contact.email is not None:
+            address = normal_address(contact.email)
+            by_email[address] = (*by_email.get(address, ()), person)
+        if contact.copy_email is not None:
+            address = normal_address(contact.copy_email)
+            by_copy[address] = (*by_copy.get(address, ()), attrs.evolve(person, field="copy_email"))
+        return attrs.evolve(
+            self,
+            contacts={**kept, contact.id: contact},
+            by_email={a: p for a, p in by_email.items() if p},
+            by_copy_email={a: p for a, p in by_copy.items() if p},
+        )
+
     def by_address(self, address: str) -> Sender:
         """Who ``address`` belongs to (see the module docstring for the order)."""
         normal = normal_address(address)
