@@ -218,6 +218,8 @@ def test_the_form_is_routed_like_any_new_ticket(store: Store) -> None:
         ({"fields": [{"name": "A", "value": {"x": 1}}]}, "form: fields[0].value (A): expected a text"),
         ({"fields": [{"name": "A", "hidden": "no"}]}, "form: fields[0].hidden: expected true or false"),
         ({"fileds": []}, "form: unknown key 'fileds'"),
+        ({"fields": [{"name": "A", "value": "x\ud800"}]},
+         "form: fields[0].value (A): not valid text: a lone surrogate \\ud800 at character 1"),
     ],
 )
 def test_a_bad_form_is_refused_naming_the_field(data: object, message: str) -> None:

@@ -36,6 +36,8 @@ false, a list of texts — joined with ``", "`` — or null) and ``hidden``
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -54,6 +56,7 @@ SUBJECT_LIMIT = 120
 CHANNEL = "web"
 _FORM_KEYS = ("form", "fields")
 _FIELD_KEYS = ("name", "kind", "value", "hidden")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @attrs.frozen
@@ -118,6 +121,7 @@ def read_form(data: object, *, source: str = "form") -> WebForm:
         name = ""
     if not isinstance(name, str):
         raise ValidationError(f"{source}: form: expected the form's name as a text, got {_shown(name)}")
+    _text(name, f"{source}: form")
     fields = data.get("fields")
     if not isinstance(fields, list):
         raise ValidationError(f"{source}: fields: expected a list of fields, got {_shown(fields)}")
@@ -135,6 +139,8 @@ def form_from_json(text: str, *, source: str = "form") -> WebForm:
         ) from None
     except RecursionError:
         raise ValidationError(f"{source}: not valid JSON: nested too deeply") from None
+    except ValueError as error:  # an integer of thousands of digits
+        raise ValidationError(f"{source}: not valid JSON: {error}") from None
     return read_form(data, source=source)
 
 
@@ -159,7 +165,19 @@ def _field(raw: object, place: str) -> FormField:
     hidden = raw.get("hidden", False)
     if not isinstance(hidden, bool):
         raise ValidationError(f"{place}.hidden: expected true or false, got {_shown(hidden)}")
-    return FormField(name, kind, _value(raw.get("value"), f"{place}.value ({name})"), hidden)
+    _text(name, f"{place}.name")
+    value = _value(raw.get("value"), f"{place}.value ({name})")
+    _text(value, f"{place}.value ({name})")
+    return FormField(name, kind, value, hidden)
+
+
+def _text(value: str, place: str) -> None:
+    """Refuse a lone surrogate (``"\\ud800"`` in JSON): no store and no terminal can take it."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        code = f"\\u{ord(found.group()):04x}"
+        at = found.start()
+        raise ValidationError(f"{place}: not valid text: a lone surrogate {code} at character {at}")
 
 
 def _value(value: object, place: str) -> str:
@@ -169,7 +187,7 @@ def _value(value: object, place: str) -> str:
         return "yes" if value else "no"
     if isinstance(value, str):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and math.isfinite(value):
         return json.dumps(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ", ".join(v for v in value if v.strip())
