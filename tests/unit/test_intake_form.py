@@ -270,3 +270,23 @@ def intake_call_callers(directory: Any) -> Any:
     from helpdesk_core.intake.phone import callers
 
     return callers("601234567", directory)
+
+
+def test_on_postgresql_the_new_contact_lives_and_dies_with_the_ticket(postgres_url: str) -> None:
+    store = open_store(postgres_url)
+    try:
+        seed(store)
+        before, people = everything(store), contacts(store)
+        config = parse_configuration(
+            '[catalog]\nattributes = [{ id = "floor", name = "Floor", kind = "text", required_on_create = true }]\n')
+        refusing = make_desk(store, config=attrs.evolve(
+            CONFIG, catalogs=config.catalogs, intake=IntakeSettings(unknown_sender="create_contact")))
+        stranger = {"name": "E-mail", "kind": "email", "value": "stranger@nowhere.example"}
+        with pytest.raises(ValidationError, match="required attribute 'floor'"):
+            refusing.intake_form(form(stranger, MESSAGE), at=START)
+        assert everything(store) == before and contacts(store) == people
+        done = desk_with(store, "create_contact").intake_form(form(stranger, MESSAGE), at=START)
+        assert done.contact == "P-4" and contacts(store)["P-4"].email == "stranger@nowhere.example"
+        assert store.tickets.get(done.ticket or "").value.contact == "P-4"
+    finally:
+        store.close()
