@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -36,7 +36,6 @@ from helpdesk_core.desk.actors import Actor, contact_acting, employee_acting
 from helpdesk_core.desk.clock import Clock, SystemClock
 from helpdesk_core.desk.customers import customer_directory, customer_facts_of
 from helpdesk_core.desk.follow_ups import register_follow_up
-from helpdesk_core.desk.intake_form import FormIntake, intake_form
 from helpdesk_core.desk.outcome import Outcome, SlaStatus
 from helpdesk_core.desk.people_directory import add_new_contact
 from helpdesk_core.desk.registration import (
@@ -49,8 +48,6 @@ from helpdesk_core.desk.routing_registration import route_new_ticket
 from helpdesk_core.desk.scheduler import DueAction, wakeup_of
 from helpdesk_core.desk.ticket_ids import allocate_ticket_id
 from helpdesk_core.errors import ConflictError, HistoryError, TransitionError, ValidationError
-from helpdesk_core.intake.people import NewContact
-from helpdesk_core.intake.web_form import WebForm
 from helpdesk_core.model.checks import require_aware
 from helpdesk_core.model.domain_events import (
     DomainEvent,
@@ -96,6 +93,11 @@ from helpdesk_core.workflow import (
     on_customer_reply,
     transition,
 )
+
+if TYPE_CHECKING:
+    from helpdesk_core.desk.intake_form import FormIntake
+    from helpdesk_core.intake.people import NewContact
+    from helpdesk_core.intake.web_form import WebForm
 
 T = TypeVar("T")
 
@@ -1033,6 +1035,8 @@ class Desk:
         dry_run: bool = False,
     ) -> FormIntake:
         """A web form registered as a ticket: :func:`helpdesk_core.desk.intake_form.intake_form`."""
+        from helpdesk_core.desk.intake_form import intake_form
+
         return intake_form(self, form, at=at, by=by, dry_run=dry_run)
 
 
