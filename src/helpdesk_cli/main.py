@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "COUNT tickets with varied histories (for benchmarks).",
     ),
     "import": ("helpdesk_cli.imports", "import_group", "Import data files into the store."),
+    "intake": (
+        "helpdesk_cli.intake", "intake_group",
+        "Tickets from a phone call or a web form: who called, who wrote.",
+    ),
     "privacy": (
         "helpdesk_cli.privacy", "privacy_group",
         "GDPR: forget a person, export what we hold, holds, retention, consent.",

@@ -11,7 +11,10 @@ Sections (all optional; no file at all is a valid setup):
 * ``[desk]`` — how the live desk numbers new tickets (``ticket_ids``,
   ``first_ticket_number``);
 * ``[routing]`` with ``[[routing.rules]]`` — who becomes responsible for a new
-  ticket and who observes it (docs/routing.md).
+  ticket and who observes it (docs/routing.md);
+* ``[intake]`` — what the web form and phone intake do with senders and callers
+  (``unknown_sender``, ``phone_digits``, ``order_attribute``, ``contact_ids``;
+  docs/intake-form-phone.md).
 
 Every error is a :class:`ConfigError` naming the file, the place in it and the
 bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``.
@@ -62,8 +65,11 @@ PRESETS: Mapping[str, tuple[TransitionGraph, AutomationPolicy]] = {
 }
 """Status graphs, with their automation defaults, that ``workflow.preset`` names."""
 
-_SECTIONS = ("calendars", "workflow", "catalog", "sla", "desk", "routing")
+_SECTIONS = ("calendars", "workflow", "catalog", "sla", "desk", "routing", "intake")
 _DESK_KEYS = ("ticket_ids", "first_ticket_number")
+_INTAKE_KEYS = ("unknown_sender", "phone_digits", "order_attribute", "contact_ids")
+UNKNOWN_SENDER_POLICIES = ("create_contact", "link_company_only", "hold")
+"""What intake does with a sender nobody knows (``[intake] unknown_sender``)."""
 _WORKFLOW_KEYS = ("preset", "statuses", "transitions", "initial", "automation")
 _AUTOMATION_DURATIONS = ("auto_close_after", "reopen_window")
 _AUTOMATION_KEYS = (*_AUTOMATION_DURATIONS, "reopen_to", "return_to", "reply_reopens", "close_to")
@@ -107,6 +113,56 @@ class DeskSettings:
         return self.ticket_ids.replace("{n}", str(number))
 
 
+def _unknown_sender(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in UNKNOWN_SENDER_POLICIES:
+        raise ConfigError(
+            f"intake.unknown_sender: expected one of {', '.join(UNKNOWN_SENDER_POLICIES)}, got {value!r}"
+        )
+
+
+def _phone_digits(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
+        raise ConfigError(f"intake.phone_digits: expected a whole number from 1 to 20, got {value!r}")
+
+
+def _order_attribute(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise ConfigError(f"intake.order_attribute: expected an attribute id, got {value!r}")
+
+
+def _contact_id_format(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or value.count("{n}") != 1:
+        raise ConfigError(
+            f"intake.contact_ids: expected a text holding '{{n}}' once, such as 'P-{{n}}', got {value!r}"
+        )
+    rest = value.replace("{n}", "")
+    if "{" in rest or "}" in rest or rest != rest.strip() or any(c.isspace() for c in rest):
+        raise ConfigError(
+            f"intake.contact_ids: only '{{n}}' may stand in braces, and the id holds no white space, "
+            f"got {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class IntakeSettings:
+    """How tickets come in (docs/intake-form-phone.md): ``unknown_sender`` is
+    what a sender nobody knows gets — ``create_contact`` (a new contact, of the
+    company whose domain matches), ``link_company_only`` (the ticket links the
+    company by domain, no contact) or ``hold`` (not registered; kept for a
+    person); ``phone_digits`` how many trailing digits identify a caller;
+    ``order_attribute`` the catalog attribute a web form's order number is
+    kept in; ``contact_ids`` the pattern of the ids of contacts intake creates."""
+
+    unknown_sender: str = attrs.field(default="link_company_only", validator=_unknown_sender)
+    phone_digits: int = attrs.field(default=9, validator=_phone_digits)
+    order_attribute: str = attrs.field(default="order_number", validator=_order_attribute)
+    contact_ids: str = attrs.field(default="P-{n}", validator=_contact_id_format)
+
+    def contact_id(self, number: int) -> str:
+        """The id of the ``number``-th contact intake creates."""
+        return self.contact_ids.replace("{n}", str(number))
+
+
 @attrs.frozen(kw_only=True)
 class Configuration:
     """Everything the admin decided, validated as a whole."""
@@ -118,6 +174,7 @@ class Configuration:
     sla: SlaPolicy | None = None
     desk: DeskSettings = attrs.field(factory=DeskSettings)
     routing: RoutingPolicy = attrs.field(factory=RoutingPolicy)
+    intake: IntakeSettings = attrs.field(factory=IntakeSettings)
     source: str = "defaults"
 
     @property
@@ -178,6 +235,7 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
     routing = RoutingPolicy.from_config(
         _table(data.get("routing", {}), "routing"), calendars=tuple(calendars), path="routing"
     )
+    intake = _intake(_table(data.get("intake", {}), "intake"), catalogs)
     return Configuration(
         calendars=calendars,
         graph=graph,
@@ -186,6 +244,7 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
         sla=sla,
         desk=desk,
         routing=routing,
+        intake=intake,
         source=source,
     )
 
@@ -193,6 +252,22 @@ def configuration_from_mapping(data: Mapping[str, Any], *, source: str = "helpde
 def _desk(section: Mapping[str, Any]) -> DeskSettings:
     refuse_unknown_keys(section, _DESK_KEYS, "desk")
     return DeskSettings(**section)
+
+
+def _intake(section: Mapping[str, Any], catalogs: Catalogs) -> IntakeSettings:
+    """``[intake]``; an ``order_attribute`` given explicitly must be an attribute
+    of the catalog when the catalog keeps attributes (the default
+    ``order_number`` is checked only when a form carries an order number)."""
+    refuse_unknown_keys(section, _INTAKE_KEYS, "intake")
+    settings = IntakeSettings(**section)
+    if "order_attribute" in section and catalogs.attributes is not None:
+        known = [a.id for a in catalogs.attributes]
+        if settings.order_attribute not in known:
+            raise ConfigError(
+                f"intake.order_attribute: {settings.order_attribute!r} is not an attribute of the "
+                f"catalog (known: {', '.join(known) or 'none'})"
+            )
+    return settings
 
 
 def _table(value: object, path: str) -> Mapping[str, Any]:
@@ -298,8 +373,10 @@ def _entry(raw: object, kind: type[T], place: str) -> T:
 
 __all__ = [
     "PRESETS",
+    "UNKNOWN_SENDER_POLICIES",
     "Configuration",
     "DeskSettings",
+    "IntakeSettings",
     "configuration_from_mapping",
     "load_configuration",
     "parse_configuration",

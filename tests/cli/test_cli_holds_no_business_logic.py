@@ -14,7 +14,7 @@ import pytest
 CLI = Path(__file__).resolve().parents[2] / "src" / "helpdesk_cli"
 DESK_COMMANDS = [
     "desk_commands.py", "tickets.py", "staff.py", "sla.py", "reports.py", "report_jobs.py", "routing.py",
-    "sla_queue.py", "sla_rebuild.py",
+    "sla_queue.py", "sla_rebuild.py", "intake.py",
 ]
 """The modules of the commands over tickets and staff (the demo and the
 sample generator build sample data, the importers hand files to the library)."""

@@ -64,7 +64,7 @@ def test_a_custom_graph() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[slas]\n", "slas: unknown key (expected one of: calendars, workflow, catalog, sla, desk, routing); did you mean 'sla'?"),
+        ("[slas]\n", "slas: unknown key (expected one of: calendars, workflow, catalog, sla, desk, routing, intake); did you mean 'sla'?"),
         ("[workflow]\npreset = 'x'\n", "workflow.preset: 'x' is not one of: default, useresponse"),
         ("[workflow.automation]\nauto_close_after = '2d'\n",
          "workflow.automation.auto_close_after: '2d' uses days; there is no day unit"),

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -37,6 +37,7 @@ from helpdesk_core.desk.clock import Clock, SystemClock
 from helpdesk_core.desk.customers import customer_directory, customer_facts_of
 from helpdesk_core.desk.follow_ups import register_follow_up
 from helpdesk_core.desk.outcome import Outcome, SlaStatus
+from helpdesk_core.desk.people_directory import add_new_contact
 from helpdesk_core.desk.registration import (
     check_assignee,
     check_observers,
@@ -92,6 +93,11 @@ from helpdesk_core.workflow import (
     on_customer_reply,
     transition,
 )
+
+if TYPE_CHECKING:
+    from helpdesk_core.desk.intake_form import FormIntake
+    from helpdesk_core.intake.people import NewContact
+    from helpdesk_core.intake.web_form import WebForm
 
 T = TypeVar("T")
 
@@ -380,6 +386,7 @@ class Desk:
         observer_groups: Iterable[str] = (),
         attributes: Mapping[str, Any] | None = None,
         id: str | None = None,
+        new_contact: NewContact | None = None,
     ) -> Outcome:
         """Register a new ticket in the workflow's initial status.
 
@@ -399,12 +406,17 @@ class Desk:
         the decision (``Outcome.routing``); with an assignee the default
         observers are added. ``by``: an active employee, ``system``, or the
         ticket's own contact (a customer registering through a portal).
+        ``new_contact`` (intake's unknown sender, ``[intake] unknown_sender =
+        "create_contact"``) is stored as a contact in the same transaction and
+        is the ticket's contact: a refused registration stores neither.
         """
         at = self._now(at)
         config = self._config
         observer_employees, observer_groups = tuple(observer_employees), tuple(observer_groups)
         with self._store.unit_of_work() as uow:
             where = "new ticket" if id is None else f"ticket {id}"
+            if new_contact is not None:
+                contact = add_new_contact(uow, new_contact, config.intake).id
             actor = self._registering_actor(uow, by, contact, where)
             if company is None:
                 company = implied_company(
@@ -1015,6 +1027,17 @@ class Desk:
             return self._clock.now()
         require_aware(at, "at")
         return at
+
+    # -- intake ---------------------------------------------------------------------
+
+    def intake_form(
+        self, form: WebForm | Mapping[str, Any], *, at: datetime | None = None, by: str = SYSTEM,
+        dry_run: bool = False,
+    ) -> FormIntake:
+        """A web form registered as a ticket: :func:`helpdesk_core.desk.intake_form.intake_form`."""
+        from helpdesk_core.desk.intake_form import intake_form
+
+        return intake_form(self, form, at=at, by=by, dry_run=dry_run)
 
 
 def _value(stored: Stored[T] | None) -> T | None:
