@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import pytest
 
-from helpdesk_core.intake.visible_text import visible_text
+from helpdesk_core.intake.reply_text import visible_text
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "intake-corpus"
 EXACT_TARGET = 0.85

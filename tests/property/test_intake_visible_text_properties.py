@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from helpdesk_core.intake.visible_text import visible_text
+from helpdesk_core.intake.reply_text import visible_text
 
 MARKERS = [
     "",

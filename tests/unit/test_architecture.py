@@ -71,7 +71,9 @@ def test_the_check_catches_an_offender(tmp_path: Path) -> None:
     assert offences(bad) == ["line 1: imports sqlite3", "line 3: calls datetime.now()"]
 
 
-@pytest.mark.parametrize("package", ["helpdesk_core.routing", "helpdesk_core.desk", "helpdesk_core.reports"])
+@pytest.mark.parametrize(
+    "package", ["helpdesk_core.routing", "helpdesk_core.desk", "helpdesk_core.reports", "helpdesk_core.intake"]
+)
 def test_a_lazy_export_stays_itself_after_its_modules_are_imported(package: str) -> None:
     """Importing a submodule sets the package attribute of its name: a module
     ``route.py`` next to a lazily exported function ``route`` made

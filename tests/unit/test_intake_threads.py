@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpdesk_core.desk.thread_participants import participants_of
@@ -121,6 +121,7 @@ def test_subject_tags_follow_the_configured_ticket_ids() -> None:
     assert tagged_subject("Re: [T-1001] Boiler", "T-1001") == "Re: [T-1001] Boiler"
 
 
+@settings(deadline=None)  # st.emails() is slow to draw on a loaded machine
 @given(
     ticket=st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and t),
     recipient=st.emails(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk_core.intake.visible_text import Cut, VisibleText, visible_text
+from helpdesk_core.intake.reply_text import Cut, VisibleText, visible_text
 
 REPLY = "Thank you, the printer works again.\nOne more question: can I order toner?"
 HISTORY = "Hello,\nplease restart the printer.\nThe support team"
