@@ -12,6 +12,9 @@ The server runs in a temporary directory on a free loopback port (127.0.0.1
 only, its unix socket in the same directory) with trust authentication, as the
 non-root ``postgres`` user when the tests run as root (the server refuses
 root). Each test gets a fresh schema through ``options=-csearch_path=…``.
+Under pytest-xdist (``make test`` runs ``pytest -n auto``) every worker is its
+own test session and so starts its own server, in its own directory on its own
+port: workers share nothing but the machine.
 
 Without the binaries the PostgreSQL tests are skipped locally, and FAIL when
 the ``CI`` environment variable is set: CI never skips them silently.
@@ -40,6 +43,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 PREFERRED_BIN = Path("/usr/lib/postgresql/15/bin")
 START_TIMEOUT = 60
 """Seconds pg_ctl waits for the server to accept connections."""
+START_ATTEMPTS = 3
+"""Ports tried: a free port can be taken by another process before the server binds it."""
 
 _schemas = itertools.count(1)
 
@@ -90,7 +95,6 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data = root / "data"
-    port = _free_port()
     started = False
     try:
         _run(
@@ -110,28 +114,38 @@ def postgres_server() -> Iterator[str]:
             ),
             "initdb",
         )
-        options = (
-            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
-        _run(
-            _as_server_user(
-                [
-                    str(binaries / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(root / "server.log"),
-                    "-w",
-                    "-t",
-                    str(START_TIMEOUT),
-                    "-o",
-                    options,
-                    "start",
-                ]
-            ),
-            "pg_ctl start",
-        )
+        for attempt in range(1, START_ATTEMPTS + 1):
+            port = _free_port()
+            options = (
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off"
+            )
+            try:
+                _run(
+                    _as_server_user(
+                        [
+                            str(binaries / "pg_ctl"),
+                            "-D",
+                            str(data),
+                            "-l",
+                            str(root / "server.log"),
+                            "-w",
+                            "-t",
+                            str(START_TIMEOUT),
+                            "-o",
+                            options,
+                            "start",
+                        ]
+                    ),
+                    "pg_ctl start",
+                )
+            except RuntimeError:
+                # Another process (a parallel pytest worker's server) may have
+                # taken the free port between the probe and the bind: try another.
+                if attempt == START_ATTEMPTS:
+                    raise
+                continue
+            break
         started = True
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
