@@ -26,7 +26,7 @@ postgres-binaries:
 
 # The whole suite runs on every core (pytest-xdist: one worker per core, idle
 # workers steal queued tests from busy ones); `make test PYTEST_WORKERS=0` runs
-# it in one process. A plain `pytest tests/unit/test_x.py` stays in one process.
+# it in one process. A plain `pytest tests/unit/test_sla_queues.py` stays in one process.
 PYTEST_WORKERS ?= auto
 test: $(STAMP) postgres-binaries
 	$(BIN)/ruff check src tests bench
