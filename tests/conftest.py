@@ -12,7 +12,7 @@ The server runs in a temporary directory on a free loopback port (127.0.0.1
 only, its unix socket in the same directory) with trust authentication, as the
 non-root ``postgres`` user when the tests run as root (the server refuses
 root). Each test gets a fresh schema through ``options=-csearch_path=…``.
-Under pytest-xdist (``make test`` runs ``pytest -n auto``) every worker is its
+Under pytest-xdist (``make test`` runs ``pytest -n logical``) every worker is its
 own test session and so starts its own server, in its own directory on its own
 port: workers share nothing but the machine.
 
