@@ -30,6 +30,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg
@@ -47,6 +48,28 @@ START_ATTEMPTS = 3
 """Ports tried: a free port can be taken by another process before the server binds it."""
 
 _schemas = itertools.count(1)
+
+TERMINAL_VARIABLES = ("COLUMNS", "LINES")
+"""Set to 80 and 24 in every pytest-xdist worker's environment (its process is
+started without a terminal); the CLI lays out its tables by ``COLUMNS``, so a
+worker gets back the values the controller had, or none."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist's controller, once per worker: the terminal variables it has."""
+    node.workerinput["terminal_variables"] = {name: os.environ.get(name) for name in TERMINAL_VARIABLES}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In a pytest-xdist worker: the controller's terminal variables, so a test
+    sees the environment it sees when the suite runs in one process."""
+    given: dict[str, str | None] = getattr(config, "workerinput", {}).get("terminal_variables", {})
+    for name, value in given.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def postgres_binaries() -> Path | None:
