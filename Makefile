@@ -24,10 +24,14 @@ postgres-binaries:
 	  { [ -n "$$CI" ] && [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || true
 
+# The whole suite runs on every core (pytest-xdist: one worker per logical CPU, idle
+# workers steal queued tests from busy ones); `make test PYTEST_WORKERS=0` runs
+# it in one process. A plain `pytest tests/unit/test_sla_queues.py` stays in one process.
+PYTEST_WORKERS ?= logical
 test: $(STAMP) postgres-binaries
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python bench/worktime.py

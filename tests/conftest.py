@@ -12,6 +12,9 @@ The server runs in a temporary directory on a free loopback port (127.0.0.1
 only, its unix socket in the same directory) with trust authentication, as the
 non-root ``postgres`` user when the tests run as root (the server refuses
 root). Each test gets a fresh schema through ``options=-csearch_path=…``.
+Under pytest-xdist (``make test`` runs ``pytest -n logical``) every worker is its
+own test session and so starts its own server, in its own directory on its own
+port: workers share nothing but the machine.
 
 Without the binaries the PostgreSQL tests are skipped locally, and FAIL when
 the ``CI`` environment variable is set: CI never skips them silently.
@@ -27,6 +30,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg
@@ -40,8 +44,32 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 PREFERRED_BIN = Path("/usr/lib/postgresql/15/bin")
 START_TIMEOUT = 60
 """Seconds pg_ctl waits for the server to accept connections."""
+START_ATTEMPTS = 3
+"""Ports tried: a free port can be taken by another process before the server binds it."""
 
 _schemas = itertools.count(1)
+
+TERMINAL_VARIABLES = ("COLUMNS", "LINES")
+"""Set to 80 and 24 in every pytest-xdist worker's environment (its process is
+started without a terminal); the CLI lays out its tables by ``COLUMNS``, so a
+worker gets back the values the controller had, or none."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist's controller, once per worker: the terminal variables it has."""
+    node.workerinput["terminal_variables"] = {name: os.environ.get(name) for name in TERMINAL_VARIABLES}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In a pytest-xdist worker: the controller's terminal variables, so a test
+    sees the environment it sees when the suite runs in one process."""
+    given: dict[str, str | None] = getattr(config, "workerinput", {}).get("terminal_variables", {})
+    for name, value in given.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def postgres_binaries() -> Path | None:
@@ -90,7 +118,6 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data = root / "data"
-    port = _free_port()
     started = False
     try:
         _run(
@@ -110,28 +137,38 @@ def postgres_server() -> Iterator[str]:
             ),
             "initdb",
         )
-        options = (
-            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
-        _run(
-            _as_server_user(
-                [
-                    str(binaries / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(root / "server.log"),
-                    "-w",
-                    "-t",
-                    str(START_TIMEOUT),
-                    "-o",
-                    options,
-                    "start",
-                ]
-            ),
-            "pg_ctl start",
-        )
+        for attempt in range(1, START_ATTEMPTS + 1):
+            port = _free_port()
+            options = (
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off"
+            )
+            try:
+                _run(
+                    _as_server_user(
+                        [
+                            str(binaries / "pg_ctl"),
+                            "-D",
+                            str(data),
+                            "-l",
+                            str(root / "server.log"),
+                            "-w",
+                            "-t",
+                            str(START_TIMEOUT),
+                            "-o",
+                            options,
+                            "start",
+                        ]
+                    ),
+                    "pg_ctl start",
+                )
+            except RuntimeError:
+                # Another process (a parallel pytest worker's server) may have
+                # taken the free port between the probe and the bind: try another.
+                if attempt == START_ATTEMPTS:
+                    raise
+                continue
+            break
         started = True
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:

@@ -5,6 +5,7 @@ short and long, with stale records, and folded when the store is not trusted."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,12 +40,38 @@ def fill(store: Store, *, seed: int, count: int, days: int, trust: bool = True) 
     keep_every_sla_state(store, CONFIG, trust=trust)
 
 
+@pytest.fixture(scope="module")
+def filled_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file filled for the module; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("dashboard") / "filled.db"
+    template = open_store(f"sqlite:///{path}")
+    try:
+        fill(template, seed=3, count=500, days=40)
+    finally:
+        template.close()
+    return path
+
+
 @pytest.fixture(params=["memory", "sqlite"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store("memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'd.db'}")
-    fill(opened, seed=3, count=500, days=40)
+    if request.param == "memory":
+        opened = open_store("memory://")
+        fill(opened, seed=3, count=500, days=40)
+    else:
+        opened = open_store(f"sqlite:///{copy_database(request.getfixturevalue('filled_sqlite'), tmp_path / 'd.db')}")
     yield opened
     opened.close()
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A byte-for-byte independent copy of a closed SQLite store (SQLite's backup API)."""
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        copy.close()
+        original.close()
+    return target
 
 
 def folded(store: Store, config: Configuration = CONFIG, **period: object) -> Dashboard:

@@ -5,6 +5,7 @@ saying so."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,12 +45,38 @@ def fill(store: Store, config: Configuration = CONFIG, *, trust: bool = True) ->
     keep_every_sla_state(store, config, trust=trust)
 
 
+@pytest.fixture(scope="module")
+def filled_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file filled for the module; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("queues") / "filled.db"
+    template = open_store(f"sqlite:///{path}")
+    try:
+        fill(template)
+    finally:
+        template.close()
+    return path
+
+
 @pytest.fixture(params=["memory", "sqlite"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store("memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'q.db'}")
-    fill(opened)
+    if request.param == "memory":
+        opened = open_store("memory://")
+        fill(opened)
+    else:
+        opened = open_store(f"sqlite:///{copy_database(request.getfixturevalue('filled_sqlite'), tmp_path / 'q.db')}")
     yield opened
     opened.close()
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A byte-for-byte independent copy of a closed SQLite store (SQLite's backup API)."""
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        copy.close()
+        original.close()
+    return target
 
 
 def desk(store: Store, config: Configuration = CONFIG) -> Desk:
