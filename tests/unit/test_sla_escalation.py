@@ -202,6 +202,36 @@ def test_a_stricter_rule_sends_the_levels_it_puts_in_the_past_at_once() -> None:
     assert (notice.instant, notice.rule, notice.due) == (at("Mon 11:00"), "Critical", at("Mon 10:00"))
 
 
+def test_a_rule_that_gives_way_for_a_minute_does_not_send_the_others_levels_again() -> None:
+    """Default's level is reached at 10:00; the priority goes to critical for a
+    minute (another rule, another plan, whose level already past is sent at
+    once) and back: Default is in force again with the same due, and its
+    level is not sent a second time at 10:02.
+    A scheduler ticking at 10:00 and at 10:02 sent it twice (found by the
+    property that cutting a window anywhere gives the same notices)."""
+    sla = SlaPolicy.from_config(
+        {
+            "rules": [
+                {"name": "Critical", "when": {"priority": ["critical"]}, "calendar": "24x7",
+                 "reaction": "15m", "resolution": "1h", "escalation": "urgent"},
+                {"name": "Default", "calendar": "office", "reaction": "4h",
+                 "resolution": "16h", "escalation": "plan"},
+            ],
+            "escalations": [
+                {"name": "plan", "levels": [{"at": "25%", "of": "reaction", "notify": ["assignee"]}]},
+                {"name": "urgent", "levels": [{"at": "90%", "of": "reaction", "notify": ["assignee"]}]},
+            ],
+        },
+        calendars=CALENDARS,
+    )
+    t = ticket("Mon 09:00", PriorityChange(at=at("Mon 10:01"), to="critical"),
+               PriorityChange(at=at("Mon 10:02"), to="normal"))
+    whole = due(t, sla, "Mon 09:00", "Mon 12:00")
+    pieces = due(t, sla, "Mon 09:00", "Mon 10:00") + due(t, sla, "Mon 10:00", "Mon 12:00")
+    assert [(n.instant, n.rule) for n in whole] == [(at("Mon 10:00"), "Default"), (at("Mon 10:01"), "Critical")]
+    assert pieces == whole
+
+
 def test_a_deadline_set_by_hand_moves_due_relative_levels_and_their_keys() -> None:
     sla = policy({"at": "-1h", "of": "resolution", "notify": ["assignee"]})
     plain = ticket("Mon 09:00")

@@ -248,13 +248,14 @@ class _History:
 
     def was_ahead(self, k: int, target: Target, plan: str, index: int) -> bool:
         """Whether level ``index`` of ``plan`` was still ahead the last time the
-        target ran before stretch ``k`` (a level not seen before is ahead)."""
+        target ran under ``plan`` before stretch ``k`` (a level not seen before
+        is ahead). Stretches under another plan are passed over: a rule that
+        was in force for a while and then gave way again to the one before
+        does not make that one's levels new (they were reached already)."""
         for j in range(k - 1, -1, -1):
             before = self.running(j, target)
-            if before is None:
+            if before is None or before.plan.name != plan:
                 continue
-            if before.plan.name != plan:
-                return True
             end = self.bounds[j + 1]
             return before.instant_of(before.plan.levels[index]) >= end
         return True
