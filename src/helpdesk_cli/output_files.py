@@ -38,19 +38,21 @@ def whole_output(path: Path) -> Iterator[Path]:
     if path.exists() and not path.is_file():
         yield path
         return
-    descriptor, name = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=f"{PARTIAL_SUFFIX}{path.suffix}"
-    )
-    os.close(descriptor)
-    partial = Path(name)
-    try:
+    partial: Path | None = None
+    try:  # from the file's making on: a Ctrl-C right after it must not leave it behind
+        descriptor, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=f"{PARTIAL_SUFFIX}{path.suffix}"
+        )
+        partial = Path(name)
+        os.close(descriptor)
         mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
         os.chmod(partial, mode)
         yield partial
         os.replace(partial, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                partial.unlink()
         raise
 
 
