@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk_cli import output_files
 from helpdesk_cli.output_files import whole_output
 
 
@@ -24,7 +23,7 @@ def test_an_interrupt_right_after_the_partial_file_is_made_leaves_nothing(
         real_close(descriptor)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(output_files.os, "close", interrupted)
+    monkeypatch.setattr(os, "close", interrupted)
     with pytest.raises(KeyboardInterrupt), whole_output(target):
         pytest.fail("the block must not run")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sla.csv"]
