@@ -466,3 +466,18 @@ def test_a_multipart_without_its_boundary_is_read_as_text_and_said() -> None:
     message = parse_message(b"Content-Type: multipart/mixed\r\n\r\nThe words are still here.")
     assert "The words are still here." in message.body
     assert message.defects
+
+
+def test_a_charset_label_holding_a_nul_byte_is_an_unknown_charset_not_a_failed_parse() -> None:
+    """The standard library decodes an 8-bit body with its label and raised
+    ValueError ("embedded null character"): the whole message fell back to raw
+    text (found by the property that inserts MIME syntax into corpus mail)."""
+    raw = (
+        b"From: from@example.com\r\nSubject: test\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: text/plain; charset=\x00"ks_c_5601-1987"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+        b"\xbd\xba\xc6\xbc\xc7\xd8\r\n"
+    )
+    message = parse_message(raw)
+    assert message.subject == "test" and message.from_ is not None
+    assert not any(d.startswith("the message cannot be parsed") for d in message.defects), message.defects
+    assert any("unknown charset" in d for d in message.defects)

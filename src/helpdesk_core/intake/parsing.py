@@ -316,7 +316,10 @@ class _Reader:
 
     def _payload(self, part: _Message, content_type: str) -> bytes:
         encoding = str(_safely(part, lambda p: p.get("content-transfer-encoding", ""), "")).strip().lower()
-        payload = part.get_payload()
+        try:
+            payload = part.get_payload()
+        except ValueError:  # 8-bit text is decoded with its charset label here; one holding a NUL raises
+            payload = None
         if encoding == "base64" and isinstance(payload, str):
             data, defect = _lenient_base64(payload.encode("ascii", "surrogateescape"))
             if defect:
