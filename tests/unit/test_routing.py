@@ -652,3 +652,22 @@ def test_load_counts_only_statuses_flagged_counts_toward_load_and_feeds_the_stra
     assert (rows["E-3"].capacity, rows["E-3"].at_capacity, rows["E-3"].working) == (2, True, None)
     assert (rows["E-1"].load, rows["E-1"].working) == (0, False)  # on holiday in their calendar
     assert (rows["E-4"].load, rows["E-4"].working, rows["E-2"].active) == (1, True, False)
+
+
+def test_members_take_turns_in_the_order_a_person_reads_their_ids() -> None:
+    """E-3 before E-12 (digits as numbers), for round robin and for the ties
+    of least loaded; as text E-12 and E-20 came before E-3."""
+    from helpdesk_core.routing.strategies import hand_over, reading_order
+
+    members = [Employee(id=i, first_name="A", email=f"{i.lower()}@desk.example") for i in ("E-20", "E-3", "E-12")]
+    group = EmployeeGroup(id="G-1", name="Field", members=["E-20", "E-3", "E-12"])
+    turns, cursor = [], None
+    for _ in range(4):
+        snapshot = StaffSnapshot.of(members, [group], cursors={} if cursor is None else {"G-1": cursor})
+        outcome = hand_over(group, Strategy.ROUND_ROBIN, MONDAY_10, snapshot)
+        turns.append(outcome.chosen)
+        cursor = outcome.cursor
+    assert turns == ["E-3", "E-12", "E-20", "E-3"]
+    tie = hand_over(group, Strategy.LEAST_LOADED, MONDAY_10, StaffSnapshot.of(members, [group]))
+    assert tie.chosen == "E-3"
+    assert sorted(["E-03", "E-3", "E-2", "X-1", "E-10"], key=reading_order) == ["E-2", "E-03", "E-3", "E-10", "X-1"]

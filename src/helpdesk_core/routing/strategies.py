@@ -2,19 +2,34 @@
 
 A member qualifies when they are a known, active employee, inside the working
 hours of their own calendar at the instant (no calendar: always), and under
-their capacity (no capacity: no limit). Ties are broken by employee id, so the
-same snapshot always gives the same member. When nobody qualifies the group
+their capacity (no capacity: no limit). Members are taken in the order a
+person reads their ids — digits as numbers, so E-3 comes before E-12
+(:func:`reading_order`) — and ties are broken the same way, so the same
+snapshot always gives the same member. When nobody qualifies the group
 keeps the ticket and the outcome says why, member by member.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from helpdesk_core.model.staff import EmployeeGroup
 from helpdesk_core.routing.decision import MemberVerdict, StrategyOutcome
 from helpdesk_core.routing.policy import Strategy
 from helpdesk_core.routing.staff import StaffSnapshot
+
+_RUNS = re.compile(r"(\d+)")
+
+
+def reading_order(employee: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """The sort key of an id as a person reads it: runs of digits compared as
+    numbers (``E-3`` < ``E-12``), the id itself last (``E-03`` and ``E-3``
+    stay apart)."""
+    runs = tuple(
+        (1, int(run)) if run.isdigit() else (0, run) for run in _RUNS.split(employee) if run
+    )
+    return runs, employee
 
 
 def member_verdict(employee_id: str, at: datetime, staff: StaffSnapshot) -> MemberVerdict:
@@ -68,7 +83,7 @@ def hand_over(
         return StrategyOutcome(
             group=group.id, strategy=strategy, chosen=None, reason="the group keeps the ticket"
         )
-    members = sorted(group.members)
+    members = sorted(group.members, key=reading_order)
     if not members:
         return StrategyOutcome(
             group=group.id,
@@ -88,7 +103,9 @@ def hand_over(
         )
     if strategy is Strategy.ROUND_ROBIN:
         last = staff.cursors.get(group.id)
-        after = [v for v in qualifying if last is None or v.employee > last]
+        after = [
+            v for v in qualifying if last is None or reading_order(v.employee) > reading_order(last)
+        ]
         chosen = (after or qualifying)[0].employee
         where = (
             "the first qualifying member" if last is None else f"the next qualifying member after {last}"
@@ -101,7 +118,7 @@ def hand_over(
             members=verdicts,
             cursor=chosen,
         )
-    best = min(qualifying, key=lambda v: (v.load, v.employee))
+    best = min(qualifying, key=lambda v: (v.load, reading_order(v.employee)))
     return StrategyOutcome(
         group=group.id,
         strategy=strategy,
@@ -111,4 +128,4 @@ def hand_over(
     )
 
 
-__all__ = ["hand_over", "member_verdict"]
+__all__ = ["hand_over", "member_verdict", "reading_order"]
