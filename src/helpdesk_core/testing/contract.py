@@ -578,6 +578,31 @@ class StoreContract:
             uow.commit()
         assert store.tickets.get("T-1") == Stored(grown, 3)
 
+    def test_assigned_counts_follow_every_write_of_an_assignee(self, store: Store) -> None:
+        """What routing's load and the workload report read: per employee,
+        their tickets by current status, as the tickets themselves say after
+        registration, reassignment (to an employee, a group, nobody) and a
+        rewrite by ``save``."""
+        from helpdesk_core.storage.documents import assigned_counts_of
+
+        tickets = [sample_ticket(id) for id in ("T-1", "T-2", "T-3", "T-4")]  # E-1's, in progress
+        add_tickets(store, tickets)
+        later = START + timedelta(hours=5)
+        with store.unit_of_work() as uow:
+            uow.tickets.append("T-2", [StatusChange(at=later, to="resolved", by="E-1")], expected_version=1)
+            uow.tickets.append("T-3", [Assignment(at=later, to="E-2")], expected_version=1)
+            uow.tickets.append("T-4", [Assignment(at=later, to="E-2"), Assignment(at=later, to=None)],
+                               expected_version=1)
+            moved = store.tickets.get("T-1").value
+            uow.tickets.save(moved.with_event(Assignment(at=later, to="G-1", group=True)), expected_version=1)
+            uow.commit()
+        everyone = ["E-1", "E-2", "E-9"]
+        expected = assigned_counts_of((s.value for s in store.tickets.iter_tickets()), everyone)
+        assert expected == {"E-1": {"resolved": 1}, "E-2": {"in_progress": 1}}
+        assert store.tickets.assigned_counts(everyone) == expected
+        assert store.tickets.assigned_counts(["E-2"]) == {"E-2": {"in_progress": 1}}
+        assert store.tickets.assigned_counts([]) == {}
+
     # -- transactions --------------------------------------------------------------
 
     def test_leaving_the_unit_of_work_without_commit_keeps_nothing(self, store: Store) -> None:
