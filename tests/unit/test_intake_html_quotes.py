@@ -3,9 +3,12 @@ html-text and with the standard-library reader alike."""
 
 from __future__ import annotations
 
+import html
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpdesk_core.intake import parse_message, visible_text
 from helpdesk_core.intake.html_body import html_to_text
@@ -72,3 +75,17 @@ def test_an_inline_html_reply_keeps_its_quotes(reader: str) -> None:
 def test_the_private_marks_in_the_markup_itself_are_not_read_as_quotes(reader: str) -> None:
     text, _ = html_to_text("<p>a\ue000b</p><p>c\ue001d</p>")
     assert text == "ab\n\ncd"
+
+
+_WORDS = st.lists(st.from_regex(r"[A-Za-zÀ-ž0-9,.!?]{1,12}", fullmatch=True), min_size=1, max_size=6)
+_BLOCKS = st.lists(st.tuples(st.sampled_from(["p", "div", "li", "h2"]), _WORDS), min_size=1, max_size=5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_BLOCKS, st.integers(min_value=1, max_value=3))
+def test_a_blockquote_only_adds_its_marks(blocks: list[tuple[str, list[str]]], depth: int) -> None:
+    inner = "".join(f"<{tag}>{html.escape(' '.join(words))}</{tag}>" for tag, words in blocks)
+    plain, _ = html_to_text(inner)
+    quoted, _ = html_to_text("<blockquote>" * depth + inner + "</blockquote>" * depth)
+    marks = "> " * depth
+    assert quoted.splitlines() == [marks + line if line else line for line in plain.splitlines()]
