@@ -14,7 +14,8 @@ Sections (all optional; no file at all is a valid setup):
   ticket and who observes it (docs/routing.md);
 * ``[intake]`` — what the web form and phone intake do with senders and callers
   (``unknown_sender``, ``phone_digits``, ``order_attribute``, ``contact_ids``;
-  docs/intake-form-phone.md).
+  docs/intake-form-phone.md) and how e-mail is read (``addresses``,
+  ``message_id_domain``, ``fallback_charsets``, ``cut_signature``; docs/intake.md).
 
 Every error is a :class:`ConfigError` naming the file, the place in it and the
 bad value, e.g. ``helpdesk.toml: sla.rules[3].reaction: '4x' is not a duration``.
@@ -26,6 +27,7 @@ docs/formats.md writes a calendar's ``week``.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +38,7 @@ import tomli
 
 from helpdesk_core.config_keys import refuse_unknown_keys
 from helpdesk_core.errors import ConfigError, ValidationError
+from helpdesk_core.intake.charsets import DEFAULT_FALLBACK_CHARSETS
 from helpdesk_core.model.catalog import (
     AttributeDefinition,
     Catalogs,
@@ -43,6 +46,7 @@ from helpdesk_core.model.catalog import (
     Priority,
     TicketType,
 )
+from helpdesk_core.model.checks import domain_problem, email_problem
 from helpdesk_core.routing.policy import RoutingPolicy
 from helpdesk_core.serialization import converter
 from helpdesk_core.sla import SlaPolicy
@@ -67,7 +71,10 @@ PRESETS: Mapping[str, tuple[TransitionGraph, AutomationPolicy]] = {
 
 _SECTIONS = ("calendars", "workflow", "catalog", "sla", "desk", "routing", "intake")
 _DESK_KEYS = ("ticket_ids", "first_ticket_number")
-_INTAKE_KEYS = ("unknown_sender", "phone_digits", "order_attribute", "contact_ids")
+_INTAKE_KEYS = (
+    *("unknown_sender", "phone_digits", "order_attribute", "contact_ids"),
+    *("addresses", "message_id_domain", "fallback_charsets", "cut_signature"),
+)
 UNKNOWN_SENDER_POLICIES = ("create_contact", "link_company_only", "hold")
 """What intake does with a sender nobody knows (``[intake] unknown_sender``)."""
 _WORKFLOW_KEYS = ("preset", "statuses", "transitions", "initial", "automation")
@@ -143,6 +150,79 @@ def _contact_id_format(instance: Any, attribute: attrs.Attribute[Any], value: ob
         )
 
 
+def _as_tuple(value: object) -> object:
+    """A TOML array as a tuple; anything else as it is, for the validator to refuse."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _lower_addresses(value: object) -> object:
+    """A TOML array of addresses as a tuple, each text in lower case."""
+    if isinstance(value, list | tuple):
+        return tuple(item.lower() if isinstance(item, str) else item for item in value)
+    return value
+
+
+def _addresses(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise ConfigError(
+            f"intake.addresses: expected a list of e-mail addresses, such as ['help@example.com'], "
+            f"got {value!r}"
+        )
+    seen: set[str] = set()
+    for index, address in enumerate(value, start=1):
+        problem = email_problem(address)
+        if problem is not None:
+            raise ConfigError(f"intake.addresses[{index}]: {address!r} is not an e-mail address ({problem})")
+        if address in seen:
+            raise ConfigError(f"intake.addresses[{index}]: {address!r} is listed twice")
+        seen.add(address)
+
+
+def _first_address_domain(settings: Any) -> str | None:
+    """The domain of the first address (the default ``message_id_domain``);
+    it runs before the validators, so a bad address gives None here and its
+    own error there."""
+    addresses: object = settings.addresses
+    if isinstance(addresses, tuple) and addresses and email_problem(addresses[0]) is None:
+        return str(addresses[0]).rpartition("@")[2]
+    return None
+
+
+def _lower_text(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _message_id_domain(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    problem = domain_problem(value)
+    if problem is not None:
+        raise ConfigError(f"intake.message_id_domain: {value!r} is not a mail domain ({problem})")
+
+
+def _fallback_charsets(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise ConfigError(
+            f"intake.fallback_charsets: expected a list of charset names, such as ['utf-8', 'cp1252'], "
+            f"got {value!r}"
+        )
+    for index, label in enumerate(value, start=1):
+        if not isinstance(label, str):
+            raise ConfigError(f"intake.fallback_charsets[{index}]: expected a charset name, got {label!r}")
+        try:
+            codecs.lookup(label)
+            b"a".decode(label, "replace")  # refuses the codecs that are no text encoding (base64, rot13)
+        except (LookupError, ValueError):  # ValueError: a label holding a NUL
+            raise ConfigError(
+                f"intake.fallback_charsets[{index}]: {label!r} is not a text charset Python knows"
+            ) from None
+
+
+def _cut_signature(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ConfigError(f"intake.cut_signature: expected true or false, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class IntakeSettings:
     """How tickets come in (docs/intake-form-phone.md): ``unknown_sender`` is
@@ -151,12 +231,36 @@ class IntakeSettings:
     company by domain, no contact) or ``hold`` (not registered; kept for a
     person); ``phone_digits`` how many trailing digits identify a caller;
     ``order_attribute`` the catalog attribute a web form's order number is
-    kept in; ``contact_ids`` the pattern of the ids of contacts intake creates."""
+    kept in; ``contact_ids`` the pattern of the ids of contacts intake creates.
+
+    How e-mail is read (docs/intake.md): ``addresses`` are the desk's own
+    mailbox addresses, in lower case, the first the main one (the support
+    mailbox of plus addresses; mail from any of them is our own coming back);
+    ``message_id_domain`` the domain of the Message-IDs the desk writes (by
+    default the domain of the first address; None without addresses);
+    ``fallback_charsets`` the charsets tried, in order, when a part's declared
+    one is missing or wrong; ``cut_signature`` whether the visible text of a
+    message loses the sender's signature too."""
 
     unknown_sender: str = attrs.field(default="link_company_only", validator=_unknown_sender)
     phone_digits: int = attrs.field(default=9, validator=_phone_digits)
     order_attribute: str = attrs.field(default="order_number", validator=_order_attribute)
     contact_ids: str = attrs.field(default="P-{n}", validator=_contact_id_format)
+    addresses: tuple[str, ...] = attrs.field(default=(), converter=_lower_addresses, validator=_addresses)
+    message_id_domain: str | None = attrs.field(
+        default=attrs.Factory(_first_address_domain, takes_self=True),
+        converter=_lower_text,
+        validator=_message_id_domain,
+    )
+    fallback_charsets: tuple[str, ...] = attrs.field(
+        default=DEFAULT_FALLBACK_CHARSETS, converter=_as_tuple, validator=_fallback_charsets
+    )
+    cut_signature: bool = attrs.field(default=True, validator=_cut_signature)
+
+    @property
+    def main_address(self) -> str | None:
+        """The desk's main mailbox (the first of ``addresses``), None without any."""
+        return self.addresses[0] if self.addresses else None
 
     def contact_id(self, number: int) -> str:
         """The id of the ``number``-th contact intake creates."""
@@ -210,9 +314,7 @@ def parse_configuration(text: str, *, source: str = "helpdesk.toml") -> Configur
     except ValueError as error:  # a number of thousands of digits
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
     except RecursionError:  # tomli's own limit on nested arrays and inline tables
-        raise ConfigError(
-            f"{source}: not valid TOML: arrays or inline tables nested too deeply"
-        ) from None
+        raise ConfigError(f"{source}: not valid TOML: arrays or inline tables nested too deeply") from None
     try:
         return configuration_from_mapping(data, source=source)
     except ConfigError as error:

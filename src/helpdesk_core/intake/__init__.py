@@ -8,7 +8,9 @@ recipients), mailing-list traffic, or our own mail coming back, and why;
 ``visible_text(body)`` the reply without quoted history and signature;
 ``named_tickets`` / ``decide_thread`` which ticket a message belongs to
 (signed reply tokens, the subject tag only from a participant); the people
-directory, callers by phone and the web form. See ``docs/intake.md``.
+directory, callers by phone and the web form. ``read_message(raw, settings)``
+does the first three as the ``[intake]`` settings say, in one value. See
+``docs/intake.md``.
 
 Each name is imported on first use.
 """
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from helpdesk_core.intake.parsing import parse_message
     from helpdesk_core.intake.people import PeopleDirectory, Sender, SenderKind, UnknownSender, link_sender
     from helpdesk_core.intake.phone import Caller, callers, choose_caller
+    from helpdesk_core.intake.reading import ReadMessage, read_message
     from helpdesk_core.intake.reply_text import VisibleText, visible_text
     from helpdesk_core.intake.threads import (
         NamedTickets,
@@ -59,6 +62,8 @@ _EXPORTS = {
     "Caller": "phone",
     "callers": "phone",
     "choose_caller": "phone",
+    "ReadMessage": "reading",
+    "read_message": "reading",
     "VisibleText": "reply_text",
     "visible_text": "reply_text",
     "NamedTickets": "threads",
@@ -90,6 +95,7 @@ __all__ = [
     "NamedTickets",
     "Participants",
     "PeopleDirectory",
+    "ReadMessage",
     "Sender",
     "SenderKind",
     "ThreadAction",
@@ -107,6 +113,7 @@ __all__ = [
     "named_tickets",
     "parse_message",
     "read_form",
+    "read_message",
     "sanitise_name",
     "visible_text",
 ]
