@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from helpdesk_core.errors import MailSourceUnavailable
+from helpdesk_core.errors import MailSourceUnavailable, ValidationError
 from helpdesk_core.mail_sources.source import PendingMessage
 
 STDIN = "-"
@@ -20,7 +20,9 @@ class FileSource:
     ``done`` and ``quarantine`` only stop this source from yielding the
     message again: standard input cannot be put back, and a quarantined file
     is left in place, untouched (the caller reports the reason; an MTA's pipe
-    delivery sees the command's exit code)."""
+    delivery sees the command's exit code). A missing file, or a directory, is
+    a usage error (:class:`ValidationError`, exit 2); a file that exists but
+    cannot be read is :class:`MailSourceUnavailable` (exit 5)."""
 
     def __init__(self, path: str | Path, *, stdin: BinaryIO | None = None) -> None:
         self._path = str(path)
@@ -41,6 +43,10 @@ class FileSource:
             return
         try:
             raw = Path(self._path).read_bytes()
+        except FileNotFoundError:
+            raise ValidationError(f"mail file {self._path}: no such file") from None
+        except IsADirectoryError:
+            raise ValidationError(f"mail file {self._path}: is a directory, expected a file") from None
         except OSError as exc:
             raise MailSourceUnavailable(
                 f"mail file {self._path}: cannot be read ({exc.strerror or exc})"

@@ -57,7 +57,7 @@ class MaildirSource:
         )
         for sub in ("new", "cur", "tmp"):
             if not (self.directory / sub).is_dir():
-                raise MailSourceUnavailable(f"Maildir {self.directory}: no {sub}/ folder (not a Maildir)")
+                raise ValidationError(f"Maildir {self.directory}: no {sub}/ folder (not a Maildir)")
 
     def _listing(self) -> list[Path]:
         found: list[Path] = []
