@@ -161,3 +161,18 @@ def test_starttls_require_fails_when_the_server_does_not_offer_it(imap_server: I
     source = ImapSource(imap_server.url(user, query="starttls=require"))
     with pytest.raises(MailSourceUnavailable, match="does not offer STARTTLS"):
         list(source.pending())
+
+
+def test_done_moves_by_copy_and_uid_expunge_without_the_move_extension(imap_server: ImapServer) -> None:
+    user = imap_server.add_user()
+    deliver(imap_server, user, 1, 2)
+    with ImapSource(imap_server.url(user, query="processed=Done")) as source:
+        first = next(iter(source.pending()))
+        assert "MOVE" in source._capabilities and "UIDPLUS" in source._capabilities
+        source._capabilities = source._capabilities - {"MOVE"}  # an older server
+        source.done(first.key)
+        assert subjects(source) == ["Printer 2"]
+    client = imap_server.client(user)
+    assert client.select("Done")[1] == [b"1"]
+    assert client.select("INBOX")[1] == [b"1"]  # only that UID expunged
+    client.logout()

@@ -119,3 +119,26 @@ def test_a_key_that_names_another_file_is_refused(tmp_path: Path) -> None:
     source = MaildirSource(maildir(tmp_path))
     with pytest.raises(ValidationError, match="is not a message name"):
         source.done("../cur/x")
+
+
+def test_quarantine_on_another_file_system_copies_then_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    root = maildir(tmp_path)
+    deliver(root, "1.M1.host", b"Subject: big\n\nbody")
+    real_rename = os.rename
+
+    def cross_device(source: object, target: object) -> None:
+        if str(source).startswith(str(root / "new")):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real_rename(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rename", cross_device)
+    aside = tmp_path / "other-disk"
+    MaildirSource(root, quarantine_dir=aside).quarantine("1.M1.host", "too large")
+    assert (aside / "new" / "1.M1.host").read_bytes() == b"Subject: big\n\nbody"
+    assert list((root / "new").iterdir()) == []
+    assert list((aside / "tmp").iterdir()) == []
