@@ -4,15 +4,17 @@ packages (``dovecot-imapd``), started for the test session and always stopped.
 
 The fixture writes a minimal configuration into a temporary directory (no
 system configuration is read: ``dovecot -c CONF -F``): IMAP only, on
-127.0.0.1 and a free port, ``ssl = no``, plaintext logins allowed, users in a
-passwd-file of that directory and their mail in Maildirs under it. Run as
-root, Dovecot's internal processes use the ``dovecot`` and ``dovenull`` users
-the package creates and the mail belongs to ``nobody``; run as another user,
-everything runs as that user. The server runs in its own process group, killed
-at the end even when tests fail. Under pytest-xdist every worker is its own
-session: its own server, directory and port. Each test gets its own IMAP user,
-so tests share no mailbox
-(the users are written before the server starts).
+127.0.0.1 and a free port, plaintext logins allowed, users in a passwd-file
+of that directory and their mail in Maildirs under it; ``imap_server`` runs
+with ``ssl = no`` (no STARTTLS offered), ``imap_tls_server`` with a
+self-signed certificate made by ``openssl`` (``imaps`` on a second port, and
+STARTTLS). Run as root, Dovecot's internal processes use the ``dovecot`` and
+``dovenull`` users the package creates and the mail belongs to ``nobody``;
+run as another user, everything runs as that user. The server runs in its own
+process group, killed at the end even when tests fail. Under pytest-xdist
+every worker is its own session: its own servers, directories and ports. Each
+test gets its own IMAP user (all written before the server starts), so tests
+share no mailbox.
 
 Without the ``dovecot`` binary the IMAP tests are skipped locally, and FAIL
 under ``CI`` (``make test`` installs the package there as root), as the
@@ -68,6 +70,10 @@ class ImapServer:
     root: Path
     mail_uid: int
     mail_gid: int
+    tls_port: int | None = None
+    """The ``imaps`` port of a server started with TLS (STARTTLS is offered too)."""
+    certificate: Path | None = None
+    """Its self-signed certificate, for a client's ``ssl.SSLContext``."""
 
     def add_user(self) -> str:
         """A user nobody used yet, with an empty INBOX (its password: ``s3cret``)."""
@@ -76,8 +82,17 @@ class ImapServer:
             raise RuntimeError(f"the test IMAP server has only {USERS} users; raise USERS")
         return f"agent{number}"
 
-    def url(self, user: str, password: str = "s3cret", folder: str = "INBOX", query: str = "") -> str:
-        return f"imap://{user}:{password}@{self.host}:{self.port}/{folder}" + (f"?{query}" if query else "")
+    def url(
+        self,
+        user: str,
+        password: str = "s3cret",
+        folder: str = "INBOX",
+        query: str = "",
+        *,
+        imaps: bool = False,
+    ) -> str:
+        scheme, port = ("imaps", self.tls_port) if imaps else ("imap", self.port)
+        return f"{scheme}://{user}:{password}@{self.host}:{port}/{folder}" + (f"?{query}" if query else "")
 
     def client(self, user: str, password: str = "s3cret") -> imaplib.IMAP4:
         client = imaplib.IMAP4(self.host, self.port, timeout=10)
@@ -85,14 +100,16 @@ class ImapServer:
         return client
 
 
-def _config(root: Path, port: int, internal_user: str, login_user: str) -> str:
-    return f"""
+def _config(root: Path, port: int, tls_port: int, internal_user: str, login_user: str) -> str:
+    ssl = f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem\n" if tls_port else "ssl = no\n"
+    return (
+        ssl
+        + f"""
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
 disable_plaintext_auth = no
 login_trusted_networks = 127.0.0.0/8
 auth_mechanisms = plain login
@@ -108,7 +125,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 passdb {{
@@ -120,6 +138,7 @@ userdb {{
   args = username_format=%u {root}/users
 }}
 """
+    )
 
 
 def _accepts(port: int) -> bool:
@@ -132,6 +151,17 @@ def _accepts(port: int) -> bool:
 
 @pytest.fixture(scope="session")
 def imap_server() -> Iterator[ImapServer]:
+    """A Dovecot without TLS (``ssl = no``: no STARTTLS offered)."""
+    yield from _dovecot(tls=False)
+
+
+@pytest.fixture(scope="session")
+def imap_tls_server() -> Iterator[ImapServer]:
+    """A Dovecot with a self-signed certificate: ``imaps`` and STARTTLS."""
+    yield from _dovecot(tls=True)
+
+
+def _dovecot(*, tls: bool) -> Iterator[ImapServer]:
     binary = dovecot_binary()
     if binary is None:
         message = "the dovecot binary is not installed; install dovecot-imapd to run the IMAP source tests"
@@ -159,16 +189,19 @@ def imap_server() -> Iterator[ImapServer]:
     (root / "users").chmod(0o644)
     process: subprocess.Popen[bytes] | None = None
     try:
+        certificate = _certificate(root) if tls else None
         for attempt in range(1, START_ATTEMPTS + 1):
             port = _free_port()
+            tls_port = _free_port() if tls else 0
             conf = root / "dovecot.conf"
-            conf.write_text(_config(root, port, internal, login), encoding="utf-8")
-            process = subprocess.Popen(
-                [binary, "-c", str(conf), "-F"],
-                stdout=subprocess.DEVNULL,
-                stderr=(root / "stderr.log").open("ab"),
-                start_new_session=True,
-            )
+            conf.write_text(_config(root, port, tls_port, internal, login), encoding="utf-8")
+            with (root / "stderr.log").open("ab") as stderr:
+                process = subprocess.Popen(
+                    [binary, "-c", str(conf), "-F"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
             deadline = time.monotonic() + START_TIMEOUT
             while time.monotonic() < deadline and process.poll() is None and not _accepts(port):
                 time.sleep(0.05)
@@ -183,11 +216,53 @@ def imap_server() -> Iterator[ImapServer]:
                     if path.exists()
                 )
                 raise RuntimeError(f"Dovecot did not start on 127.0.0.1:{port}:\n{log}")
-        yield ImapServer(host="127.0.0.1", port=port, root=root, mail_uid=uid, mail_gid=gid)
+        yield ImapServer(
+            host="127.0.0.1",
+            port=port,
+            root=root,
+            mail_uid=uid,
+            mail_gid=gid,
+            tls_port=tls_port or None,
+            certificate=certificate,
+        )
     finally:
         if process is not None:
             _stop(process)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _certificate(root: Path) -> Path:
+    """A self-signed certificate for 127.0.0.1 (``openssl``), its path."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        message = "the openssl binary is not installed; it makes the TLS test server's certificate"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the IMAP TLS tests: {message}", pytrace=False)
+        pytest.skip(message)
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(root / "key.pem"),
+            "-out",
+            str(root / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (root / "key.pem").chmod(0o644)
+    return root / "cert.pem"
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import imaplib
+import ssl
 
 import pytest
 
@@ -129,7 +131,9 @@ def test_an_unreachable_server_is_the_projects_error() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     source = ImapSource(f"imap://agent:pa%40ss@127.0.0.1:{port}/INBOX?timeout=2")
-    with pytest.raises(MailSourceUnavailable, match=r"imap://agent:\*\*\*@127\.0\.0\.1:\d+/INBOX: cannot connect"):
+    with pytest.raises(
+        MailSourceUnavailable, match=r"imap://agent:\*\*\*@127\.0\.0\.1:\d+/INBOX: cannot connect \(Connection refused\)"
+    ):
         list(source.pending())
 
 
@@ -176,3 +180,33 @@ def test_done_moves_by_copy_and_uid_expunge_without_the_move_extension(imap_serv
     assert client.select("Done")[1] == [b"1"]
     assert client.select("INBOX")[1] == [b"1"]  # only that UID expunged
     client.logout()
+
+
+def trusting(server: ImapServer) -> ssl.SSLContext:
+    assert server.certificate is not None
+    return ssl.create_default_context(cafile=str(server.certificate))
+
+
+def test_imaps_reads_over_tls(imap_tls_server: ImapServer) -> None:
+    user = imap_tls_server.add_user()
+    deliver(imap_tls_server, user, 1)
+    with ImapSource(imap_tls_server.url(user, imaps=True), ssl_context=trusting(imap_tls_server)) as source:
+        assert isinstance(source._client, type(None))
+        assert subjects(source) == ["Printer 1"]
+        assert isinstance(source._client, imaplib.IMAP4_SSL)
+
+
+@pytest.mark.parametrize("mode", ["auto", "require"])
+def test_starttls_upgrades_when_the_server_offers_it(imap_tls_server: ImapServer, mode: str) -> None:
+    user = imap_tls_server.add_user()
+    deliver(imap_tls_server, user, 1)
+    url = imap_tls_server.url(user, query=f"starttls={mode}")
+    with ImapSource(url, ssl_context=trusting(imap_tls_server)) as source:
+        assert subjects(source) == ["Printer 1"]
+        assert source._client is not None and isinstance(source._client.sock, ssl.SSLSocket)
+
+
+def test_an_untrusted_certificate_is_an_unavailable_source(imap_tls_server: ImapServer) -> None:
+    user = imap_tls_server.add_user()
+    with pytest.raises(MailSourceUnavailable, match=r":\*\*\*@.*: cannot connect \(.*CERTIFICATE_VERIFY_FAILED"):
+        list(ImapSource(imap_tls_server.url(user, imaps=True)).pending())

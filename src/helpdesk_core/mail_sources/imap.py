@@ -150,7 +150,13 @@ class ImapSource:
         self.close()
 
     def _fail(self, what: str, exc: BaseException) -> MailSourceUnavailable:
-        detail = exc.args[0] if exc.args else exc
+        detail: object
+        if isinstance(exc, ssl.SSLError):
+            detail = str(exc)  # "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: …"
+        elif isinstance(exc, OSError):
+            detail = exc.strerror or str(exc) or type(exc).__name__
+        else:
+            detail = exc.args[0] if exc.args else exc
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
         return MailSourceUnavailable(f"IMAP {self.address.shown}: {what} ({detail})")
