@@ -73,6 +73,8 @@ def test_done_moves_to_the_processed_folder_when_asked(imap_server: ImapServer) 
     with ImapSource(imap_server.url(user, query="processed=Processed")) as source:
         first = next(iter(source.pending()))
         source.done(first.key)
+        source.done(first.key)  # idempotent: moved already
+        source.quarantine(first.key, "late")  # gone from INBOX: nothing to put aside
     client = imap_server.client(user)
     assert client.select("Processed")[1] == [b"1"]
     assert client.select("INBOX")[1] == [b"1"]
@@ -210,3 +212,16 @@ def test_an_untrusted_certificate_is_an_unavailable_source(imap_tls_server: Imap
     user = imap_tls_server.add_user()
     with pytest.raises(MailSourceUnavailable, match=r":\*\*\*@.*: cannot connect \(.*CERTIFICATE_VERIFY_FAILED"):
         list(ImapSource(imap_tls_server.url(user, imaps=True)).pending())
+
+
+def test_a_key_from_an_earlier_folder_is_left_alone_with_a_warning(
+    imap_server: ImapServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = imap_server.add_user()
+    deliver(imap_server, user, 1)
+    with ImapSource(imap_server.url(user)) as source:
+        [item] = source.pending()
+        uid = item.key.split(":")[1]
+        source.done(f"1:{uid}")  # another UIDVALIDITY: the UID may name another message now
+        assert "belongs to an earlier folder" in caplog.text
+        assert [again.key for again in source.pending()] == [item.key]

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import re
+import logging
 import ssl
 from collections.abc import Iterator
 from email.header import Header
@@ -45,7 +45,7 @@ from helpdesk_core.mail_sources.source import PendingMessage
 DEFAULT_PORTS = {"imap": 143, "imaps": 993}
 STARTTLS_MODES = ("auto", "require", "no")
 QUARANTINE_HEADER = "X-Helpdesk-Quarantine-Reason"
-_APPENDUID = re.compile(rb"\[APPENDUID \d+ \d+\]")
+log = logging.getLogger(__name__)
 
 
 def redacted_url(url: str) -> str:
@@ -249,6 +249,12 @@ class ImapSource:
         self._connect()
         if validity != self._uidvalidity:
             # The folder was recreated: the UID names another message now.
+            log.warning(
+                "IMAP %s: key %s belongs to an earlier folder (UIDVALIDITY now %s); left alone",
+                self.address.shown,
+                key,
+                self._uidvalidity,
+            )
             return None
         return uid
 
