@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean postgres-binaries
+.PHONY: demo test bench clean postgres-binaries mail-server-binaries
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,18 @@ postgres-binaries:
 	  { [ -n "$$CI" ] && [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || true
 
+# The IMAP source tests start their own throwaway Dovecot (tests/dovecot_server.py);
+# on a CI machine without it (as root), install it.
+mail-server-binaries:
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || \
+	  { [ -n "$$CI" ] && [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; } || true
+
 # The whole suite runs on every core (pytest-xdist: one worker per logical CPU, idle
 # workers steal queued tests from busy ones); `make test PYTEST_WORKERS=0` runs
 # it in one process. A plain `pytest tests/unit/test_sla_queues.py` stays in one process.
 PYTEST_WORKERS ?= logical
-test: $(STAMP) postgres-binaries
+test: $(STAMP) postgres-binaries mail-server-binaries
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal

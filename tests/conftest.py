@@ -37,6 +37,9 @@ import psycopg
 import pytest
 from hypothesis import settings
 
+pytest_plugins = ["dovecot_server"]
+"""The IMAP server fixture of the mail-source tests (tests/dovecot_server.py)."""
+
 settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
 settings.register_profile("dev", print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

@@ -48,6 +48,11 @@ class StorageUnavailable(HelpdeskError, OSError):
     exit_code = 5
 
 
+class MailSourceUnavailable(StorageUnavailable):
+    """A mail source (a message file, a Maildir, an IMAP server) cannot be read
+    or reached, or refuses the login; the message never shows a password."""
+
+
 class MissingExtra(HelpdeskError, ImportError):
     """A feature whose optional packages (an extra of helpdesk-core) are not
     installed; the message names the ``pip install`` that adds them."""
@@ -96,6 +101,7 @@ __all__ = [
     "Declined",
     "HelpdeskError",
     "HistoryError",
+    "MailSourceUnavailable",
     "MissingExtra",
     "NotFound",
     "PermissionDenied",
