@@ -213,3 +213,36 @@ def test_a_routed_ticket_moves_on_like_any_other(desk: Desk) -> None:
     moved = desk.transition(outcome.ticket.id, "in_progress", by="E-3", at=later(10))
     assert moved.ticket.events[-1] == StatusChange(at=later(10), to="in_progress", by="E-3")
     assert moved.ticket.assignee == Assignee(id="E-3")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"type": "incident", "priority": "high"},
+        {"type": "question"},
+        {"channel": "phone"},
+        {"company": "C-1", "contact": "P-1"},
+        {},
+    ],
+)
+def test_a_registration_reads_only_the_people_routing_can_name_and_decides_the_same(
+    store: Store, fields: dict[str, Any]
+) -> None:
+    """A registration reads the employees the table and the chain can name and
+    the members of the groups they name, not the whole staff — with the same
+    decision as over everybody."""
+    from helpdesk_core.desk.routing_sources import routing_facts_in, staff_in
+    from helpdesk_core.routing import route
+
+    config = config_with()
+    with store.unit_of_work() as uow:
+        uow.employees.add(Employee(id="E-50", first_name="Not", last_name="Named", email="e50@desk.example"))
+        uow.commit()
+    facts = routing_facts_in(store, config, registered_at=START, **fields)
+    few, everybody = staff_in(store, config, facts), staff_in(store, config)
+    assert "E-50" in everybody.employees and "E-50" not in few.employees
+    assert set(few.employees) <= {"E-1", "E-2", "E-3", "E-4", "E-5"}
+    policy = config.routing
+    assert route(facts, START, table=policy.table, settings=policy.settings, staff=few) == route(
+        facts, START, table=policy.table, settings=policy.settings, staff=everybody
+    )

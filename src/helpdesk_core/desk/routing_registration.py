@@ -113,7 +113,7 @@ def route_new_ticket(
     decision = None
     cursor_was = None
     if assignee is None:
-        staff = staff_in(uow, config)
+        staff = staff_in(uow, config, facts)
         decision = route(facts, at, table=policy.table, settings=policy.settings, staff=staff)
         employees, groups = decision.observer_employees, decision.observer_groups
         if decision.cursor is not None:

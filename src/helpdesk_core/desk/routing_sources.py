@@ -24,7 +24,7 @@ from helpdesk_core.config import Configuration
 from helpdesk_core.model.assets import ServiceObject
 from helpdesk_core.model.parties import Company, Contact, CustomerGroup
 from helpdesk_core.model.staff import Employee, EmployeeGroup
-from helpdesk_core.model.ticket import Ticket
+from helpdesk_core.model.ticket import Assignee, Ticket
 from helpdesk_core.reports.customers import customer_facts
 from helpdesk_core.routing.facts import RoutingFacts
 from helpdesk_core.routing.load import load_of_counts
@@ -147,13 +147,44 @@ def strategy_groups(config: Configuration) -> dict[str, set[Strategy]]:
     return found
 
 
-def staff_in(sources: RoutingSources, config: Configuration) -> StaffSnapshot:
-    """The staff as routing sees it now: every employee and group, the
+def named_by(config: Configuration, facts: RoutingFacts) -> tuple[set[str], set[str]]:
+    """The employees and the groups a decision on ``facts`` can name: every
+    rule's assignee, each link of the owner chain (the parties' responsibles,
+    the customer groups', the SLA rules', the account default) — the members
+    of the groups not included."""
+    named: list[Assignee | None] = [rule.result.assignee for rule in config.routing.table.in_order]
+    settings = config.routing.settings
+    named += [
+        facts.service_object_responsible,
+        facts.contact_responsible,
+        facts.company_responsible,
+        settings.default_assignee,
+        *facts.customer_group_responsible.values(),
+        *settings.sla_responsible.values(),
+    ]
+    employees = {a.id for a in named if a is not None and not a.group}
+    groups = {a.id for a in named if a is not None and a.group}
+    return employees, groups
+
+
+def staff_in(
+    sources: RoutingSources, config: Configuration, facts: RoutingFacts | None = None
+) -> StaffSnapshot:
+    """The staff as routing sees it now: the employees and groups (with
+    ``facts``, only those a decision on them can name — :func:`named_by` —
+    and the members of those groups, so a registration reads as many people
+    as the configuration names, not the whole staff; without, everybody), the
     configured calendars, the load of each member of a strategy group (tickets
     in statuses whose ``counts_toward_load`` flag is set; a status the
     workflow does not know counts) and each round-robin group's cursor."""
-    employees = [stored.value for stored in sources.employees.iter()]
-    groups = {stored.value.id: stored.value for stored in sources.employee_groups.iter()}
+    if facts is None:
+        employees = [stored.value for stored in sources.employees.iter()]
+        groups = {stored.value.id: stored.value for stored in sources.employee_groups.iter()}
+    else:
+        wanted, wanted_groups = named_by(config, facts)
+        groups = {id: stored.value for id, stored in sources.employee_groups.find_many(wanted_groups).items()}
+        wanted |= {member for group in groups.values() for member in group.members}
+        employees = [stored.value for stored in sources.employees.find_many(wanted).values()]
     handing_over = strategy_groups(config)
     members = {m for g in handing_over if g in groups for m in groups[g].members}
     load = load_of_counts(sources.tickets.assigned_counts(members), config.graph) if members else {}
@@ -176,6 +207,7 @@ __all__ = [
     "CURSOR_PREFIX",
     "RoutingSources",
     "cursor_setting",
+    "named_by",
     "routing_facts_in",
     "staff_in",
     "strategy_groups",
