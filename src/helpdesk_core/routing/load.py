@@ -12,8 +12,7 @@ unknown status is more likely open work than closed.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
@@ -33,20 +32,26 @@ def _counts(graph: TransitionGraph, status: str) -> bool:
     return not graph.knows(status) or graph.status(status).counts_toward_load
 
 
-def load_by_status(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[str, Counter[str]]:
-    """Per employee, their tickets counting toward load, by status id."""
-    found: dict[str, Counter[str]] = {}
-    counting: dict[str, bool] = {}
+def assigned_counts_of(
+    tickets: Iterable[Ticket], employees: Collection[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Per employee (of ``employees``; None: everybody), the tickets they are
+    responsible for (as an employee, not through a group), by current status:
+    :meth:`TicketReader.assigned_counts` over tickets in memory."""
+    wanted = None if employees is None else set(employees)
+    found: dict[str, dict[str, int]] = {}
     for ticket in tickets:
         assignee = ticket.assignee
-        if assignee is None or assignee.group:
+        if assignee is None or assignee.group or (wanted is not None and assignee.id not in wanted):
             continue
-        status = ticket.status
-        if status not in counting:
-            counting[status] = _counts(graph, status)
-        if counting[status]:
-            found.setdefault(assignee.id, Counter())[status] += 1
+        by_status = found.setdefault(assignee.id, {})
+        by_status[ticket.status] = by_status.get(ticket.status, 0) + 1
     return found
+
+
+def load_by_status(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[str, dict[str, int]]:
+    """Per employee, their tickets counting toward load, by status id."""
+    return counting_load(assigned_counts_of(tickets), graph)
 
 
 def counting_load(
@@ -79,8 +84,7 @@ def load_of_counts(counts: Mapping[str, Mapping[str, int]], graph: TransitionGra
 def load_by_employee(tickets: Iterable[Ticket], graph: TransitionGraph) -> dict[str, int]:
     """Per employee, the number of tickets they are responsible for in statuses
     whose ``counts_toward_load`` flag is set (employees holding none are absent)."""
-    found = load_by_status(tickets, graph)
-    return {employee: sum(by_status.values()) for employee, by_status in found.items()}
+    return load_of_counts(assigned_counts_of(tickets), graph)
 
 
 @attrs.frozen(kw_only=True)
@@ -150,4 +154,12 @@ def workload(
     return tuple(rows)
 
 
-__all__ = ["WorkloadRow", "counting_load", "load_by_employee", "load_by_status", "load_of_counts", "workload"]
+__all__ = [
+    "WorkloadRow",
+    "assigned_counts_of",
+    "counting_load",
+    "load_by_employee",
+    "load_by_status",
+    "load_of_counts",
+    "workload",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -26,6 +26,7 @@ from helpdesk_core.model.ticket import Assignee, Assignment, Event, StatusChange
 from helpdesk_core.privacy.audit import AuditRecord
 from helpdesk_core.privacy.consent import ConsentLedger
 from helpdesk_core.privacy.holds import LegalHold
+from helpdesk_core.routing.load import assigned_counts_of  # the stores count the same way
 from helpdesk_core.serialization import (
     STORED_CLASSES,
     converter,
@@ -168,21 +169,6 @@ def ticket_header(ticket: Ticket) -> str:
     data = ticket_to_json(ticket)
     data.pop("events", None)
     return _dumps(data)
-
-
-def assigned_counts_of(
-    tickets: Iterable[Ticket], employees: Collection[str] | None
-) -> dict[str, dict[str, int]]:
-    """:meth:`TicketReader.assigned_counts` over ``tickets`` in memory."""
-    wanted = None if employees is None else set(employees)
-    found: dict[str, dict[str, int]] = {}
-    for ticket in tickets:
-        assignee = ticket.assignee
-        if assignee is None or assignee.group or (wanted is not None and assignee.id not in wanted):
-            continue
-        by_status = found.setdefault(assignee.id, {})
-        by_status[ticket.status] = by_status.get(ticket.status, 0) + 1
-    return found
 
 
 def event_document(event: Event) -> str:
