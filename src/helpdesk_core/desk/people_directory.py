@@ -5,14 +5,13 @@ contact intake creates for an unknown sender."""
 from __future__ import annotations
 
 from helpdesk_core.config import IntakeSettings
+from helpdesk_core.desk.ticket_ids import allocate_id
 from helpdesk_core.intake.people import NewContact, PeopleDirectory
 from helpdesk_core.model.parties import Contact
 from helpdesk_core.storage.protocols import Store, UnitOfWork
 
 CONTACT_SEQUENCE = "intake_contact_number"
 """The counter of the contacts intake creates (``[intake] contact_ids``)."""
-
-_PROBE = 64
 
 
 def people_directory(store: Store) -> PeopleDirectory:
@@ -31,26 +30,22 @@ def add_new_contact(uow: UnitOfWork, draft: NewContact, settings: IntakeSettings
     its id the next free one of ``[intake] contact_ids`` (ids already taken by
     imported contacts are skipped); a rolled-back unit of work stores neither
     the contact nor the number."""
-    number = uow.sequences.next(CONTACT_SEQUENCE, start=1)
-    while True:
-        candidates = [settings.contact_id(number + offset) for offset in range(_PROBE)]
-        taken = uow.contacts.find_many(candidates)
-        free = next((i for i, c in enumerate(candidates) if c not in taken), None)
-        if free is not None:
-            if free:
-                uow.sequences.advance(CONTACT_SEQUENCE, number + free)
-            contact = Contact(
-                id=candidates[free],
-                first_name=draft.first_name,
-                last_name=draft.last_name,
-                email=draft.email,
-                company=draft.company,
-                notes="created by intake for an unknown sender",
-            )
-            uow.contacts.add(contact)
-            return contact
-        number += _PROBE
-        uow.sequences.advance(CONTACT_SEQUENCE, number)
+    contact = Contact(
+        id=allocate_id(
+            uow,
+            sequence=CONTACT_SEQUENCE,
+            start=1,
+            id_of=settings.contact_id,
+            taken=lambda ids: uow.contacts.find_many(ids).keys(),
+        ),
+        first_name=draft.first_name,
+        last_name=draft.last_name,
+        email=draft.email,
+        company=draft.company,
+        notes="created by intake for an unknown sender",
+    )
+    uow.contacts.add(contact)
+    return contact
 
 
 __all__ = ["CONTACT_SEQUENCE", "add_new_contact", "people_directory"]

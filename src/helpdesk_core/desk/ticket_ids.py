@@ -5,10 +5,13 @@ unit of work, so two concurrent registrations never get the same id and a
 rolled-back registration gives its number back. Ids already taken (tickets
 imported under the same pattern) are skipped, in probes of many ids at once
 so that a store of 100,000 imported tickets costs a few hundred lookups
-the first time, not 100,000.
+the first time, not 100,000. :func:`allocate_id` does the same for any
+numbered pattern (the contacts intake creates: ``[intake] contact_ids``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Collection
 
 from helpdesk_core.config import DeskSettings
 from helpdesk_core.storage.protocols import UnitOfWork
@@ -19,19 +22,38 @@ SEQUENCE = "ticket_number"
 _PROBE = 256
 
 
-def allocate_ticket_id(uow: UnitOfWork, settings: DeskSettings) -> str:
-    """The next free id of ``settings``' pattern; counts it as used in ``uow``."""
-    number = uow.sequences.next(SEQUENCE, start=settings.first_ticket_number)
+def allocate_id(
+    uow: UnitOfWork,
+    *,
+    sequence: str,
+    start: int,
+    id_of: Callable[[int], str],
+    taken: Callable[[list[str]], Collection[str]],
+) -> str:
+    """The next id ``id_of(n)`` that ``taken`` does not report, ``n`` from the
+    counter ``sequence`` (first ``start``); counts it as used in ``uow``."""
+    number = uow.sequences.next(sequence, start=start)
     while True:
-        candidates = [settings.ticket_id(number + offset) for offset in range(_PROBE)]
-        taken = uow.tickets.taken(candidates)
+        candidates = [id_of(number + offset) for offset in range(_PROBE)]
+        held = taken(candidates)
         for offset, candidate in enumerate(candidates):
-            if candidate not in taken:
+            if candidate not in held:
                 if offset:
-                    uow.sequences.advance(SEQUENCE, number + offset)
+                    uow.sequences.advance(sequence, number + offset)
                 return candidate
         number += _PROBE
-        uow.sequences.advance(SEQUENCE, number)
+        uow.sequences.advance(sequence, number)
 
 
-__all__ = ["SEQUENCE", "allocate_ticket_id"]
+def allocate_ticket_id(uow: UnitOfWork, settings: DeskSettings) -> str:
+    """The next free id of ``settings``' pattern; counts it as used in ``uow``."""
+    return allocate_id(
+        uow,
+        sequence=SEQUENCE,
+        start=settings.first_ticket_number,
+        id_of=settings.ticket_id,
+        taken=uow.tickets.taken,
+    )
+
+
+__all__ = ["SEQUENCE", "allocate_id", "allocate_ticket_id"]
