@@ -88,12 +88,16 @@ _CATALOG_SECTIONS: Mapping[str, type[Any]] = {
 }
 
 
-def _ticket_id_format(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+def _id_pattern(value: object, key: str, example: str) -> str:
+    """``value`` as a numbered id pattern (``{n}`` once, no other braces), else
+    a :class:`ConfigError` naming ``key``; returns what stands around ``{n}``."""
     if not isinstance(value, str) or value.count("{n}") != 1:
-        raise ConfigError(
-            f"desk.ticket_ids: expected a text holding '{{n}}' once, such as 'T-{{n}}', got {value!r}"
-        )
-    rest = value.replace("{n}", "")
+        raise ConfigError(f"{key}: expected a text holding '{{n}}' once, such as {example!r}, got {value!r}")
+    return value.replace("{n}", "")
+
+
+def _ticket_id_format(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    rest = _id_pattern(value, "desk.ticket_ids", "T-{n}")
     if "{" in rest or "}" in rest or rest != rest.strip():
         raise ConfigError(
             f"desk.ticket_ids: only '{{n}}' may stand in braces, and no space may begin or end "
@@ -138,11 +142,7 @@ def _order_attribute(instance: Any, attribute: attrs.Attribute[Any], value: obje
 
 
 def _contact_id_format(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or value.count("{n}") != 1:
-        raise ConfigError(
-            f"intake.contact_ids: expected a text holding '{{n}}' once, such as 'P-{{n}}', got {value!r}"
-        )
-    rest = value.replace("{n}", "")
+    rest = _id_pattern(value, "intake.contact_ids", "P-{n}")
     if "{" in rest or "}" in rest or rest != rest.strip() or any(c.isspace() for c in rest):
         raise ConfigError(
             f"intake.contact_ids: only '{{n}}' may stand in braces, and the id holds no white space, "
