@@ -24,9 +24,7 @@ import pytest
 
 from helpdesk_core.intake import IncomingMessage, classify, parse_message
 from helpdesk_core.intake.classification import Classification
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "intake-corpus"
-"""The corpus beside the repository (the repository root's parent)."""
+from intake_corpus import CORPUS, needs_corpus
 
 FIGURES_FILE = Path(tempfile.gettempdir()) / "helpdesk-intake-corpus.txt"
 
@@ -37,10 +35,7 @@ CONFIGURED_CHARSETS = {
     "messages/195-rt-koi8r-raw-subject-no-ctype.eml": ("utf-8", "koi8-r"),
 }
 
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "expected.jsonl").is_file(),
-    reason=f"the intake corpus is not at {CORPUS} (it lives in the shared folder beside the repository)",
-)
+pytestmark = needs_corpus
 
 
 @attrs.frozen

@@ -4,19 +4,16 @@ never raises and gives exactly what ``parse_message``, ``classify`` and
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from helpdesk_core.config import IntakeSettings
 from helpdesk_core.intake import classify, parse_message, read_message, visible_text
+from intake_corpus import MESSAGES as CORPUS_MESSAGES
+from intake_corpus import needs_corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "intake-corpus"
-MESSAGES = sorted((CORPUS / "messages").glob("*.eml")) if (CORPUS / "messages").is_dir() else []
+MESSAGES = sorted(CORPUS_MESSAGES.glob("*.eml"))
 
-pytestmark = pytest.mark.skipif(
-    len(MESSAGES) < 200, reason=f"the intake corpus is not at {CORPUS} (beside the repository)"
-)
+pytestmark = needs_corpus
 
 SETTINGS = {
     "defaults": IntakeSettings(),

@@ -27,22 +27,18 @@ import json
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
 from helpdesk_core.intake.reply_text import visible_text
+from intake_corpus import CORPUS, needs_corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "intake-corpus"
 EXACT_TARGET = 0.85
 CHECKS_TARGET = 0.95
 
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "expected.jsonl").is_file(),
-    reason=f"the intake corpus is not at {CORPUS} (../shared/intake-corpus beside the repository)",
-)
+pytestmark = needs_corpus
 
 
 def _lf(text: str) -> str:

@@ -5,14 +5,11 @@ returns."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpdesk_core.intake import classify, parse_message
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "intake-corpus" / "messages"
+from intake_corpus import MESSAGES as CORPUS
 
 WRITTEN = [
     b"From: =?utf-8?q?Zdenka?= <z@example.cz>\r\nSubject: =?iso-8859-2?q?Kotel_nefunguje?=\r\n"
